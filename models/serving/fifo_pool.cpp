@@ -1,0 +1,148 @@
+#include "models/serving/fifo_pool.hpp"
+
+#include <simgrid/s4u/Comm.hpp>
+#include <simgrid/s4u/Host.hpp>
+
+namespace dcsim::serving {
+
+FifoPool::FifoPool(const scenario::Config& cfg, PoolPlacement placement, Engine& engine,
+                   output::Recorder& recorder, Rng rng, std::vector<RequestObserver*> observers)
+    : placement_(std::move(placement)),
+      engine_(engine),
+      recorder_(recorder),
+      rng_(std::move(rng)),
+      observers_(std::move(observers)),
+      service_(service_time_registry().create(cfg.child("service"))),
+      gpu_power_{cfg.child("gpu").num("idle_power"), cfg.child("gpu").num("busy_power")},
+      weights_bytes_(cfg.num("weights")),
+      gpus_per_replica_(static_cast<uint32_t>(cfg.integer("gpus_per_replica"))),
+      queue_capacity_(static_cast<size_t>(cfg.integer("queue_capacity"))) {
+  const auto per_server = static_cast<uint32_t>(cfg.integer("gpus_per_server") / cfg.integer("gpus_per_replica"));
+  for (uint32_t s = 0; s < placement_.servers.size(); ++s) {
+    for (uint32_t k = 0; k < per_server; ++k) replicas_.push_back(Replica{s, State::loading, 0, {}});
+  }
+  idle_.reserve(replicas_.size());
+
+  const std::string& g = placement_.group;
+  using output::QuantileSpec;
+  arrivals_ = recorder_.counter(g, "arrivals", "1", "Requests that arrived at the pool during the step");
+  admitted_ = recorder_.counter(g, "admitted", "1", "Requests admitted to the pool's queue or a replica");
+  rejected_ = recorder_.counter(g, "rejected", "1", "Requests rejected because the queue was full");
+  completed_ = recorder_.counter(g, "completed", "1", "Requests completed during the step");
+  recorder_.gauge(g, "queue_length", "1", "Requests waiting in the FIFO queue", [this] { return double(queue_.size()); });
+  recorder_.gauge(g, "running", "1", "Requests in service", [this] { return double(busy_replicas_); });
+  recorder_.gauge(g, "replicas_active", "1", "Replicas with weights loaded (serving or idle)",
+                  [this] { return double(active_replicas_); });
+  utilization_ = recorder_.level(g, "gpu_utilization", "1", "Share of the pool's GPUs serving a request, step average");
+  latency_ = recorder_.quantiles(g,
+                                 {QuantileSpec{"latency_p50_s", 0.50, "Median end-to-end latency of requests completed in the step"},
+                                  QuantileSpec{"latency_p99_s", 0.99, "99th-percentile end-to-end latency of requests completed in the step"}},
+                                 "s");
+  power_ = recorder_.level(g, "power_w", "W", "GPU power of the pool, step average", "energy_j", "J",
+                           "GPU energy of the pool during the step");
+}
+
+void FifoPool::start() {
+  update_power();
+  for (uint32_t i = 0; i < replicas_.size(); ++i) {
+    replicas_[i].load_started_s = engine_.now();
+    simgrid::s4u::Host* src = placement_.storage;
+    simgrid::s4u::Host* dst = placement_.servers[replicas_[i].server];
+    const auto bytes = static_cast<uint64_t>(weights_bytes_);
+    engine_.start_activity([src, dst, bytes] { return simgrid::s4u::Comm::sendto_async(src, dst, bytes); }, this,
+                           kLoadDoneBit | i);
+  }
+}
+
+void FifoPool::submit(const workload::Request& r) {
+  ++totals_.arrived;
+  arrivals_.add();
+  if (!idle_.empty()) {
+    const uint32_t rep = idle_.back();
+    idle_.pop_back();
+    ++totals_.admitted;
+    admitted_.add();
+    begin_service(rep, r);
+    return;
+  }
+  if (queue_.size() >= queue_capacity_) {
+    ++totals_.rejected;
+    rejected_.add();
+    observers_[r.workload]->on_rejected(r, engine_.now());
+    return;
+  }
+  ++totals_.admitted;
+  admitted_.add();
+  queue_.push_back(r);
+}
+
+void FifoPool::begin_service(uint32_t replica, const workload::Request& r) {
+  Replica& rep = replicas_[replica];
+  rep.state = State::busy;
+  rep.current = r;
+  rep.current.start_s = engine_.now();
+  ++busy_replicas_;
+  update_power();
+  engine_.after(service_->draw(r, rng_), this, replica);
+}
+
+void FifoPool::on_event(uint64_t tag) {
+  if (tag & kLoadDoneBit) {
+    replica_ready(static_cast<uint32_t>(tag & ~kLoadDoneBit));
+  } else {
+    complete(static_cast<uint32_t>(tag));
+  }
+}
+
+void FifoPool::replica_ready(uint32_t replica) {
+  Replica& rep = replicas_[replica];
+  ++active_replicas_;
+  recorder_.event("replica_ready", placement_.group + "/replicas/" + std::to_string(replica),
+                  engine_.now() - rep.load_started_s, "weights loaded from site storage; value = load time in s");
+  if (!queue_.empty()) {
+    const workload::Request r = queue_.front();
+    queue_.pop_front();
+    begin_service(replica, r);
+  } else {
+    rep.state = State::idle;
+    idle_.push_back(replica);
+  }
+}
+
+void FifoPool::complete(uint32_t replica) {
+  Replica& rep = replicas_[replica];
+  const double now = engine_.now();
+  ++totals_.completed;
+  completed_.add();
+  latency_.observe(now - rep.current.arrival_s);
+  observers_[rep.current.workload]->on_completed(rep.current, now);
+  --busy_replicas_;
+  if (!queue_.empty()) {
+    const workload::Request r = queue_.front();
+    queue_.pop_front();
+    begin_service(replica, r);  // updates power
+  } else {
+    rep.state = State::idle;
+    idle_.push_back(replica);
+    update_power();
+  }
+}
+
+void FifoPool::update_power() {
+  const double now = engine_.now();
+  totals_.energy_j += power_w_ * (now - power_since_s_);
+  power_since_s_ = now;
+  const double gpus_total = double(replicas_.size()) * gpus_per_replica_;
+  const double gpus_busy = double(busy_replicas_) * gpus_per_replica_;
+  power_w_ = gpu_power_.pool_power_w(gpus_total, gpus_busy);
+  power_.set(now, power_w_);
+  utilization_.set(now, gpus_total > 0 ? gpus_busy / gpus_total : 0.0);
+}
+
+PoolTotals FifoPool::totals(double now) const {
+  PoolTotals t = totals_;
+  t.energy_j += power_w_ * (now - power_since_s_);
+  return t;
+}
+
+}  // namespace dcsim::serving

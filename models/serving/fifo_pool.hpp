@@ -1,0 +1,88 @@
+// The placeholder serving pool of the foundation issue.
+//
+// servers x gpus_per_server GPUs form R = servers * gpus_per_server / gpus_per_replica replicas.
+// At start every replica loads its weights from the site storage as a SimGrid transfer
+// (storage host -> its server host, `weights` bytes), so start-up time depends on the storage
+// link's bandwidth and on how many replicas load at once:  T_load ~ latency + R_loading * W / B
+// when the storage link is the bottleneck. A replica serves one request at a time; requests wait
+// in one FIFO queue of `queue_capacity`; an arrival that finds it full is rejected. Service time
+// comes from a service_time model; power from power::IdleBusyGpuPower.
+//
+// Hot path: submit/complete touch a ring of replica indices, a deque of requests and a few
+// recorder handles; no allocation beyond the deque's blocks, no virtual call but the service
+// time draw.
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include "models/power/gpu_power.hpp"
+#include "models/serving/pool.hpp"
+#include "models/serving/service_time.hpp"
+#include "sim/output/recorder.hpp"
+#include "sim/scenario/config.hpp"
+#include "sim/util/rng.hpp"
+
+namespace dcsim::serving {
+
+class FifoPool final : public Pool, public EventHandler {
+ public:
+  // `cfg` is a validated pool block; observers are indexed by Request::workload.
+  FifoPool(const scenario::Config& cfg, PoolPlacement placement, Engine& engine, output::Recorder& recorder,
+           Rng rng, std::vector<RequestObserver*> observers);
+
+  void start() override;
+  void submit(const workload::Request& r) override;
+  uint64_t in_flight() const override { return queue_.size() + busy_replicas_; }
+  PoolTotals totals(double now) const override;
+  const PoolPlacement& placement() const override { return placement_; }
+
+  size_t replica_count() const { return replicas_.size(); }
+  size_t replicas_active() const { return active_replicas_; }
+  size_t queue_length() const { return queue_.size(); }
+
+  void on_event(uint64_t tag) override;
+
+ private:
+  enum class State : uint8_t { loading, idle, busy };
+  struct Replica {
+    uint32_t server;
+    State state = State::loading;
+    double load_started_s = 0;
+    workload::Request current;
+  };
+  static constexpr uint64_t kLoadDoneBit = 1ULL << 63;
+
+  void begin_service(uint32_t replica, const workload::Request& r);
+  void replica_ready(uint32_t replica);
+  void complete(uint32_t replica);
+  void update_power();
+
+  PoolPlacement placement_;
+  Engine& engine_;
+  output::Recorder& recorder_;
+  Rng rng_;
+  std::vector<RequestObserver*> observers_;
+  std::unique_ptr<ServiceTime> service_;
+  power::IdleBusyGpuPower gpu_power_;
+  double weights_bytes_;
+  uint32_t gpus_per_replica_;
+  size_t queue_capacity_;
+
+  std::vector<Replica> replicas_;
+  std::vector<uint32_t> idle_;  // stack of idle replica indices
+  std::deque<workload::Request> queue_;
+  size_t busy_replicas_ = 0;
+  size_t active_replicas_ = 0;
+
+  PoolTotals totals_;
+  double power_w_ = 0;
+  double power_since_s_ = 0;
+
+  output::Counter arrivals_, admitted_, rejected_, completed_;
+  output::Level power_, utilization_;
+  output::Quantiles latency_;
+};
+
+}  // namespace dcsim::serving

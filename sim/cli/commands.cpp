@@ -1,0 +1,144 @@
+#include "sim/cli/commands.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <unistd.h>
+
+#include "sim/cli/progress.hpp"
+#include "sim/cli/reference.hpp"
+#include "sim/output/hdf5_inspect.hpp"
+#include "sim/output/hdf5_writer.hpp"
+#include "sim/run/run.hpp"
+#include "sim/scenario/scenario_schema.hpp"
+#include "sim/scenario/units.hpp"
+
+namespace dcsim::cli {
+
+namespace {
+
+extern "C" void on_sigint(int) {
+  if (Engine* e = active_engine()) e->request_stop();
+}
+
+std::vector<std::string> overrides(const ScenarioArgs& a) {
+  std::vector<std::string> out = a.sets;
+  if (a.seed) out.push_back("seed=" + std::to_string(*a.seed));
+  if (!a.until.empty()) out.push_back("horizon=" + a.until);
+  return out;
+}
+
+scenario::LoadedScenario load(const ScenarioArgs& a) { return scenario::load_scenario(a.path, overrides(a)); }
+
+void print_input_error(const scenario::InputError& e) {
+  std::cerr << e.what() << "\n";
+  std::cerr << "dcsim: " << e.issues().size() << " problem" << (e.issues().size() == 1 ? "" : "s")
+            << " in the input; nothing was run\n";
+}
+
+void print_summary(const RunResult& r, const std::string& output) {
+  auto get = [&](const std::string& n) {
+    for (const auto& s : r.summary) {
+      if (s.name == n) return s.value;
+    }
+    return 0.0;
+  };
+  std::printf("dcsim: %s at t=%s (%s), %llu events in %.2f s wall\n", r.complete ? "finished" : "interrupted",
+              units::format(r.stats.end_time_s, units::Quantity::time).c_str(), to_string(r.stats.reason),
+              static_cast<unsigned long long>(r.stats.events), r.stats.wall_s);
+  std::printf("  requests: %.0f arrived, %.0f completed, %.0f rejected, %.0f dropped, %.0f in flight\n",
+              get("requests_arrived"), get("requests_completed"), get("requests_rejected"), get("requests_dropped"),
+              get("requests_in_flight"));
+  std::printf("  latency: mean %.4g s, p50 %.4g s, p99 %.4g s; SLO attainment %.4g\n", get("latency_mean_s"),
+              get("latency_p50_s"), get("latency_p99_s"), get("slo_attainment"));
+  std::printf("  IT energy: %s\n", units::format(get("energy_it_j"), units::Quantity::energy).c_str());
+  if (!output.empty()) std::printf("  output: %s\n", output.c_str());
+}
+
+}  // namespace
+
+int cmd_run(const ScenarioArgs& args, const std::string& output_arg, bool quiet) {
+  scenario::LoadedScenario sc;
+  try {
+    sc = load(args);
+  } catch (const scenario::InputError& e) {
+    print_input_error(e);
+    return kExitInput;
+  }
+  const std::string output = output_arg.empty() ? sc.root.str("name") + ".h5" : output_arg;
+  const auto dir = std::filesystem::absolute(output).parent_path();
+  if (!std::filesystem::is_directory(dir)) {
+    std::cerr << "error: -o " << output << ": directory '" << dir.string() << "' does not exist\n";
+    return kExitInput;
+  }
+  struct sigaction sa{};
+  sa.sa_handler = on_sigint;
+  sigemptyset(&sa.sa_mask);
+  struct sigaction old{};
+  sigaction(SIGINT, &sa, &old);
+
+  ProgressLine progress(isatty(STDERR_FILENO) != 0 && !quiet);
+  RunOptions options;
+  if (progress.enabled()) options.progress = [&progress](const Progress& p) { progress.update(p); };
+  int code = kExitOk;
+  try {
+    output::Hdf5Writer writer(output);
+    const RunResult r = run_scenario(sc, &writer, options);
+    progress.finish();
+    if (!quiet) print_summary(r, output);
+    code = r.complete ? kExitOk : kExitInterrupted;
+  } catch (const InvariantError& e) {
+    progress.finish();
+    std::cerr << "dcsim: error: " << e.what() << "\n";
+    code = kExitRuntime;
+  } catch (const scenario::InputError& e) {
+    progress.finish();
+    print_input_error(e);
+    code = kExitInput;
+  } catch (const std::exception& e) {
+    progress.finish();
+    std::cerr << "dcsim: error: " << e.what() << "\n";
+    code = kExitRuntime;
+  }
+  sigaction(SIGINT, &old, nullptr);
+  return code;
+}
+
+int cmd_validate(const ScenarioArgs& args, bool print_resolved) {
+  try {
+    const auto sc = load(args);
+    if (print_resolved) {
+      std::cout << sc.resolved_yaml;
+    } else {
+      std::cout << args.path << ": ok (scenario '" << sc.root.str("name") << "', horizon "
+                << units::format(sc.root.num("horizon"), units::Quantity::time) << ", "
+                << sc.root.list("sites").size() << " site(s), " << sc.root.list("workloads").size() << " workload(s))\n";
+    }
+    return kExitOk;
+  } catch (const scenario::InputError& e) {
+    print_input_error(e);
+    return kExitInput;
+  }
+}
+
+int cmd_list(bool markdown) {
+  std::cout << parameter_reference(markdown);
+  return kExitOk;
+}
+
+int cmd_inspect(const std::string& path, bool summary_only) {
+  if (!std::filesystem::exists(path)) {
+    std::cerr << "error: " << path << ": no such file\n";
+    return kExitInput;
+  }
+  try {
+    output::inspect_run(path, std::cout, summary_only);
+    return kExitOk;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kExitInput;
+  }
+}
+
+}  // namespace dcsim::cli

@@ -1,0 +1,30 @@
+// The dcsim subcommands. Each returns the process exit code:
+//   0 success, 1 runtime error (I/O, invariant), 2 bad input (scenario, arguments, files),
+//   130 interrupted by SIGINT (the output file is still complete and says complete = false).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dcsim::cli {
+
+constexpr int kExitOk = 0;
+constexpr int kExitRuntime = 1;
+constexpr int kExitInput = 2;
+constexpr int kExitInterrupted = 130;
+
+struct ScenarioArgs {
+  std::string path;
+  std::vector<std::string> sets;  // --set key=value
+  std::optional<uint64_t> seed;   // --seed
+  std::string until;              // --until (a time: "2h")
+};
+
+int cmd_run(const ScenarioArgs& args, const std::string& output, bool quiet);
+int cmd_validate(const ScenarioArgs& args, bool print_resolved);
+int cmd_list(bool markdown);
+int cmd_inspect(const std::string& path, bool summary_only);
+
+}  // namespace dcsim::cli

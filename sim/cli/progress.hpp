@@ -1,0 +1,26 @@
+// The progress line of long runs, on stderr when it is a terminal:
+//   simulated time, % of the horizon, simulated seconds per wall second, ETA.
+#pragma once
+
+#include <string>
+
+#include "sim/engine/engine.hpp"
+
+namespace dcsim::cli {
+
+// One line, e.g. "  sim 1.25 h / 2 h  62.5 %  3.4e+04 sim-s/s  ETA 0:00:12"
+std::string format_progress(const Progress& p);
+
+class ProgressLine {
+ public:
+  explicit ProgressLine(bool enabled) : enabled_(enabled) {}
+  bool enabled() const { return enabled_; }
+  void update(const Progress& p);
+  void finish();  // ends the line if one was printed
+
+ private:
+  bool enabled_;
+  bool printed_ = false;
+};
+
+}  // namespace dcsim::cli

@@ -1,0 +1,116 @@
+// The one clock: SimGrid's s4u::Engine, with a fast event lane run by a single dispatcher actor.
+//
+// - Models schedule plain events (handler + tag) on the dispatcher's heap (event_queue.hpp).
+// - While no platform activity is in flight, the dispatcher pops and runs events back to back
+//   without yielding to SimGrid (the fast lane); SimGrid's clock lags behind.
+// - Before a model starts a platform activity (a SimGrid comm or exec), the dispatcher brings
+//   SimGrid's clock up to now() (this_actor::sleep_until) so the activity starts at the right time.
+// - While activities are in flight, the dispatcher waits with Activity::wait_any_for(pending,
+//   t_next - clock): either an activity completes first (its handler runs at the completion time)
+//   or the wait times out at the next event time and that event runs. This is conservative
+//   synchronisation: time never goes backwards and nothing is run out of order.
+// Tie rule: a completion that SimGrid reports at the same instant as a heap event is handled
+// first (it is returned by the wait); heap events among themselves follow (time, sequence).
+//
+// Models read time only from now(). Requests are data on the heap, never SimGrid actors.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <simgrid/s4u/Activity.hpp>
+#include <simgrid/s4u/Engine.hpp>
+
+#include "sim/engine/event_queue.hpp"
+
+namespace dcsim {
+
+struct Progress {
+  double now_s;
+  double horizon_s;
+  double wall_s;
+  uint64_t events;
+};
+
+enum class StopReason { horizon, no_more_events, interrupted };
+const char* to_string(StopReason r);
+
+struct RunStats {
+  StopReason reason = StopReason::horizon;
+  uint64_t events = 0;                // heap events handled
+  uint64_t activity_completions = 0;  // platform activities completed
+  double end_time_s = 0;
+  double wall_s = 0;
+};
+
+class Engine {
+ public:
+  // `simgrid_args` are passed to SimGrid (e.g. "--cfg=network/model:CM02"); its logs are kept at
+  // warning level unless an argument says otherwise. One Engine per process (a SimGrid rule).
+  explicit Engine(std::vector<std::string> simgrid_args = {});
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  simgrid::s4u::Engine& simgrid() { return *sg_; }
+
+  double now() const { return now_; }
+
+  // Schedule handler->on_event(tag) at absolute time t (t >= now(); an earlier t is a bug and
+  // throws std::logic_error).
+  EventId at(double t, EventHandler* handler, uint64_t tag = 0);
+  EventId after(double dt, EventHandler* handler, uint64_t tag = 0) { return at(now_ + dt, handler, tag); }
+  bool cancel(EventId id) { return queue_.cancel(id); }
+  size_t pending_events() const { return queue_.size(); }
+
+  // Start a platform activity: `make` creates and starts it (e.g. Comm::sendto_async); when it
+  // completes, handler->on_event(tag) runs at the completion time. Only from inside run(), i.e.
+  // from an event handler (SimGrid activities need the dispatcher actor).
+  void start_activity(const std::function<simgrid::s4u::ActivityPtr()>& make, EventHandler* handler,
+                      uint64_t tag = 0);
+  size_t activities_in_flight() const { return pending_.size(); }
+
+  // Run until simulated time `until` (events at exactly `until` run), until nothing is left, or
+  // until request_stop(). Activities still in flight at the end are cancelled. Call once.
+  RunStats run(double until);
+
+  // Async-signal-safe: the dispatcher stops before its next event.
+  void request_stop() { stop_requested_.store(true, std::memory_order_relaxed); }
+
+  // Called about every `period` of wall time during run() (not at all if unset).
+  void set_progress_callback(std::function<void(const Progress&)> cb, double period_s = 0.5) {
+    progress_cb_ = std::move(cb);
+    progress_period_s_ = period_s;
+  }
+
+ private:
+  void dispatch(double until);
+  void complete_activity(size_t index);
+  void maybe_report_progress(double until);
+
+  std::unique_ptr<simgrid::s4u::Engine> sg_;
+  EventQueue queue_;
+  double now_ = 0;
+  bool in_dispatcher_ = false;
+  std::atomic<bool> stop_requested_{false};
+
+  struct PendingTarget {
+    EventHandler* handler;
+    uint64_t tag;
+  };
+  std::vector<simgrid::s4u::ActivityPtr> pending_;
+  std::vector<PendingTarget> pending_targets_;
+
+  RunStats stats_;
+  std::function<void(const Progress&)> progress_cb_;
+  double progress_period_s_ = 0.5;
+  std::chrono::steady_clock::time_point wall_start_;
+  std::chrono::steady_clock::time_point last_progress_;
+};
+
+}  // namespace dcsim

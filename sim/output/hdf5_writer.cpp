@@ -1,0 +1,419 @@
+// The HDF5 Sink (see hdf5_writer.hpp and docs/output-format.md for what it writes).
+#include "sim/output/hdf5_writer.hpp"
+
+#include <hdf5_hl.h>
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <set>
+#include <stdexcept>
+#include <utility>
+
+namespace dcsim::output {
+
+namespace {
+
+constexpr hsize_t kSeriesChunk = 1024;  // rows per chunk of /time and of each series (8 KiB)
+constexpr hsize_t kEventChunk = 256;    // rows per chunk of /events
+constexpr int kDeflateLevel = 1;
+constexpr int kFormatVersion = 1;
+constexpr unsigned kCreationOrder = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+const char* aggregation_name(Aggregation a) {
+  switch (a) {
+    case Aggregation::sum: return "sum";
+    case Aggregation::mean: return "mean";
+    case Aggregation::last: return "last";
+    case Aggregation::max: return "max";
+    case Aggregation::quantile: return "quantile";
+  }
+  return "last";
+}
+
+// "/a/b": starts with '/', no empty component, not the root, not inside /time, /events, /summary.
+bool valid_group(const std::string& g) {
+  if (g.size() < 2 || g.front() != '/' || g.back() == '/' || g.find("//") != std::string::npos)
+    return false;
+  const std::string first = g.substr(1, g.find('/', 1) - 1);
+  return first != "time" && first != "events" && first != "summary";
+}
+
+bool valid_name(const std::string& n) {
+  return !n.empty() && n != "." && n != ".." && n.find('/') == std::string::npos;
+}
+
+}  // namespace
+
+Hdf5Writer::Hdf5Writer(std::string final_path, int flush_every)
+    : final_path_(std::move(final_path)),
+      partial_path_(final_path_ + ".partial"),
+      flush_every_(flush_every) {
+  if (final_path_.empty()) throw std::invalid_argument("Hdf5Writer: empty output path");
+  if (flush_every_ < 1)
+    throw std::invalid_argument("Hdf5Writer: flush_every must be >= 1, got " +
+                                std::to_string(flush_every_));
+}
+
+Hdf5Writer::~Hdf5Writer() {
+  if (state_ != State::open) return;
+  H5Quiet quiet;
+  if (!failed_) {
+    try {
+      flush();
+    } catch (...) {  // best effort: keep what was flushed before
+    }
+  }
+  close_handles();
+}
+
+// ---------------------------------------------------------------------------------------------
+// open()
+
+void Hdf5Writer::open(const RunMeta& meta, const std::vector<SeriesInfo>& series) {
+  if (state_ != State::created) throw std::logic_error("Hdf5Writer::open called twice");
+  validate(series);
+  H5Quiet quiet;
+  state_ = State::open;
+  try {
+    create_file();
+    write_run_attributes(meta);
+    create_time();
+    for (const SeriesInfo& info : series) create_series(info);
+    create_events();
+    groups_.clear();
+    if (H5Fflush(file_.get(), H5F_SCOPE_LOCAL) < 0) fail("flush");
+  } catch (...) {
+    // No run without its file: release everything and remove the half-made .partial.
+    state_ = State::closed;
+    const bool created = file_.valid();
+    close_handles();
+    if (file_.reset() && created) std::remove(partial_path_.c_str());
+    throw;
+  }
+  const auto rows = static_cast<std::size_t>(flush_every_);
+  time_buf_.assign(rows, kNaN);
+  value_buf_.assign(rows * series.size(), kNaN);
+}
+
+void Hdf5Writer::validate(const std::vector<SeriesInfo>& series) {
+  std::set<std::string> seen;
+  for (const SeriesInfo& s : series) {
+    const std::string path = s.group + "/" + s.name;
+    if (!valid_group(s.group))
+      throw std::invalid_argument("series " + path + ": bad group '" + s.group +
+                                  "' (want /a/b, not /time, /events or /summary)");
+    if (!valid_name(s.name))
+      throw std::invalid_argument("series in " + s.group + ": bad name '" + s.name + "'");
+    if (!seen.insert(path).second) throw std::invalid_argument("duplicate series " + path);
+  }
+}
+
+void Hdf5Writer::create_file() {
+  H5Handle fcpl = check(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "create a property list");
+  H5Handle fapl = check(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create a property list");
+  // 1.8 object headers at least: dense attribute storage, so that /time's REFERENCE_LIST may
+  // exceed 64 KiB (thousands of series); creation order as netCDF-4 files have it.
+  if (H5Pset_link_creation_order(fcpl.get(), kCreationOrder) < 0 ||
+      H5Pset_attr_creation_order(fcpl.get(), kCreationOrder) < 0 ||
+      H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_V110) < 0)
+    fail("set up the file properties");
+  const hid_t id = H5Fcreate(partial_path_.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get());
+  if (id < 0) {
+    failed_ = true;
+    const std::string detail = h5_error_detail();
+    throw std::runtime_error("cannot create " + partial_path_ +
+                             (detail.empty() ? "" : " (" + detail + ")"));
+  }
+  file_ = H5Handle(id, H5Fclose);
+
+  string_type_ = check(H5Tcopy(H5T_C_S1), H5Tclose, "create the string type");
+  if (H5Tset_size(string_type_.get(), kH5Variable) < 0 ||
+      H5Tset_cset(string_type_.get(), H5T_CSET_UTF8) < 0)
+    fail("create the string type");
+
+  gcpl_ = check(H5Pcreate(H5P_GROUP_CREATE), H5Pclose, "create a property list");
+  if (H5Pset_link_creation_order(gcpl_.get(), kCreationOrder) < 0 ||
+      H5Pset_attr_creation_order(gcpl_.get(), kCreationOrder) < 0 ||
+      H5Pset_obj_track_times(gcpl_.get(), false) < 0)
+    fail("set up the group properties");
+
+  dcpl_series_ = check(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create a property list");
+  const hid_t dcpl = dcpl_series_.get();
+  if (H5Pset_chunk(dcpl, 1, &kSeriesChunk) < 0 || H5Pset_shuffle(dcpl) < 0 ||
+      H5Pset_deflate(dcpl, kDeflateLevel) < 0 ||
+      H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &kNaN) < 0 ||
+      H5Pset_attr_creation_order(dcpl, kCreationOrder) < 0 ||
+      H5Pset_obj_track_times(dcpl, false) < 0)
+    fail("set up the dataset properties");
+}
+
+void Hdf5Writer::write_run_attributes(const RunMeta& meta) {
+  const hid_t root = file_.get();
+  set_attr(root, "/", "dcsim_version", meta.dcsim_version);
+  set_attr(root, "/", "format_version", kFormatVersion);
+  set_attr(root, "/", "scenario_name", meta.scenario_name);
+  set_attr(root, "/", "scenario_path", meta.scenario_path);
+  set_attr(root, "/", "scenario", meta.scenario_text);
+  set_attr(root, "/", "seed", static_cast<uint64_t>(meta.seed));
+  set_attr(root, "/", "started_utc", meta.started_utc);
+  set_attr(root, "/", "horizon_s", meta.horizon_s);
+  set_attr(root, "/", "record_step_s", meta.record_step_s);
+  set_attr(root, "/", "fidelity", meta.fidelity);
+  // Rewritten by close(); what a .partial left by a hard kill keeps.
+  set_attr(root, "/", "complete", 0);
+  set_attr(root, "/", "stop_reason", std::string("unfinished"));
+  set_attr(root, "/", "simulated_s", 0.0);
+  set_attr(root, "/", "wall_seconds", 0.0);
+}
+
+void Hdf5Writer::create_time() {
+  const hsize_t zero = 0;
+  const hsize_t unlimited = H5S_UNLIMITED;
+  H5Handle space = check(H5Screate_simple(1, &zero, &unlimited), H5Sclose, "create a dataspace");
+  time_ = check(H5Dcreate2(file_.get(), "time", H5T_IEEE_F64LE, space.get(), H5P_DEFAULT,
+                           dcpl_series_.get(), H5P_DEFAULT),
+                H5Dclose, "create /time");
+  if (H5DSset_scale(time_.get(), "time") < 0) fail("make /time a dimension scale");
+  set_attr(time_.get(), "/time", "units", std::string("s"));
+  set_attr(time_.get(), "/time", "long_name",
+           std::string("simulated time at the end of the sample step"));
+}
+
+// The open group at `path`, created (with its parents) on first use.
+hid_t Hdf5Writer::group(const std::string& path) {
+  if (auto it = groups_.find(path); it != groups_.end()) return it->second.get();
+  const std::size_t slash = path.rfind('/');
+  const hid_t parent = slash == 0 ? file_.get() : group(path.substr(0, slash));
+  const std::string leaf = path.substr(slash + 1);
+  H5Handle g = check(H5Gcreate2(parent, leaf.c_str(), H5P_DEFAULT, gcpl_.get(), H5P_DEFAULT),
+                     H5Gclose, "create " + path);
+  return groups_.emplace(path, std::move(g)).first->second.get();
+}
+
+void Hdf5Writer::create_series(const SeriesInfo& info) {
+  const std::string path = info.group + "/" + info.name;
+  const hid_t parent = group(info.group);
+  const hsize_t zero = 0;
+  const hsize_t unlimited = H5S_UNLIMITED;
+  H5Handle space = check(H5Screate_simple(1, &zero, &unlimited), H5Sclose, "create a dataspace");
+  H5Handle d = check(H5Dcreate2(parent, info.name.c_str(), H5T_IEEE_F64LE, space.get(),
+                                H5P_DEFAULT, dcpl_series_.get(), H5P_DEFAULT),
+                     H5Dclose, "create " + path);
+  set_attr(d.get(), path, "units", info.units);
+  set_attr(d.get(), path, "long_name", info.long_name);
+  set_attr(d.get(), path, "aggregation", std::string(aggregation_name(info.aggregation)));
+  if (H5DSattach_scale(d.get(), time_.get(), 0) < 0) fail("attach " + path + " to /time");
+  series_.push_back(std::move(d));
+  series_paths_.push_back(path);
+}
+
+void Hdf5Writer::create_events() {
+  auto make_type = [this](hid_t float_type) {
+    H5Handle t = check(H5Tcreate(H5T_COMPOUND, sizeof(EventRow)), H5Tclose,
+                       "create the event type");
+    const hid_t str = string_type_.get();
+    if (H5Tinsert(t.get(), "time_s", offsetof(EventRow, time_s), float_type) < 0 ||
+        H5Tinsert(t.get(), "kind", offsetof(EventRow, kind), str) < 0 ||
+        H5Tinsert(t.get(), "subject", offsetof(EventRow, subject), str) < 0 ||
+        H5Tinsert(t.get(), "value", offsetof(EventRow, value), float_type) < 0 ||
+        H5Tinsert(t.get(), "detail", offsetof(EventRow, detail), str) < 0)
+      fail("create the event type");
+    return t;
+  };
+  event_mem_type_ = make_type(H5T_NATIVE_DOUBLE);
+  event_file_type_ = make_type(H5T_IEEE_F64LE);
+
+  H5Handle dcpl = check(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create a property list");
+  if (H5Pset_chunk(dcpl.get(), 1, &kEventChunk) < 0 ||
+      H5Pset_deflate(dcpl.get(), kDeflateLevel) < 0 ||
+      H5Pset_attr_creation_order(dcpl.get(), kCreationOrder) < 0 ||
+      H5Pset_obj_track_times(dcpl.get(), false) < 0)
+    fail("set up the /events properties");
+  const hsize_t zero = 0;
+  const hsize_t unlimited = H5S_UNLIMITED;
+  H5Handle space = check(H5Screate_simple(1, &zero, &unlimited), H5Sclose, "create a dataspace");
+  events_ = check(H5Dcreate2(file_.get(), "events", event_file_type_.get(), space.get(),
+                             H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+                  H5Dclose, "create /events");
+  // Its own dimension: so that netCDF readers (xarray, h5netcdf) open the root group as it is.
+  if (H5DSset_scale(events_.get(), "events") < 0) fail("make /events a dimension scale");
+  check(H5Gcreate2(file_.get(), "summary", H5P_DEFAULT, gcpl_.get(), H5P_DEFAULT), H5Gclose,
+        "create /summary");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Samples and events
+
+void Hdf5Writer::append(double time_s, const std::vector<double>& values) {
+  if (state_ != State::open) throw std::logic_error("Hdf5Writer::append outside open()/close()");
+  if (values.size() != series_.size())
+    throw std::invalid_argument("Hdf5Writer::append: " + std::to_string(values.size()) +
+                                " values for " + std::to_string(series_.size()) + " series");
+  const auto rows = static_cast<std::size_t>(flush_every_);
+  const auto row = static_cast<std::size_t>(buffered_);
+  time_buf_[row] = time_s;
+  for (std::size_t s = 0; s < values.size(); ++s) value_buf_[s * rows + row] = values[s];
+  ++buffered_;
+  last_time_ = time_s;
+  if (buffered_ == rows) {
+    H5Quiet quiet;
+    flush();
+  }
+}
+
+void Hdf5Writer::event(const EventRecord& e) {
+  if (state_ != State::open) throw std::logic_error("Hdf5Writer::event outside open()/close()");
+  const auto slot = static_cast<std::size_t>(events_buffered_);
+  if (slot < event_buf_.size())
+    event_buf_[slot] = e;  // reuses the strings' storage
+  else
+    event_buf_.push_back(e);
+  ++events_buffered_;
+}
+
+void Hdf5Writer::flush() {
+  if (buffered_ > 0) write_samples();
+  if (events_buffered_ > 0) write_events();
+  set_attr(file_.get(), "/", "simulated_s", last_time_);  // progress, for a .partial
+  if (H5Fflush(file_.get(), H5F_SCOPE_LOCAL) < 0) fail("flush");
+}
+
+void Hdf5Writer::write_samples() {
+  const auto rows = static_cast<std::size_t>(flush_every_);
+  write_rows(time_.get(), "/time", rows_written_, buffered_, H5T_NATIVE_DOUBLE, time_buf_.data());
+  for (std::size_t s = 0; s < series_.size(); ++s)
+    write_rows(series_[s].get(), series_paths_[s], rows_written_, buffered_, H5T_NATIVE_DOUBLE,
+               value_buf_.data() + s * rows);
+  rows_written_ += buffered_;
+  buffered_ = 0;
+}
+
+void Hdf5Writer::write_events() {
+  const auto n = static_cast<std::size_t>(events_buffered_);
+  event_rows_.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const EventRecord& e = event_buf_[i];
+    event_rows_[i] = {e.time_s, e.kind.c_str(), e.subject.c_str(), e.value, e.detail.c_str()};
+  }
+  write_rows(events_.get(), "/events", events_written_, events_buffered_, event_mem_type_.get(),
+             event_rows_.data());
+  events_written_ += events_buffered_;
+  events_buffered_ = 0;
+}
+
+// Extends the 1-D dataset to start + count rows and writes rows [start, start + count).
+void Hdf5Writer::write_rows(hid_t dset, const std::string& name, hsize_t start, hsize_t count,
+                            hid_t mem_type, const void* data) {
+  const hsize_t size = start + count;
+  if (H5Dset_extent(dset, &size) < 0) fail("extend " + name);
+  H5Handle file_space = check(H5Dget_space(dset), H5Sclose, "get the dataspace of " + name);
+  H5Handle mem_space = check(H5Screate_simple(1, &count, nullptr), H5Sclose, "create a dataspace");
+  if (H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr) < 0)
+    fail("select rows of " + name);
+  if (H5Dwrite(dset, mem_type, mem_space.get(), file_space.get(), H5P_DEFAULT, data) < 0)
+    fail("write " + name);
+}
+
+// ---------------------------------------------------------------------------------------------
+// close()
+
+void Hdf5Writer::close(const RunEnd& end) {
+  if (state_ == State::closed) return;
+  if (state_ == State::created) throw std::logic_error("Hdf5Writer::close before open()");
+  state_ = State::closed;
+  H5Quiet quiet;
+  if (buffered_ > 0) write_samples();
+  if (events_buffered_ > 0) write_events();
+  write_summary(end.summary);
+  const hid_t root = file_.get();
+  set_attr(root, "/", "complete", end.complete ? 1 : 0);
+  set_attr(root, "/", "stop_reason", end.stop_reason);
+  set_attr(root, "/", "simulated_s", end.simulated_s);
+  set_attr(root, "/", "wall_seconds", end.wall_seconds);
+  close_handles();
+  if (!file_.reset()) fail("close the file");
+  if (std::rename(partial_path_.c_str(), final_path_.c_str()) != 0)
+    throw std::runtime_error("cannot rename " + partial_path_ + " to " + final_path_ + ": " +
+                             std::strerror(errno));
+}
+
+void Hdf5Writer::write_summary(const std::vector<SummaryEntry>& summary) {
+  H5Handle g = check(H5Gopen2(file_.get(), "summary", H5P_DEFAULT), H5Gclose, "open /summary");
+  for (const SummaryEntry& s : summary) {
+    if (!valid_name(s.name)) fail("write summary entry '" + s.name + "' (bad name)");
+    set_attr(g.get(), "/summary", s.name, s.value);
+    set_attr(g.get(), "/summary", s.name + "_units", s.units);
+  }
+}
+
+// Everything but the file itself (closed last, by the caller or the member destructor).
+void Hdf5Writer::close_handles() noexcept {
+  series_.clear();
+  groups_.clear();
+  events_.reset();
+  time_.reset();
+  dcpl_series_.reset();
+  gcpl_.reset();
+  event_file_type_.reset();
+  event_mem_type_.reset();
+  string_type_.reset();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attributes and errors
+
+void Hdf5Writer::set_attr(hid_t obj, const std::string& obj_name, const std::string& attr,
+                          const std::string& value) {
+  const char* p = value.c_str();
+  set_attr_raw(obj, obj_name, attr, string_type_.get(), string_type_.get(), &p);
+}
+
+void Hdf5Writer::set_attr(hid_t obj, const std::string& obj_name, const std::string& attr,
+                          double value) {
+  set_attr_raw(obj, obj_name, attr, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value);
+}
+
+void Hdf5Writer::set_attr(hid_t obj, const std::string& obj_name, const std::string& attr,
+                          int value) {
+  set_attr_raw(obj, obj_name, attr, H5T_STD_I32LE, H5T_NATIVE_INT, &value);
+}
+
+void Hdf5Writer::set_attr(hid_t obj, const std::string& obj_name, const std::string& attr,
+                          uint64_t value) {
+  set_attr_raw(obj, obj_name, attr, H5T_STD_U64LE, H5T_NATIVE_UINT64, &value);
+}
+
+// Scalar attribute `attr` of `obj`: created with file_type, or overwritten if it exists.
+void Hdf5Writer::set_attr_raw(hid_t obj, const std::string& obj_name, const std::string& attr,
+                              hid_t file_type, hid_t mem_type, const void* value) {
+  const std::string what = "attribute '" + attr + "' of " + obj_name;
+  const htri_t exists = H5Aexists(obj, attr.c_str());
+  if (exists < 0) fail("look up " + what);
+  H5Handle a;
+  if (exists > 0) {
+    a = check(H5Aopen(obj, attr.c_str(), H5P_DEFAULT), H5Aclose, "open " + what);
+  } else {
+    H5Handle space = check(H5Screate(H5S_SCALAR), H5Sclose, "create a dataspace");
+    a = check(H5Acreate2(obj, attr.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+              H5Aclose, "create " + what);
+  }
+  if (H5Awrite(a.get(), mem_type, value) < 0) fail("write " + what);
+}
+
+void Hdf5Writer::fail(const std::string& what) {
+  failed_ = true;
+  const std::string detail = h5_error_detail();
+  throw std::runtime_error("cannot " + what + " in " + partial_path_ +
+                           (detail.empty() ? "" : " (" + detail + ")"));
+}
+
+H5Handle Hdf5Writer::check(hid_t id, H5Handle::Closer closer, const std::string& what) {
+  if (id < 0) fail(what);
+  return H5Handle(id, closer);
+}
+
+}  // namespace dcsim::output

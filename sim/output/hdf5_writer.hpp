@@ -1,0 +1,105 @@
+// The HDF5 Sink: writes one run to FINAL.partial and renames it to FINAL on close().
+//
+// Layout (docs/output-format.md): root attributes describing the run, /time (a dimension scale),
+// one 1-D float64 dataset per series under its group (/fleet, /sites/<s>, /sites/<s>/pools/<p>,
+// /workloads/<w>) attached to /time, the compound /events table and the /summary group whose
+// attributes are the run's totals. Samples and events are buffered and written every
+// `flush_every` samples (then H5Fflush), so a hard-killed run leaves a readable .partial.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sim/output/hdf5_handle.hpp"
+#include "sim/output/sink.hpp"
+
+namespace dcsim::output {
+
+class Hdf5Writer final : public Sink {
+ public:
+  explicit Hdf5Writer(std::string final_path, int flush_every = 64);
+  // Without close(): closes the file (after writing what is buffered) and leaves FINAL.partial
+  // with complete = 0. Never throws.
+  ~Hdf5Writer() override;
+  Hdf5Writer(const Hdf5Writer&) = delete;
+  Hdf5Writer& operator=(const Hdf5Writer&) = delete;
+
+  void open(const RunMeta& meta, const std::vector<SeriesInfo>& series) override;
+  void append(double time_s, const std::vector<double>& values) override;
+  void event(const EventRecord& e) override;
+  void close(const RunEnd& end) override;
+
+  const std::string& final_path() const { return final_path_; }
+  const std::string& partial_path() const { return partial_path_; }
+
+ private:
+  enum class State { created, open, closed };
+  struct EventRow {  // memory layout of one /events row (strings point into event_buf_)
+    double time_s;
+    const char* kind;
+    const char* subject;
+    double value;
+    const char* detail;
+  };
+
+  // open()
+  static void validate(const std::vector<SeriesInfo>& series);
+  void create_file();
+  void write_run_attributes(const RunMeta& meta);
+  void create_time();
+  hid_t group(const std::string& path);
+  void create_series(const SeriesInfo& info);
+  void create_events();
+  // writing
+  void flush();
+  void write_samples();
+  void write_events();
+  void write_rows(hid_t dset, const std::string& name, hsize_t start, hsize_t count, hid_t mem_type,
+                  const void* data);
+  void write_summary(const std::vector<SummaryEntry>& summary);
+  void close_handles() noexcept;
+  // attributes (create, or overwrite an existing one)
+  void set_attr(hid_t obj, const std::string& obj_name, const std::string& attr,
+                const std::string& value);
+  void set_attr(hid_t obj, const std::string& obj_name, const std::string& attr, double value);
+  void set_attr(hid_t obj, const std::string& obj_name, const std::string& attr, int value);
+  void set_attr(hid_t obj, const std::string& obj_name, const std::string& attr, uint64_t value);
+  void set_attr_raw(hid_t obj, const std::string& obj_name, const std::string& attr, hid_t file_type,
+                    hid_t mem_type, const void* value);
+  // errors
+  [[noreturn]] void fail(const std::string& what);
+  H5Handle check(hid_t id, H5Handle::Closer closer, const std::string& what);
+
+  std::string final_path_;
+  std::string partial_path_;
+  int flush_every_;
+  State state_ = State::created;
+  bool failed_ = false;  // an HDF5 call failed: the destructor writes nothing more
+
+  H5Handle file_;
+  H5Handle string_type_;       // variable-length UTF-8 string
+  H5Handle event_mem_type_;    // compound matching EventRow
+  H5Handle event_file_type_;   // the same with little-endian doubles
+  H5Handle gcpl_;              // groups: creation order tracked, no timestamps
+  H5Handle dcpl_series_;       // chunked, shuffle + deflate 1, fill NaN, no timestamps
+  std::map<std::string, H5Handle> groups_;  // only while open() runs
+  H5Handle time_;
+  H5Handle events_;
+  std::vector<H5Handle> series_;
+  std::vector<std::string> series_paths_;  // "/sites/dc1/power_it_w", for messages
+
+  // Buffers: time_buf_[row]; value_buf_[s * flush_every_ + row] (one column per series).
+  std::vector<double> time_buf_;
+  std::vector<double> value_buf_;
+  hsize_t buffered_ = 0;
+  hsize_t rows_written_ = 0;
+  double last_time_ = 0;
+  std::vector<EventRecord> event_buf_;  // slots reused; the first events_buffered_ are pending
+  std::vector<EventRow> event_rows_;
+  hsize_t events_buffered_ = 0;
+  hsize_t events_written_ = 0;
+};
+
+}  // namespace dcsim::output

@@ -1,0 +1,28 @@
+// Invariants checked at the end of every run. A violation is an error (InvariantError), never a
+// warning: the run's output would lie.
+//   requests: arrived = completed + rejected + dropped + in flight
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace dcsim {
+
+struct RequestCounts {
+  uint64_t arrived = 0;
+  uint64_t completed = 0;
+  uint64_t rejected = 0;
+  uint64_t dropped = 0;
+  uint64_t in_flight = 0;
+};
+
+class InvariantError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Throws InvariantError naming every count when the identity does not hold.
+void check_request_invariant(const RequestCounts& c);
+
+}  // namespace dcsim

@@ -1,0 +1,35 @@
+// One run: scenario -> world -> engine -> recorder -> sink. Used by `dcsim run` and by tests.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "sim/engine/engine.hpp"
+#include "sim/output/sink.hpp"
+#include "sim/run/invariants.hpp"
+#include "sim/scenario/loader.hpp"
+
+namespace dcsim {
+
+struct RunOptions {
+  std::function<void(const Progress&)> progress;  // unset: no progress reports
+  // Test hook: called after the run, before the invariant check, to corrupt counts on purpose.
+  std::function<void(RequestCounts&)> tamper_counts;
+};
+
+struct RunResult {
+  RunStats stats;
+  RequestCounts counts;
+  std::vector<output::SummaryEntry> summary;
+  bool complete = false;
+};
+
+// Engine of the run in progress (for the SIGINT handler); null when none.
+Engine* active_engine();
+
+// Runs the scenario, writing into `sink` (may be null). On an invariant violation the sink is
+// closed with complete = false and stop_reason "error: ..." and InvariantError is rethrown.
+RunResult run_scenario(const scenario::LoadedScenario& scenario, output::Sink* sink, const RunOptions& options = {});
+
+}  // namespace dcsim

@@ -1,0 +1,135 @@
+// --set key.path=value: edits the YAML tree before validation, so an override is checked exactly
+// like the same text written in the file.
+#include <yaml-cpp/yaml.h>
+
+#include "sim/scenario/loader.hpp"
+
+namespace dcsim::scenario {
+
+namespace {
+
+struct Segment {
+  std::string key;   // map key or list element name
+  long index = -1;   // list index when written key[3]
+};
+
+bool split_path(const std::string& path, std::vector<Segment>& out, std::string& problem) {
+  size_t i = 0;
+  while (i < path.size()) {
+    size_t dot = path.find('.', i);
+    std::string part = path.substr(i, dot == std::string::npos ? std::string::npos : dot - i);
+    if (part.empty()) {
+      problem = "empty key in path '" + path + "'";
+      return false;
+    }
+    Segment seg;
+    const size_t br = part.find('[');
+    if (br != std::string::npos) {
+      if (part.back() != ']') {
+        problem = "malformed index in '" + part + "'";
+        return false;
+      }
+      const std::string idx = part.substr(br + 1, part.size() - br - 2);
+      if (idx.empty() || idx.find_first_not_of("0123456789") != std::string::npos) {
+        problem = "list index in '" + part + "' must be a non-negative integer";
+        return false;
+      }
+      seg.key = part.substr(0, br);
+      seg.index = std::stol(idx);
+      if (!seg.key.empty()) out.push_back(Segment{seg.key, -1});
+      out.push_back(Segment{"", seg.index});
+    } else {
+      out.push_back(Segment{part, -1});
+    }
+    if (dot == std::string::npos) break;
+    i = dot + 1;
+  }
+  return true;
+}
+
+}  // namespace
+
+void apply_override(YAML::Node& root, const std::string& assignment, Diagnostics& diags) {
+  const Location where{"--set", 0, 0};
+  const size_t eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    diags.error(where, "", "got '" + assignment + "', expected key.path=value (e.g. sites[0].pools[0].servers=8)");
+    return;
+  }
+  const std::string path = assignment.substr(0, eq);
+  const std::string value_text = assignment.substr(eq + 1);
+  std::vector<Segment> segs;
+  std::string problem;
+  if (!split_path(path, segs, problem)) {
+    diags.error(where, path, problem);
+    return;
+  }
+  YAML::Node value;
+  try {
+    value = YAML::Load(value_text);
+  } catch (const YAML::Exception& e) {
+    diags.error(where, path, "value '" + value_text + "' is not valid YAML: " + e.msg);
+    return;
+  }
+  if (!root.IsDefined() || root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
+  // yaml-cpp nodes are handles: assigning through `cur` edits the tree in place.
+  YAML::Node cur = root;
+  std::string walked;
+  for (size_t k = 0; k < segs.size(); ++k) {
+    const Segment& s = segs[k];
+    const bool last = (k + 1 == segs.size());
+    YAML::Node next;
+    if (s.index >= 0) {
+      if (!cur.IsSequence()) {
+        diags.error(where, walked, "is not a list; cannot apply index [" + std::to_string(s.index) + "]");
+        return;
+      }
+      if (static_cast<size_t>(s.index) >= cur.size()) {
+        diags.error(where, walked, "index [" + std::to_string(s.index) + "] is out of range (the list has " +
+                                       std::to_string(cur.size()) + " elements)");
+        return;
+      }
+      walked += "[" + std::to_string(s.index) + "]";
+      if (last) {
+        cur[static_cast<size_t>(s.index)] = value;
+        return;
+      }
+      next.reset(cur[static_cast<size_t>(s.index)]);
+    } else if (cur.IsSequence()) {
+      // Address a list element by its name.
+      bool found = false;
+      for (size_t j = 0; j < cur.size(); ++j) {
+        if (cur[j].IsMap() && cur[j]["name"] && cur[j]["name"].IsScalar() && cur[j]["name"].Scalar() == s.key) {
+          next.reset(cur[j]);
+          walked += "[" + std::to_string(j) + "]";
+          found = true;
+          break;
+        }
+      }
+      if (!found) {
+        diags.error(where, walked, "no element named '" + s.key + "' in this list");
+        return;
+      }
+      if (last) {
+        diags.error(where, path, "cannot replace a whole list element; set one of its keys");
+        return;
+      }
+    } else {
+      if (cur.IsNull() || !cur.IsDefined()) cur = YAML::Node(YAML::NodeType::Map);
+      if (!cur.IsMap()) {
+        diags.error(where, walked, "is a single value; cannot set '" + s.key + "' inside it");
+        return;
+      }
+      walked += (walked.empty() ? "" : ".") + s.key;
+      if (last) {
+        cur[s.key] = value;
+        return;
+      }
+      if (!cur[s.key]) cur[s.key] = YAML::Node(YAML::NodeType::Map);
+      next.reset(cur[s.key]);
+    }
+    cur.reset(next);
+  }
+}
+
+}  // namespace dcsim::scenario

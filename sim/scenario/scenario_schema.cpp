@@ -1,0 +1,176 @@
+#include "sim/scenario/scenario_schema.hpp"
+
+#include "sim/util/text.hpp"
+
+namespace dcsim::scenario {
+
+namespace {
+
+using units::Quantity;
+using P = ParamSpec;
+
+Schema make_record() {
+  return Schema{"record",
+                "What is written to the output file and how often.",
+                {P::quantity_of("step", Quantity::time).def("60 s").above(0).doc("Sample step of every time series.")},
+                {}};
+}
+
+Schema make_storage() {
+  return Schema{"storage",
+                "The site's model store, from which replicas load their weights over the network.",
+                {P::quantity_of("bandwidth", Quantity::bandwidth)
+                     .def("25 GB/s")
+                     .above(0)
+                     .doc("Bandwidth of the storage service's link, shared by all concurrent weight loads."),
+                 P::quantity_of("latency", Quantity::time).def("50 us").at_least(0).doc("Latency of the storage link.")},
+                {}};
+}
+
+Schema make_network() {
+  return Schema{"network",
+                "The site fabric: each server's link to the site switch.",
+                {P::quantity_of("server_link", Quantity::bandwidth)
+                     .def("50 GB/s")
+                     .above(0)
+                     .doc("Per-server network bandwidth (400 Gb/s NIC = 50 GB/s)."),
+                 P::quantity_of("latency", Quantity::time).def("5 us").at_least(0).doc("Per-hop latency in the fabric.")},
+                {}};
+}
+
+Schema make_wan() {
+  return Schema{"wan",
+                "The site's connection to the wide-area network between sites.",
+                {P::quantity_of("bandwidth", Quantity::bandwidth).def("100 Gbps").above(0).doc("WAN uplink bandwidth."),
+                 P::quantity_of("latency", Quantity::time).def("10 ms").at_least(0).doc("One-way latency to the WAN core.")},
+                {}};
+}
+
+Schema make_gpu() {
+  return Schema{
+      "gpu",
+      "GPU power of the placeholder pool: idle when no request runs, busy while one does.",
+      {P::quantity_of("idle_power", Quantity::power)
+           .def("75 W")
+           .at_least(0)
+           .doc("Power of a GPU with no request running.")
+           .src("est.h100_idle (60-90 W, midpoint)"),
+       P::quantity_of("busy_power", Quantity::power)
+           .def("700 W")
+           .above(0)
+           .doc("Power of a GPU while its replica serves a request.")
+           .src("hw.h100_sxm (TDP 700 W)")},
+      {}};
+}
+
+const Schema& pool_schema() {
+  static const Schema gpu = make_gpu();
+  static const Schema s{
+      "pool",
+      "A pool of identical GPU servers running replicas of one model (placeholder serving model: one request at a "
+      "time per replica, FIFO queue).",
+      {P::string("name").req().id().doc("Pool name, unique in its site; used in output paths."),
+       P::integer("servers").req().at_least(1).doc("Number of servers."),
+       P::integer("gpus_per_server").def("8").at_least(1).at_most(16).doc("GPUs per server (HGX/DGX: 8)."),
+       P::integer("gpus_per_replica").def("1").at_least(1).doc("GPUs per replica; must divide gpus_per_server."),
+       P::quantity_of("weights", Quantity::data)
+           .def("16.06 GB")
+           .above(0)
+           .doc("Size of the model weights each replica loads from the site storage at start-up.")
+           .src("Llama-3.1-8B, 8.03e9 parameters x 2 B (BF16)"),
+       P::integer("queue_capacity")
+           .def("100000")
+           .at_least(0)
+           .doc("Requests that may wait in the pool's FIFO queue; arrivals beyond it are rejected.")},
+      {ChildSpec{"gpu", ChildKind::block, &gpu, "", "", false, "GPU power."},
+       ChildSpec{"service", ChildKind::model, nullptr, "service_time", "", false,
+                 "Service time of one request on one replica."}}};
+  return s;
+}
+
+const Schema& site_schema() {
+  static const Schema storage = make_storage();
+  static const Schema network = make_network();
+  static const Schema wan = make_wan();
+  static const Schema s{"site",
+                        "A data-center site: its storage, fabric, WAN link and GPU pools.",
+                        {P::string("name").req().id().doc("Site name; used in output paths (/sites/<name>).")},
+                        {ChildSpec{"storage", ChildKind::block, &storage, "", "", false, ""},
+                         ChildSpec{"network", ChildKind::block, &network, "", "", false, ""},
+                         ChildSpec{"wan", ChildKind::block, &wan, "", "", false, ""},
+                         ChildSpec{"pools", ChildKind::list, &pool_schema(), "", "", true, "GPU pools."}}};
+  return s;
+}
+
+const Schema& workload_schema() {
+  static const Schema s{
+      "workload",
+      "A stream of requests: when they arrive and where they go.",
+      {P::string("name").req().id().doc("Workload name; used in output paths (/workloads/<name>)."),
+       P::string("pool").req().doc("Target pool as SITE/POOL (e.g. dc1/chat)."),
+       P::quantity_of("slo_latency", Quantity::time)
+           .def("20 s")
+           .above(0)
+           .doc("End-to-end latency objective; slo_attainment is the share of requests completed within it.")
+           .src("mlperf.slo (gptj_total_s, sdxl_total_s: 20 s)")},
+      {ChildSpec{"arrivals", ChildKind::model, nullptr, "arrivals", "", false, "When requests arrive."}}};
+  return s;
+}
+
+}  // namespace
+
+const Schema& scenario_schema() {
+  static const Schema record = make_record();
+  static const Schema s{
+      "scenario",
+      "A dcsim scenario: demand, fleet and what to record.",
+      {P::string("name").req().id().doc("Scenario name (stored in the output)."),
+       P::string("description").def("-").doc("Free text."),
+       P::integer("seed").def("1").at_least(0).doc("Seed of every random stream (each component derives its own)."),
+       P::quantity_of("horizon", Quantity::time).req().above(0).doc("Simulated duration."),
+       P::choice("fidelity", {"request"}).def("request").doc("Simulation fidelity (request: every request tracked).")},
+      {ChildSpec{"record", ChildKind::block, &record, "", "", false, "Output sampling."},
+       ChildSpec{"sites", ChildKind::list, &site_schema(), "", "", true, "Data-center sites."},
+       ChildSpec{"workloads", ChildKind::list, &workload_schema(), "", "", true, "Request streams."}}};
+  return s;
+}
+
+void check_scenario(const Config& root, Diagnostics& diags) {
+  std::vector<std::string> pools;
+  for (const auto& site : root.list("sites")) {
+    for (const auto& pool : site.list("pools")) {
+      pools.push_back(site.str("name") + "/" + pool.str("name"));
+      const int64_t per_server = pool.integer("gpus_per_server");
+      const int64_t per_replica = pool.integer("gpus_per_replica");
+      if (per_server % per_replica != 0) {
+        diags.error(pool.where("gpus_per_replica"), pool.path() + ".gpus_per_replica",
+                    "got '" + std::to_string(per_replica) + "', expected a divisor of gpus_per_server (" +
+                        std::to_string(per_server) + ")");
+      }
+    }
+  }
+  for (const auto& w : root.list("workloads")) {
+    const std::string& target = w.str("pool");
+    bool found = false;
+    for (const auto& p : pools) found = found || p == target;
+    if (!found) {
+      const std::string near = nearest(target, pools);
+      diags.error(w.where("pool"), w.path() + ".pool",
+                  "no pool '" + target + "'" +
+                      (near.empty() ? "; pools are " + quoted_list(pools) : "; did you mean '" + near + "'?"));
+    }
+  }
+  const double step = root.child("record").num("step");
+  const double horizon = root.num("horizon");
+  if (step > horizon) {
+    diags.error(root.child("record").where("step"), "record.step",
+                "got '" + root.child("record").str("step") + "', expected a step no longer than the horizon (" +
+                    root.str("horizon") + ")");
+  }
+}
+
+LoadedScenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
+  return load_file(path, scenario_schema(), overrides, check_scenario);
+}
+
+}  // namespace dcsim::scenario

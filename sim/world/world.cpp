@@ -1,0 +1,114 @@
+#include "sim/world/world.hpp"
+
+#include <cmath>
+#include <limits>
+
+namespace dcsim {
+
+World::World(const scenario::Config& scenario, Engine& engine, output::Recorder& recorder)
+    : engine_(engine), topology_(platform::build_topology(scenario)), platform_(platform::build_simgrid_platform(topology_)) {
+  const uint64_t seed = static_cast<uint64_t>(scenario.integer("seed"));
+  const auto& workload_cfgs = scenario.list("workloads");
+  for (uint32_t i = 0; i < workload_cfgs.size(); ++i) {
+    const auto& w = workload_cfgs[i];
+    workloads_.push_back(std::make_unique<workload::Workload>(w, i, engine, recorder,
+                                                              Rng(seed, "workloads/" + w.str("name") + "/arrivals")));
+  }
+  std::vector<serving::RequestObserver*> observers;
+  for (auto& w : workloads_) observers.push_back(w.get());
+
+  for (const auto& site : scenario.list("sites")) {
+    const std::string& s = site.str("name");
+    for (const auto& pool : site.list("pools")) {
+      const std::string& p = pool.str("name");
+      serving::PoolPlacement placement{s, p, "/sites/" + s + "/pools/" + p, platform_.servers.at(s).at(p),
+                                       platform_.storage_by_site.at(s)};
+      pools_.push_back(std::make_unique<serving::FifoPool>(pool, std::move(placement), engine, recorder,
+                                                           Rng(seed, "sites/" + s + "/pools/" + p + "/service"),
+                                                           observers));
+    }
+  }
+  for (auto& w : workloads_) {
+    for (auto& p : pools_) {
+      if (p->placement().site + "/" + p->placement().name == w->target()) w->connect(p.get());
+    }
+  }
+  declare_aggregates(scenario, recorder);
+}
+
+void World::declare_aggregates(const scenario::Config& scenario, output::Recorder& recorder) {
+  std::vector<output::SeriesRef> site_power, site_energy;
+  for (const auto& site : scenario.list("sites")) {
+    const std::string g = "/sites/" + site.str("name");
+    std::vector<output::SeriesRef> power, energy;
+    for (const auto& pool : site.list("pools")) {
+      const std::string pg = g + "/pools/" + pool.str("name");
+      power.push_back(recorder.ref(pg, "power_w"));
+      energy.push_back(recorder.ref(pg, "energy_j"));
+    }
+    site_power.push_back(recorder.sum_of(g, "power_it_w", "W", "IT power of the site (GPUs), step average", power));
+    site_energy.push_back(recorder.sum_of(g, "energy_it_j", "J", "IT energy of the site during the step", energy));
+  }
+  recorder.sum_of("/fleet", "power_it_w", "W", "IT power of the fleet, step average", site_power);
+  recorder.sum_of("/fleet", "energy_it_j", "J", "IT energy of the fleet during the step", site_energy);
+  for (const char* name : {"arrivals", "completed", "rejected"}) {
+    std::vector<output::SeriesRef> refs;
+    for (const auto& w : workloads_) refs.push_back(recorder.ref("/workloads/" + w->name(), name));
+    recorder.sum_of("/fleet", name, "1", std::string("Requests of all workloads: ") + name + " during the step", refs);
+  }
+}
+
+void World::start() { engine_.at(engine_.now(), this, 0); }
+
+void World::on_event(uint64_t) {
+  for (auto& p : pools_) p->start();
+  for (auto& w : workloads_) w->start();
+}
+
+RequestCounts World::request_counts() const {
+  RequestCounts c;
+  for (const auto& w : workloads_) {
+    const auto& t = w->totals();
+    c.arrived += t.arrived;
+    c.completed += t.completed;
+    c.rejected += t.rejected;
+    c.dropped += t.dropped;
+  }
+  for (const auto& p : pools_) c.in_flight += p->in_flight();
+  return c;
+}
+
+std::vector<output::SummaryEntry> World::summary(double now) const {
+  const RequestCounts c = request_counts();
+  double energy = 0;
+  uint64_t admitted = 0;
+  for (const auto& p : pools_) {
+    const auto t = p->totals(now);
+    energy += t.energy_j;
+    admitted += t.admitted;
+  }
+  LogHistogram latency;
+  uint64_t slo_met = 0;
+  for (const auto& w : workloads_) {
+    latency.merge(w->latency());
+    slo_met += w->totals().slo_met;
+  }
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const auto d = [](uint64_t v) { return static_cast<double>(v); };
+  return {
+      {"requests_arrived", d(c.arrived), "1"},
+      {"requests_admitted", d(admitted), "1"},
+      {"requests_completed", d(c.completed), "1"},
+      {"requests_rejected", d(c.rejected), "1"},
+      {"requests_dropped", d(c.dropped), "1"},
+      {"requests_in_flight", d(c.in_flight), "1"},
+      {"energy_it_j", energy, "J"},
+      {"latency_mean_s", latency.mean(), "s"},
+      {"latency_p50_s", latency.quantile(0.50), "s"},
+      {"latency_p99_s", latency.quantile(0.99), "s"},
+      {"slo_attainment", c.completed ? d(slo_met) / d(c.completed) : nan, "1"},
+      {"simulated_s", now, "s"},
+  };
+}
+
+}  // namespace dcsim

@@ -1,0 +1,49 @@
+// The world: everything a scenario describes, built and wired together.
+//   scenario Config -> topology (Boost.Graph) -> SimGrid platform -> pools and workloads
+//   (from the registries) -> their series in the recorder, with site and fleet sums.
+// It owns the models; the engine owns time.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/serving/fifo_pool.hpp"
+#include "models/workload/workload.hpp"
+#include "sim/engine/engine.hpp"
+#include "sim/output/recorder.hpp"
+#include "sim/platform/simgrid_platform.hpp"
+#include "sim/platform/topology.hpp"
+#include "sim/run/invariants.hpp"
+#include "sim/scenario/config.hpp"
+
+namespace dcsim {
+
+class World : public EventHandler {
+ public:
+  // Builds the platform into the engine's SimGrid instance; call before Engine::run().
+  World(const scenario::Config& scenario, Engine& engine, output::Recorder& recorder);
+
+  // Schedule the start of everything at the current time (pools load weights, first arrivals).
+  void start();
+  void on_event(uint64_t tag) override;
+
+  RequestCounts request_counts() const;
+  std::vector<output::SummaryEntry> summary(double now) const;
+
+  const platform::Topology& topology() const { return topology_; }
+  const platform::Platform& platform() const { return platform_; }
+  const std::vector<std::unique_ptr<serving::FifoPool>>& pools() const { return pools_; }
+  const std::vector<std::unique_ptr<workload::Workload>>& workloads() const { return workloads_; }
+
+ private:
+  void declare_aggregates(const scenario::Config& scenario, output::Recorder& recorder);
+
+  Engine& engine_;
+  platform::Topology topology_;
+  platform::Platform platform_;
+  std::vector<std::unique_ptr<workload::Workload>> workloads_;
+  std::vector<std::unique_ptr<serving::FifoPool>> pools_;
+};
+
+}  // namespace dcsim
