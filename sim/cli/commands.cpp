@@ -1,6 +1,5 @@
 #include "sim/cli/commands.hpp"
 
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -17,10 +16,6 @@
 namespace dcsim::cli {
 
 namespace {
-
-extern "C" void on_sigint(int) {
-  if (Engine* e = active_engine()) e->request_stop();
-}
 
 std::vector<std::string> overrides(const ScenarioArgs& a) {
   std::vector<std::string> out = a.sets;
@@ -72,14 +67,9 @@ int cmd_run(const ScenarioArgs& args, const std::string& output_arg, bool quiet)
     std::cerr << "error: -o " << output << ": directory '" << dir.string() << "' does not exist\n";
     return kExitInput;
   }
-  struct sigaction sa{};
-  sa.sa_handler = on_sigint;
-  sigemptyset(&sa.sa_mask);
-  struct sigaction old{};
-  sigaction(SIGINT, &sa, &old);
-
   ProgressLine progress(isatty(STDERR_FILENO) != 0 && !quiet);
   RunOptions options;
+  options.catch_sigint = true;
   if (progress.enabled()) options.progress = [&progress](const Progress& p) { progress.update(p); };
   int code = kExitOk;
   try {
@@ -101,7 +91,6 @@ int cmd_run(const ScenarioArgs& args, const std::string& output_arg, bool quiet)
     std::cerr << "dcsim: error: " << e.what() << "\n";
     code = kExitRuntime;
   }
-  sigaction(SIGINT, &old, nullptr);
   return code;
 }
 

@@ -35,7 +35,29 @@ Engine::Engine(std::vector<std::string> simgrid_args) {
   sg_ = std::make_unique<sg4::Engine>(&argc, argv.data());
 }
 
-Engine::~Engine() = default;
+namespace {
+std::atomic<Engine*> g_sigint_target{nullptr};
+extern "C" void on_sigint(int) {
+  if (Engine* e = g_sigint_target.load()) e->request_stop();
+}
+}  // namespace
+
+void Engine::catch_sigint() {
+  if (sigint_installed_) return;
+  struct sigaction sa {};
+  sa.sa_handler = on_sigint;
+  sigemptyset(&sa.sa_mask);
+  g_sigint_target.store(this);
+  sigaction(SIGINT, &sa, &previous_sigint_);
+  sigint_installed_ = true;
+}
+
+Engine::~Engine() {
+  if (sigint_installed_) {
+    g_sigint_target.store(nullptr);
+    sigaction(SIGINT, &previous_sigint_, nullptr);
+  }
+}
 
 EventId Engine::at(double t, EventHandler* handler, uint64_t tag) {
   if (!(t >= now_)) {  // also catches NaN

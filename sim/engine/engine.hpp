@@ -16,6 +16,7 @@
 #pragma once
 
 #include <atomic>
+#include <csignal>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -82,6 +83,11 @@ class Engine {
   // Async-signal-safe: the dispatcher stops before its next event.
   void request_stop() { stop_requested_.store(true, std::memory_order_relaxed); }
 
+  // Make SIGINT (Ctrl-C) call request_stop() on this engine. SimGrid installs its own SIGINT
+  // handler, which ends the process, when its engine is created: this replaces it. The previous
+  // handler is restored when the Engine is destroyed.
+  void catch_sigint();
+
   // Called about every `period` of wall time during run() (not at all if unset).
   void set_progress_callback(std::function<void(const Progress&)> cb, double period_s = 0.5) {
     progress_cb_ = std::move(cb);
@@ -109,6 +115,8 @@ class Engine {
   RunStats stats_;
   std::function<void(const Progress&)> progress_cb_;
   double progress_period_s_ = 0.5;
+  bool sigint_installed_ = false;
+  struct sigaction previous_sigint_ {};
   std::chrono::steady_clock::time_point wall_start_;
   std::chrono::steady_clock::time_point last_progress_;
 };

@@ -23,16 +23,6 @@ constexpr int kFormatVersion = 1;
 constexpr unsigned kCreationOrder = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-const char* aggregation_name(Aggregation a) {
-  switch (a) {
-    case Aggregation::sum: return "sum";
-    case Aggregation::mean: return "mean";
-    case Aggregation::last: return "last";
-    case Aggregation::max: return "max";
-    case Aggregation::quantile: return "quantile";
-  }
-  return "last";
-}
 
 // "/a/b": starts with '/', no empty component, not the root, not inside /time, /events, /summary.
 bool valid_group(const std::string& g) {
@@ -68,6 +58,7 @@ Hdf5Writer::~Hdf5Writer() {
     }
   }
   close_handles();
+  file_.reset();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -76,6 +67,12 @@ Hdf5Writer::~Hdf5Writer() {
 void Hdf5Writer::open(const RunMeta& meta, const std::vector<SeriesInfo>& series) {
   if (state_ != State::created) throw std::logic_error("Hdf5Writer::open called twice");
   validate(series);
+  const auto rows = static_cast<std::size_t>(flush_every_);
+  time_buf_.assign(rows, kNaN);
+  value_buf_.assign(rows * series.size(), kNaN);
+  series_.reserve(series.size());
+  series_paths_.reserve(series.size());
+
   H5Quiet quiet;
   state_ = State::open;
   try {
@@ -94,9 +91,6 @@ void Hdf5Writer::open(const RunMeta& meta, const std::vector<SeriesInfo>& series
     if (file_.reset() && created) std::remove(partial_path_.c_str());
     throw;
   }
-  const auto rows = static_cast<std::size_t>(flush_every_);
-  time_buf_.assign(rows, kNaN);
-  value_buf_.assign(rows * series.size(), kNaN);
 }
 
 void Hdf5Writer::validate(const std::vector<SeriesInfo>& series) {
@@ -205,7 +199,7 @@ void Hdf5Writer::create_series(const SeriesInfo& info) {
                      H5Dclose, "create " + path);
   set_attr(d.get(), path, "units", info.units);
   set_attr(d.get(), path, "long_name", info.long_name);
-  set_attr(d.get(), path, "aggregation", std::string(aggregation_name(info.aggregation)));
+  set_attr(d.get(), path, "aggregation", std::string(to_string(info.aggregation)));
   if (H5DSattach_scale(d.get(), time_.get(), 0) < 0) fail("attach " + path + " to /time");
   series_.push_back(std::move(d));
   series_paths_.push_back(path);

@@ -26,6 +26,11 @@ class Hdf5Writer final : public Sink {
   Hdf5Writer(const Hdf5Writer&) = delete;
   Hdf5Writer& operator=(const Hdf5Writer&) = delete;
 
+  // Sink calls. Bad series (duplicate group+name, malformed paths) or a wrong number of values
+  // throw std::invalid_argument; calls out of order std::logic_error; any HDF5 failure
+  // std::runtime_error("cannot <what> in <FINAL.partial> (<HDF5's reason>)"). A failed open()
+  // removes the half-made file. close() renames FINAL.partial to FINAL; a second close() is a
+  // no-op.
   void open(const RunMeta& meta, const std::vector<SeriesInfo>& series) override;
   void append(double time_s, const std::vector<double>& values) override;
   void event(const EventRecord& e) override;

@@ -10,17 +10,6 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 }
 
-const char* to_string(Aggregation a) {
-  switch (a) {
-    case Aggregation::sum: return "sum";
-    case Aggregation::mean: return "mean";
-    case Aggregation::last: return "last";
-    case Aggregation::max: return "max";
-    case Aggregation::quantile: return "quantile";
-  }
-  return "?";
-}
-
 Recorder::Recorder(Engine& engine, double step_s) : engine_(engine), step_(step_s) {
   if (!(step_s > 0)) throw std::invalid_argument("record step must be > 0");
 }
@@ -51,7 +40,7 @@ size_t Recorder::declare(const std::string& group, const std::string& name, cons
 Counter Recorder::counter(const std::string& group, const std::string& name, const std::string& units,
                           const std::string& long_name, SeriesRef* ref) {
   counters_.push_back(0.0);
-  const size_t col = declare(group, name, units, long_name, Aggregation::sum, Column{Kind::counter, counters_.size() - 1});
+  const size_t col = declare(group, name, units, long_name, Aggregation::sum, Column(Kind::counter, counters_.size() - 1));
   if (ref) ref->column = col;
   return Counter(&counters_.back());
 }
@@ -62,11 +51,11 @@ Level Recorder::level(const std::string& group, const std::string& name, const s
                       SeriesRef* integral_ref) {
   levels_.emplace_back();
   const size_t idx = levels_.size() - 1;
-  const size_t col = declare(group, name, units, long_name, Aggregation::mean, Column{Kind::level, idx});
+  const size_t col = declare(group, name, units, long_name, Aggregation::mean, Column(Kind::level, idx));
   if (ref) ref->column = col;
   if (!integral_name.empty()) {
     const size_t icol = declare(group, integral_name, integral_units, integral_long_name, Aggregation::sum,
-                                Column{Kind::level_integral, idx});
+                                Column(Kind::level_integral, idx));
     if (integral_ref) integral_ref->column = icol;
   }
   return Level(&levels_.back());
@@ -75,7 +64,7 @@ Level Recorder::level(const std::string& group, const std::string& name, const s
 void Recorder::gauge(const std::string& group, const std::string& name, const std::string& units,
                      const std::string& long_name, std::function<double()> probe, SeriesRef* ref) {
   probes_.push_back(std::move(probe));
-  const size_t col = declare(group, name, units, long_name, Aggregation::last, Column{Kind::gauge, probes_.size() - 1});
+  const size_t col = declare(group, name, units, long_name, Aggregation::last, Column(Kind::gauge, probes_.size() - 1));
   if (ref) ref->column = col;
 }
 
@@ -84,22 +73,20 @@ Quantiles Recorder::quantiles(const std::string& group, const std::vector<Quanti
   histograms_.emplace_back();
   const size_t idx = histograms_.size() - 1;
   for (const auto& s : specs) {
-    Column c{Kind::quantile, idx};
-    c.q = s.q;
-    declare(group, s.name, units, s.long_name, Aggregation::quantile, std::move(c));
+    declare(group, s.name, units, s.long_name, Aggregation::quantile, Column(Kind::quantile, idx, s.q));
   }
   return Quantiles(&histograms_.back());
 }
 
 Ratio Recorder::ratio(const std::string& group, const std::string& name, const std::string& long_name) {
   ratios_.emplace_back();
-  declare(group, name, "1", long_name, Aggregation::mean, Column{Kind::ratio, ratios_.size() - 1});
+  declare(group, name, "1", long_name, Aggregation::mean, Column(Kind::ratio, ratios_.size() - 1));
   return Ratio(&ratios_.back());
 }
 
 SeriesRef Recorder::sum_of(const std::string& group, const std::string& name, const std::string& units,
                            const std::string& long_name, const std::vector<SeriesRef>& inputs) {
-  Column c{Kind::sum, 0};
+  Column c(Kind::sum, 0);
   Aggregation agg = Aggregation::sum;
   for (const auto& in : inputs) {
     if (in.column >= columns_.size()) throw std::logic_error("sum_of '" + name + "': unknown input series");

@@ -133,9 +133,10 @@ class Recorder : public EventHandler {
  private:
   enum class Kind { counter, level, level_integral, gauge, quantile, ratio, sum };
   struct Column {
+    Column(Kind k, size_t i, double quantile = 0) : kind(k), index(i), q(quantile) {}
     Kind kind;
-    size_t index;   // into the storage of its kind
-    double q = 0;   // quantile
+    size_t index;                // into the storage of its kind
+    double q;                    // quantile
     std::vector<size_t> inputs;  // sum
   };
   size_t declare(const std::string& group, const std::string& name, const std::string& units,

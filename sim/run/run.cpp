@@ -10,7 +10,6 @@
 namespace dcsim {
 
 namespace {
-Engine* g_active_engine = nullptr;
 
 std::string utc_now_iso() {
   const std::time_t t = std::time(nullptr);
@@ -20,19 +19,12 @@ std::string utc_now_iso() {
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
 }
-
-struct ActiveEngineGuard {
-  explicit ActiveEngineGuard(Engine* e) { g_active_engine = e; }
-  ~ActiveEngineGuard() { g_active_engine = nullptr; }
-};
 }  // namespace
-
-Engine* active_engine() { return g_active_engine; }
 
 RunResult run_scenario(const scenario::LoadedScenario& sc, output::Sink* sink, const RunOptions& options) {
   const auto& root = sc.root;
   Engine engine(platform::simgrid_config());
-  ActiveEngineGuard guard(&engine);
+  if (options.catch_sigint) engine.catch_sigint();
   if (options.progress) engine.set_progress_callback(options.progress);
 
   const double horizon = root.num("horizon");

@@ -14,6 +14,7 @@ namespace dcsim {
 
 struct RunOptions {
   std::function<void(const Progress&)> progress;  // unset: no progress reports
+  bool catch_sigint = false;                      // Ctrl-C stops the run cleanly (complete = false)
   // Test hook: called after the run, before the invariant check, to corrupt counts on purpose.
   std::function<void(RequestCounts&)> tamper_counts;
 };
@@ -24,9 +25,6 @@ struct RunResult {
   std::vector<output::SummaryEntry> summary;
   bool complete = false;
 };
-
-// Engine of the run in progress (for the SIGINT handler); null when none.
-Engine* active_engine();
 
 // Runs the scenario, writing into `sink` (may be null). On an invariant violation the sink is
 // closed with complete = false and stop_reason "error: ..." and InvariantError is rethrown.

@@ -33,7 +33,8 @@ bool Config::has(const std::string& key) const {
 
 Location Config::where(const std::string& key) const {
   auto it = values_.find(key);
-  return (it != values_.end() && it->second.where.line > 0) ? it->second.where : where_;
+  const bool located = it != values_.end() && (it->second.where.line > 0 || it->second.where.file == "--set");
+  return located ? it->second.where : where_;
 }
 
 const Config& Config::child(const std::string& key) const {

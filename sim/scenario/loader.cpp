@@ -21,7 +21,8 @@ class Validator {
   Validator(std::string file, Diagnostics& diags) : file_(std::move(file)), diags_(diags) {}
 
   Location at(const YAML::Node& n) const {
-    if (!n.IsDefined() || n.Mark().is_null()) return Location{file_, 0, 0};
+    if (!n.IsDefined()) return Location{file_, 0, 0};
+    if (n.Mark().is_null()) return Location{"--set", 0, 0};  // made by apply_override, not read from the file
     return Location{file_, n.Mark().line + 1, n.Mark().column + 1};
   }
   void error(const YAML::Node& n, const std::string& path, const std::string& msg) { diags_.error(at(n), path, msg); }
@@ -45,7 +46,7 @@ class Validator {
 std::string join_path(const std::string& base, const std::string& key) { return base.empty() ? key : base + "." + key; }
 
 std::string show(const YAML::Node& n) {
-  if (n.IsScalar()) return n.Scalar();
+  if (n.IsScalar()) return "'" + n.Scalar() + "'";
   if (n.IsSequence()) return "a list";
   if (n.IsMap()) return "a mapping";
   return "nothing";
@@ -56,6 +57,7 @@ std::string article(const std::string& word) {
 }
 
 std::string expected_text(const ParamSpec& spec) {
+  if (spec.kind == ParamKind::string && spec.identifier) return "a name made of letters, digits, '_' or '-'";
   std::string s = article(spec.kind_text());
   if (spec.kind == ParamKind::quantity) s += std::string(" such as '") + units::info(spec.quantity).example + "'";
   const std::string range = spec.range_text();
@@ -70,7 +72,7 @@ void Validator::check_keys(const YAML::Node& node, const std::vector<std::string
   for (auto it = node.begin(); it != node.end(); ++it) {
     const YAML::Node& k = it->first;
     if (!k.IsScalar()) {
-      error(k, path, "keys must be plain names");
+      error(k, path, "got " + show(k) + " as a key, expected a plain name");
       continue;
     }
     const std::string key = k.Scalar();
@@ -366,7 +368,7 @@ LoadedScenario finish(YAML::Node root, const std::string& name, const Schema& sc
 Config validate(const YAML::Node& node, const Schema& schema, const std::string& file, Diagnostics& diags) {
   Validator v(file, diags);
   if (node.IsDefined() && !node.IsNull() && !node.IsMap()) {
-    diags.error(v.at(node), "", "a scenario must be a mapping of keys (" + quoted_list(schema.keys(), ", ") + ")");
+    diags.error(v.at(node), "", "got " + show(node) + ", expected a scenario: a mapping of keys (" + quoted_list(schema.keys(), ", ") + ")");
     return Config(&schema, "", v.at(node));
   }
   return v.block(node, schema, "", Location{file, 1, 1});

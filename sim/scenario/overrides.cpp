@@ -47,6 +47,26 @@ bool split_path(const std::string& path, std::vector<Segment>& out, std::string&
   return true;
 }
 
+// A copy of `n` without source marks: the loader locates nodes without a mark at "--set".
+YAML::Node unmarked(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Scalar:
+      return YAML::Node(n.Scalar());
+    case YAML::NodeType::Sequence: {
+      YAML::Node out(YAML::NodeType::Sequence);
+      for (const auto& e : n) out.push_back(unmarked(e));
+      return out;
+    }
+    case YAML::NodeType::Map: {
+      YAML::Node out(YAML::NodeType::Map);
+      for (const auto& kv : n) out[unmarked(kv.first)] = unmarked(kv.second);
+      return out;
+    }
+    default:
+      return YAML::Node(YAML::NodeType::Null);
+  }
+}
+
 }  // namespace
 
 void apply_override(YAML::Node& root, const std::string& assignment, Diagnostics& diags) {
@@ -66,7 +86,7 @@ void apply_override(YAML::Node& root, const std::string& assignment, Diagnostics
   }
   YAML::Node value;
   try {
-    value = YAML::Load(value_text);
+    value = unmarked(YAML::Load(value_text));
   } catch (const YAML::Exception& e) {
     diags.error(where, path, "value '" + value_text + "' is not valid YAML: " + e.msg);
     return;

@@ -196,7 +196,7 @@ void write_run(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("hdf5: series, time, events and summary read back with the C API") {
+TEST_CASE("hdf5: a full run reads back with the C API") {
   TempDir dir;
   const std::string path = dir.file("out.h5");
   {
@@ -350,7 +350,7 @@ TEST_CASE("hdf5: a writer destroyed without close leaves a readable .partial") {
   CHECK_THAT(text, Contains("stop_reason     unfinished"));
 }
 
-TEST_CASE("hdf5: close is final, idempotent and replaces an existing file") {
+TEST_CASE("hdf5: close renames once and replaces an existing file") {
   TempDir dir;
   const std::string path = dir.file("out.h5");
   { std::ofstream(path) << "old content"; }
@@ -370,7 +370,7 @@ TEST_CASE("hdf5: close is final, idempotent and replaces an existing file") {
   CHECK(read_doubles(f.get(), "/time").size() == 3);
 }
 
-TEST_CASE("hdf5: an empty run (no samples, no events) is still a valid file") {
+TEST_CASE("hdf5: a run without samples or events is still a valid file") {
   TempDir dir;
   const std::string path = dir.file("empty.h5");
   Hdf5Writer w(path);
@@ -443,7 +443,7 @@ TEST_CASE("hdf5: HDF5 failures throw runtime_error naming the file and what fail
   }
 }
 
-TEST_CASE("hdf5: inspect_run prints the run, the summary, the events and the series") {
+TEST_CASE("hdf5: inspect_run prints the run with its summary events and series") {
   TempDir dir;
   const std::string path = dir.file("out.h5");
   write_run(path);

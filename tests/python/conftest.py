@@ -1,0 +1,35 @@
+"""Shared fixtures for the Python tests: where the dcsim binary and the repository are."""
+
+import os
+import pathlib
+import subprocess
+
+import pytest
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+SHARED = REPO.parent / "shared"
+
+
+def dcsim_bin():
+    path = os.environ.get("DCSIM_BIN") or str(REPO / "build" / "dcsim")
+    if not os.path.exists(path):
+        pytest.skip(f"dcsim binary not found at {path} (build first, or set DCSIM_BIN)")
+    return path
+
+
+def run_dcsim(*args, check=False, **kw):
+    """Runs dcsim with the given arguments; returns the CompletedProcess (text mode)."""
+    proc = subprocess.run([dcsim_bin(), *map(str, args)], capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=600, **kw)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"dcsim {' '.join(map(str, args))} exited {proc.returncode}:\n"
+                             f"{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+@pytest.fixture(scope="session")
+def smoke_run(tmp_path_factory):
+    """One run of scenarios/smoke.yaml shared by the tests that only read it."""
+    out = tmp_path_factory.mktemp("smoke") / "smoke.h5"
+    run_dcsim("run", REPO / "scenarios" / "smoke.yaml", "-o", out, check=True)
+    return out

@@ -1,0 +1,142 @@
+// Whole runs through run_scenario with an in-memory sink: weight loading over the platform,
+// queueing against M/M/1 theory, the power equations per step, the request invariant.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <numeric>
+
+#include "models/register_models.hpp"
+#include "sim/output/memory_sink.hpp"
+#include "sim/run/run.hpp"
+#include "sim/scenario/scenario_schema.hpp"
+
+using namespace dcsim;
+
+namespace {
+
+const char* kBase = R"(
+name: t
+seed: 5
+horizon: 1 h
+record: {step: 60 s}
+sites:
+  - name: dc1
+    storage: {bandwidth: 10 GB/s, latency: 50 us}
+    network: {server_link: 50 GB/s, latency: 5 us}
+    pools:
+      - name: p
+        servers: 1
+        gpus_per_server: 4
+        weights: 10 GB
+        service: {model: exponential, mean: 1 s}
+workloads:
+  - name: w
+    pool: dc1/p
+    arrivals: {model: poisson, rate: 1 /s}
+)";
+
+scenario::LoadedScenario load(const std::vector<std::string>& overrides) {
+  register_builtin_models();
+  return scenario::load_text(kBase, "run_test.yaml", scenario::scenario_schema(), overrides, scenario::check_scenario);
+}
+
+double summary(const RunResult& r, const std::string& name) {
+  for (const auto& s : r.summary) {
+    if (s.name == name) return s.value;
+  }
+  FAIL("no summary entry " << name);
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("run: replicas load their weights over the shared storage link") {
+  // 4 replicas load 10 GB each at once over a 10 GB/s storage link: 2.5 GB/s each, so all are
+  // ready at 4 s plus the path latency (storage 50 us + server link 5 us) = 4.000055 s.
+  output::MemorySink sink;
+  const auto r = run_scenario(load({}), &sink);
+  int ready = 0;
+  for (const auto& e : sink.events()) {
+    if (e.kind != "replica_ready") continue;
+    ++ready;
+    CHECK(e.time_s == Approx(4.000055).epsilon(1e-9));
+    CHECK(e.value == Approx(4.000055).epsilon(1e-9));
+  }
+  CHECK(ready == 4);
+  CHECK(r.complete);
+}
+
+TEST_CASE("run: twice the storage bandwidth halves the start-up time") {
+  output::MemorySink sink;
+  run_scenario(load({"sites[0].storage.bandwidth=20 GB/s"}), &sink);
+  REQUIRE(!sink.events().empty());
+  CHECK(sink.events().front().time_s == Approx(2.000055).epsilon(1e-9));
+}
+
+TEST_CASE("run: one replica with Poisson arrivals matches M/M/1 theory") {
+  // lambda = 0.5/s, mu = 1/s: utilisation 0.5, mean time in system 1/(mu - lambda) = 2 s,
+  // median ln(2)/(mu - lambda) = 1.386 s. ~100,000 requests; tolerance 5 % (the standard error of
+  // the mean response at rho = 0.5 over this many customers is about 1 %).
+  output::MemorySink sink;
+  const auto r = run_scenario(load({"sites[0].pools[0].gpus_per_server=1", "workloads[0].arrivals.rate=0.5 /s",
+                                    "horizon=200000 s", "record.step=1000 s"}),
+                              &sink);
+  CHECK(summary(r, "requests_arrived") == Approx(100000).epsilon(0.02));
+  CHECK(summary(r, "latency_mean_s") == Approx(2.0).epsilon(0.05));
+  CHECK(summary(r, "latency_p50_s") == Approx(std::log(2.0) * 2.0).epsilon(0.05));
+  const auto util = sink.column("/sites/dc1/pools/p", "gpu_utilization");
+  const double mean_util = std::accumulate(util.begin() + 1, util.end(), 0.0) / double(util.size() - 1);
+  CHECK(mean_util == Approx(0.5).epsilon(0.03));
+  CHECK(summary(r, "requests_rejected") == 0);
+}
+
+TEST_CASE("run: above capacity the queue grows and arrivals are rejected once it is full") {
+  output::MemorySink sink;
+  const auto r = run_scenario(load({"sites[0].pools[0].gpus_per_server=1", "workloads[0].arrivals.rate=2 /s",
+                                    "sites[0].pools[0].queue_capacity=500", "horizon=2000 s"}),
+                              &sink);
+  // Offered 2/s, served 1/s: about 1000 s to fill 500 places, then about half are rejected.
+  CHECK(summary(r, "requests_rejected") > 1000);
+  const auto q = sink.column("/sites/dc1/pools/p", "queue_length");
+  CHECK(q.back() == Approx(500).margin(1));
+  CHECK(summary(r, "requests_in_flight") == Approx(501).margin(1));
+}
+
+TEST_CASE("run: pool power follows P = N idle + U N (busy - idle) at every step") {
+  output::MemorySink sink;
+  const auto r = run_scenario(load({"workloads[0].arrivals.rate=2.5 /s"}), &sink);
+  const auto power = sink.column("/sites/dc1/pools/p", "power_w");
+  const auto energy = sink.column("/sites/dc1/pools/p", "energy_j");
+  const auto util = sink.column("/sites/dc1/pools/p", "gpu_utilization");
+  const auto site = sink.column("/sites/dc1", "power_it_w");
+  REQUIRE(power.size() == 60);
+  for (size_t k = 0; k < power.size(); ++k) {
+    CHECK(power[k] == Approx(4 * 75.0 + util[k] * 4 * (700.0 - 75.0)).epsilon(1e-9));
+    CHECK(energy[k] == Approx(power[k] * 60.0).epsilon(1e-9));
+    CHECK(site[k] == power[k]);
+  }
+  CHECK(std::accumulate(energy.begin(), energy.end(), 0.0) == Approx(summary(r, "energy_it_j")).epsilon(1e-9));
+}
+
+TEST_CASE("run: the invariant check catches a broken count and marks the output incomplete") {
+  output::MemorySink sink;
+  RunOptions opt;
+  opt.tamper_counts = [](RequestCounts& c) { c.completed += 1; };
+  CHECK_THROWS_WITH(run_scenario(load({}), &sink, opt), Catch::Contains("request invariant violated"));
+  REQUIRE(sink.closed());
+  CHECK_FALSE(sink.end().complete);
+  CHECK_THAT(sink.end().stop_reason, Catch::StartsWith("error: request invariant violated"));
+}
+
+TEST_CASE("run: the invariant holds at the horizon with requests still in flight") {
+  const RequestCounts ok{10, 6, 2, 1, 1};
+  CHECK_NOTHROW(check_request_invariant(ok));
+  const RequestCounts bad{10, 6, 2, 1, 0};
+  CHECK_THROWS_WITH(check_request_invariant(bad),
+                    "request invariant violated: arrived (10) != completed (6) + rejected (2) + dropped (1) + in "
+                    "flight (0) = 9");
+  output::MemorySink sink;
+  const auto r = run_scenario(load({"workloads[0].arrivals.rate=3.9 /s"}), &sink);
+  CHECK(r.counts.arrived == r.counts.completed + r.counts.rejected + r.counts.dropped + r.counts.in_flight);
+  CHECK(r.counts.in_flight > 0);
+}

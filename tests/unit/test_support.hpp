@@ -1,0 +1,40 @@
+// Helpers shared by the unit tests.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <simgrid/s4u.hpp>
+
+#include "sim/engine/engine.hpp"
+
+namespace dcsim::test {
+
+// Calls a function on each event; records the times it saw.
+struct Probe : EventHandler {
+  std::function<void(uint64_t)> fn;
+  std::vector<std::pair<double, uint64_t>> seen;
+  Engine* engine = nullptr;
+  void on_event(uint64_t tag) override {
+    seen.emplace_back(engine->now(), tag);
+    if (fn) fn(tag);
+  }
+};
+
+// Two hosts joined by one link of `bandwidth` B/s and `latency` s (CM02: no TCP factors).
+inline std::pair<simgrid::s4u::Host*, simgrid::s4u::Host*> two_hosts(double bandwidth, double latency) {
+  auto* z = simgrid::s4u::create_full_zone("test");
+  auto* a = z->create_host("a", 1e9)->seal();
+  auto* b = z->create_host("b", 1e9)->seal();
+  auto* l = z->create_link("l", bandwidth)->set_latency(latency)->seal();
+  z->add_route(a->get_netpoint(), b->get_netpoint(), nullptr, nullptr, {simgrid::s4u::LinkInRoute(l)}, true);
+  z->seal();
+  return {a, b};
+}
+
+// Path of the repository's test data, scenarios, and the shared folder beside the checkout.
+inline std::string test_data(const std::string& rel) { return std::string(DCSIM_TEST_DATA) + "/" + rel; }
+inline std::string source_path(const std::string& rel) { return std::string(DCSIM_SOURCE_DIR) + "/" + rel; }
+
+}  // namespace dcsim::test
