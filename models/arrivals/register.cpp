@@ -1,6 +1,5 @@
-// Registration of the arrival models with their parameter declarations.
+// The arrivals registry and the list of model files that register into it.
 #include "models/arrivals/arrival_process.hpp"
-#include "models/arrivals/poisson.hpp"
 
 namespace dcsim::arrivals {
 
@@ -10,11 +9,8 @@ ArrivalRegistry& arrivals_registry() {
 }
 
 void register_arrival_models() {
-  using scenario::ParamSpec;
   auto& r = arrivals_registry();
-  r.add("poisson", "Homogeneous Poisson process: exponential inter-arrival times with a constant rate.",
-        {ParamSpec::quantity_of("rate", units::Quantity::rate).req().above(0).doc("Mean arrival rate.")},
-        [](const scenario::Config& c) { return std::make_unique<PoissonArrivals>(c.num("rate")); });
+  register_poisson_models(r);
 }
 
 }  // namespace dcsim::arrivals

@@ -4,14 +4,15 @@
 
 namespace dcsim::workload {
 
-Workload::Workload(const scenario::Config& cfg, uint32_t index, Engine& engine, output::Recorder& recorder, Rng rng)
+Workload::Workload(const scenario::Config& cfg, uint32_t index, Engine& engine, output::Recorder& recorder, Rng rng,
+                   const arrivals::ArrivalContext& context)
     : name_(cfg.str("name")),
       target_(cfg.str("pool")),
       index_(index),
       slo_latency_s_(cfg.num("slo_latency")),
       engine_(engine),
       rng_(std::move(rng)),
-      arrivals_(arrivals::arrivals_registry().create(cfg.child("arrivals"))) {
+      arrivals_(arrivals::arrivals_registry().create(cfg.child("arrivals"), context)) {
   const std::string g = "/workloads/" + name_;
   s_arrivals_ = recorder.counter(g, "arrivals", "1", "Requests of the workload that arrived during the step");
   s_admitted_ = recorder.counter(g, "admitted", "1", "Requests of the workload admitted during the step");

@@ -26,7 +26,8 @@ struct WorkloadTotals {
 
 class Workload final : public EventHandler, public serving::RequestObserver {
  public:
-  Workload(const scenario::Config& cfg, uint32_t index, Engine& engine, output::Recorder& recorder, Rng rng);
+  Workload(const scenario::Config& cfg, uint32_t index, Engine& engine, output::Recorder& recorder, Rng rng,
+           const arrivals::ArrivalContext& context);
 
   const std::string& name() const { return name_; }
   const std::string& target() const { return target_; }  // "site/pool"

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <filesystem>
 
 #include "sim/output/recorder.hpp"
 #include "sim/platform/simgrid_platform.hpp"
@@ -30,7 +31,7 @@ RunResult run_scenario(const scenario::LoadedScenario& sc, output::Sink* sink, c
   const double horizon = root.num("horizon");
   const double step = root.child("record").num("step");
   output::Recorder recorder(engine, step);
-  World world(root, engine, recorder);
+  World world(root, std::filesystem::path(sc.path).parent_path().string(), engine, recorder);
 
   output::RunMeta meta;
   meta.dcsim_version = DCSIM_VERSION;

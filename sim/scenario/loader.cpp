@@ -10,6 +10,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "sim/registry/registry.hpp"
+#include "sim/scenario/datetime.hpp"
 #include "sim/util/text.hpp"
 
 namespace dcsim::scenario {
@@ -160,6 +161,14 @@ Value Validator::value(const YAML::Node& node, const ParamSpec& spec, const std:
       }
       break;
     }
+    case ParamKind::datetime: {
+      try {
+        v.number = parse_datetime(text);
+      } catch (const std::invalid_argument& e) {
+        error(node, path, std::string("got ") + e.what());
+      }
+      break;
+    }
     case ParamKind::choice: {
       bool ok = false;
       for (const auto& c : spec.choices) ok = ok || c == text;
@@ -197,6 +206,8 @@ void Validator::params(const YAML::Node& node, const std::vector<ParamSpec>& spe
         v.number = std::stod(spec.default_text);
       } else if (spec.kind == ParamKind::boolean) {
         v.number = spec.default_text == "true" ? 1 : 0;
+      } else if (spec.kind == ParamKind::datetime) {
+        v.number = parse_datetime(spec.default_text);
       }
     }
     cfg.set_value(spec.name, std::move(v));

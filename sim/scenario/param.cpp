@@ -39,6 +39,12 @@ ParamSpec ParamSpec::choice(std::string name, std::vector<std::string> options) 
   p.choices = std::move(options);
   return p;
 }
+ParamSpec ParamSpec::datetime(std::string name) {
+  ParamSpec p;
+  p.name = std::move(name);
+  p.kind = ParamKind::datetime;
+  return p;
+}
 ParamSpec&& ParamSpec::def(std::string text) && {
   default_text = std::move(text);
   return std::move(*this);
@@ -84,6 +90,7 @@ std::string ParamSpec::unit_text() const {
   switch (kind) {
     case ParamKind::quantity: return units::info(quantity).internal_unit;
     case ParamKind::integer: return "1";
+    case ParamKind::datetime: return "UTC";
     default: return "";
   }
 }
@@ -95,6 +102,7 @@ std::string ParamSpec::kind_text() const {
     case ParamKind::boolean: return "boolean";
     case ParamKind::string: return identifier ? "name" : "string";
     case ParamKind::choice: return "choice";
+    case ParamKind::datetime: return "date-time";
   }
   return "?";
 }
@@ -111,6 +119,7 @@ std::string bound_text(const ParamSpec& p, double v) {
 std::string ParamSpec::range_text() const {
   if (kind == ParamKind::choice) return "one of " + quoted_list(choices);
   if (kind == ParamKind::boolean) return "true or false";
+  if (kind == ParamKind::datetime) return "YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM]";
   if (kind == ParamKind::string) return identifier ? "letters, digits, '_' or '-'" : pattern_help;
   const bool has_min = std::isfinite(min);
   const bool has_max = std::isfinite(max);

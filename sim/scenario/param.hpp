@@ -11,7 +11,7 @@
 
 namespace dcsim::scenario {
 
-enum class ParamKind { quantity, integer, boolean, string, choice };
+enum class ParamKind { quantity, integer, boolean, string, choice, datetime };
 
 struct ParamSpec {
   std::string name;
@@ -35,6 +35,7 @@ struct ParamSpec {
   static ParamSpec boolean(std::string name);
   static ParamSpec string(std::string name);
   static ParamSpec choice(std::string name, std::vector<std::string> options);
+  static ParamSpec datetime(std::string name);  // value: seconds since 1970-01-01T00:00:00Z
   ParamSpec&& def(std::string text) &&;
   ParamSpec&& req() &&;
   ParamSpec&& at_least(double v) &&;

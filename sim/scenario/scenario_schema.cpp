@@ -127,6 +127,10 @@ const Schema& scenario_schema() {
       {P::string("name").req().id().doc("Scenario name (stored in the output)."),
        P::string("description").def("-").doc("Free text."),
        P::integer("seed").def("1").at_least(0).doc("Seed of every random stream (each component derives its own)."),
+       P::datetime("start")
+           .def("2025-01-01T00:00:00Z")
+           .doc("Calendar date-time (UTC unless an offset is given) of simulated t = 0; diurnal and weekly "
+                "profiles read the time of day and the day of week from it."),
        P::quantity_of("horizon", Quantity::time).req().above(0).doc("Simulated duration."),
        P::choice("fidelity", {"request"}).def("request").doc("Simulation fidelity (request: every request tracked).")},
       {ChildSpec{"record", ChildKind::block, &record, "", "", false, "Output sampling."},

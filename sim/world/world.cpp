@@ -5,14 +5,19 @@
 
 namespace dcsim {
 
-World::World(const scenario::Config& scenario, Engine& engine, output::Recorder& recorder)
+World::World(const scenario::Config& scenario, const std::string& scenario_dir, Engine& engine,
+             output::Recorder& recorder)
     : engine_(engine), topology_(platform::build_topology(scenario)), platform_(platform::build_simgrid_platform(topology_)) {
   const uint64_t seed = static_cast<uint64_t>(scenario.integer("seed"));
+  arrivals::ArrivalContext context;
+  context.start_epoch_s = scenario.num("start");
+  context.horizon_s = scenario.num("horizon");
+  context.scenario_dir = scenario_dir;
   const auto& workload_cfgs = scenario.list("workloads");
   for (uint32_t i = 0; i < workload_cfgs.size(); ++i) {
     const auto& w = workload_cfgs[i];
     workloads_.push_back(std::make_unique<workload::Workload>(w, i, engine, recorder,
-                                                              Rng(seed, "workloads/" + w.str("name") + "/arrivals")));
+                                                              Rng(seed, "workloads/" + w.str("name") + "/arrivals"), context));
   }
   std::vector<serving::RequestObserver*> observers;
   for (auto& w : workloads_) observers.push_back(w.get());

@@ -22,7 +22,8 @@ namespace dcsim {
 class World : public EventHandler {
  public:
   // Builds the platform into the engine's SimGrid instance; call before Engine::run().
-  World(const scenario::Config& scenario, Engine& engine, output::Recorder& recorder);
+  // scenario_dir: folder of the scenario file (relative paths in it resolve there).
+  World(const scenario::Config& scenario, const std::string& scenario_dir, Engine& engine, output::Recorder& recorder);
 
   // Schedule the start of everything at the current time (pools load weights, first arrivals).
   void start();

@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+
+#include "sim/scenario/datetime.hpp"
 #include <cmath>
 #include <memory>
 #include <stdexcept>
@@ -253,7 +255,7 @@ TEST_CASE("registry: built-in models build from loaded configs") {
   dcsim::register_builtin_models();
   const LoadedScenario s = dcsim::scenario::load_scenario(DCSIM_SOURCE_DIR "/scenarios/smoke.yaml", {});
   const Config& arrivals = s.root.list("workloads")[0].child("arrivals");
-  const auto a = dcsim::arrivals::arrivals_registry().create(arrivals);
+  const auto a = dcsim::arrivals::arrivals_registry().create(arrivals, dcsim::arrivals::ArrivalContext{});
   REQUIRE(a != nullptr);
   CHECK(a->mean_rate() == Approx(6.0));
   const Config& service = s.root.list("sites")[0].list("pools")[0].child("service");
@@ -292,6 +294,9 @@ TEST_CASE("registry: every built-in model's parameters have help and a parseable
             CHECK((p.max_exclusive ? v < p.max : v <= p.max));
             break;
           }
+          case ParamKind::datetime:
+            CHECK_NOTHROW(dcsim::scenario::parse_datetime(p.default_text));
+            break;
           case ParamKind::integer: {
             size_t used = 0;
             double v = 0;

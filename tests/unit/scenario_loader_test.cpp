@@ -9,6 +9,8 @@
 //   # expect-count: <the exact number of issues>
 #include <algorithm>
 #include <catch2/catch.hpp>
+
+#include "sim/scenario/datetime.hpp"
 #include <cctype>
 #include <cmath>
 #include <filesystem>
@@ -611,6 +613,9 @@ TEST_CASE("scenario: every declared parameter has help and a default that parses
         CHECK((p->max_exclusive ? v < p->max : v <= p->max));
         break;
       }
+      case ParamKind::datetime:
+        CHECK_NOTHROW(dcsim::scenario::parse_datetime(p->default_text));
+        break;
       case ParamKind::integer: {
         size_t used = 0;
         const double v = std::stod(p->default_text, &used);
