@@ -52,11 +52,14 @@ class Registry {
 
   // Idempotence is the caller's business (register_builtin_models runs once); a second add of
   // the same name is an error.
-  void add(const std::string& name, const std::string& help, std::vector<scenario::ParamSpec> params, Factory f) {
+  // `children` declares sub-blocks of the model's block (lists of points, nested models...); their
+  // schemas must outlive the registry (function-local statics).
+  void add(const std::string& name, const std::string& help, std::vector<scenario::ParamSpec> params, Factory f,
+           std::vector<scenario::ChildSpec> children = {}) {
     if (factories_.count(name)) {
       throw std::logic_error("registry '" + category_ + "': model '" + name + "' registered twice");
     }
-    scenario::Schema schema{category_ + "/" + name, help, std::move(params), {}};
+    scenario::Schema schema{category_ + "/" + name, help, std::move(params), std::move(children)};
     RegistryIndex::global().add_model(ModelInfo{category_, name, help, std::move(schema)});
     factories_.emplace(name, std::move(f));
   }

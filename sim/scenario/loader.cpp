@@ -36,6 +36,8 @@ class Validator {
                   const std::string& what);
   void params(const YAML::Node& node, const std::vector<ParamSpec>& specs, const std::string& path,
               const Location& loc, Config& cfg);
+  void children(const YAML::Node& node, const Schema& schema, const std::string& path, const Location& loc,
+                Config& cfg);
   Value value(const YAML::Node& node, const ParamSpec& spec, const std::string& path);
   bool in_range(double v, const ParamSpec& spec) const;
   std::vector<Config> list(const YAML::Node& node, const ChildSpec& spec, const std::string& path);
@@ -235,18 +237,9 @@ std::vector<Config> Validator::list(const YAML::Node& node, const ChildSpec& spe
   return out;
 }
 
-Config Validator::block(const YAML::Node& node, const Schema& schema, const std::string& path,
-                        const Location& parent_loc) {
-  const bool given = node.IsDefined() && !node.IsNull();
-  const Location loc = given ? at(node) : parent_loc;
-  Config cfg(&schema, path, loc);
-  if (given && !node.IsMap()) {
-    error(node, path, "got " + show(node) + ", expected a " + schema.name + " block (a mapping with keys " +
-                          quoted_list(schema.keys(), ", ") + ")");
-    return cfg;
-  }
-  if (given) check_keys(node, schema.keys(), path, "this " + schema.name + " block");
-  params(given ? node : YAML::Node(), schema.params, path, loc, cfg);
+void Validator::children(const YAML::Node& node, const Schema& schema, const std::string& path, const Location& loc,
+                         Config& cfg) {
+  const bool given = node.IsDefined() && node.IsMap();
   for (const auto& child : schema.children) {
     const std::string cpath = join_path(path, child.key);
     const YAML::Node n = given ? node[child.key] : YAML::Node();
@@ -269,6 +262,21 @@ Config Validator::block(const YAML::Node& node, const Schema& schema, const std:
         break;
     }
   }
+}
+
+Config Validator::block(const YAML::Node& node, const Schema& schema, const std::string& path,
+                        const Location& parent_loc) {
+  const bool given = node.IsDefined() && !node.IsNull();
+  const Location loc = given ? at(node) : parent_loc;
+  Config cfg(&schema, path, loc);
+  if (given && !node.IsMap()) {
+    error(node, path, "got " + show(node) + ", expected a " + schema.name + " block (a mapping with keys " +
+                          quoted_list(schema.keys(), ", ") + ")");
+    return cfg;
+  }
+  if (given) check_keys(node, schema.keys(), path, "this " + schema.name + " block");
+  params(given ? node : YAML::Node(), schema.params, path, loc, cfg);
+  children(given ? node : YAML::Node(), schema, path, loc, cfg);
   return cfg;
 }
 
@@ -323,6 +331,7 @@ Config Validator::model(const YAML::Node& node, const ChildSpec& spec, const std
     check_keys(body, allowed, path, "this '" + name + "' " + spec.category + " model");
   }
   params(body, info->schema.params, path, loc, cfg);
+  children(body, info->schema, path, loc, cfg);
   return cfg;
 }
 
