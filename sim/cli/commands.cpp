@@ -47,7 +47,7 @@ void print_summary(const RunResult& r, const std::string& output) {
               get("requests_in_flight"));
   std::printf("  latency: mean %.4g s, p50 %.4g s, p99 %.4g s; SLO attainment %.4g\n", get("latency_mean_s"),
               get("latency_p50_s"), get("latency_p99_s"), get("slo_attainment"));
-  std::printf("  IT energy: %s\n", units::format(get("energy_it_j"), units::Quantity::energy).c_str());
+  std::printf("  IT energy: %.6g kWh\n", get("energy_it_j") / 3.6e6);
   if (!output.empty()) std::printf("  output: %s\n", output.c_str());
 }
 
