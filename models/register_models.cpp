@@ -2,6 +2,8 @@
 
 #include "models/arrivals/arrival_process.hpp"
 #include "models/serving/service_time.hpp"
+#include "models/workload/request_class.hpp"
+#include "models/workload/token_count.hpp"
 
 namespace dcsim {
 
@@ -9,6 +11,8 @@ void register_builtin_models() {
   static const bool done = [] {
     arrivals::register_arrival_models();
     serving::register_service_time_models();
+    workload::register_token_count_models();
+    workload::register_request_class_models();
     return true;
   }();
   (void)done;

@@ -57,5 +57,8 @@ void register_arrival_models();
 
 // One per model file.
 void register_poisson_models(ArrivalRegistry& r);
+void register_renewal_models(ArrivalRegistry& r);
+void register_nhpp_models(ArrivalRegistry& r);
+void register_trace_models(ArrivalRegistry& r);
 
 }  // namespace dcsim::arrivals

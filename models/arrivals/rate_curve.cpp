@@ -129,10 +129,18 @@ double WeekProfile::max_over(double la, double lb) const {
 // ---- surges ----
 
 double Surge::shape(double t) const {
-  if (t < start) return 0.0;
+  if (t < start || t >= end) return 0.0;
   const double x = t - start;
   if (x < rise) return logistic ? logistic_rise(x / rise) : x / rise;
   return std::exp(-(x - rise) / decay);
+}
+
+double Surge::window_end(double t) const {
+  if (t < start) return start;
+  const double top = start + rise;
+  if (t < top) return std::min(top, t + rise / 8);
+  if (std::abs(peak - 1.0) * shape(t) > 1e-3) return t + decay / 8;  // bound / value <= e^(1/8) while decaying
+  return std::numeric_limits<double>::infinity();
 }
 
 double Surge::max_over(double a, double b) const {
@@ -146,6 +154,10 @@ double Surge::max_over(double a, double b) const {
 
 ComposedCurve::ComposedCurve(PiecewiseRate base, std::vector<Region> regions, std::vector<Surge> surges)
     : base_(std::move(base)), regions_(std::move(regions)), surges_(std::move(surges)) {
+  for (auto& s : surges_) {  // beyond `end` the surge changes the rate by < 1e-12 relative: cut it off
+    const double excess = std::abs(s.peak - 1.0);
+    s.end = excess > 1e-12 ? s.start + s.rise + s.decay * std::log(excess / 1e-12) : s.start;
+  }
   for (const auto& r : regions_) {
     if (r.day.kind != DayProfile::Kind::flat || !r.week.flat) calendar_flat_ = false;
   }
@@ -168,7 +180,8 @@ double ComposedCurve::value(double t) const {
 RateBound ComposedCurve::bound(double t, double max_window) const {
   const double brk = base_.next_break(t);
   if (std::isinf(brk) && base_.value(t) <= 0) return {0.0, kInf};  // zero forever
-  const double u = std::min(t + max_window, brk);
+  double u = std::min(t + max_window, brk);
+  for (const auto& s : surges_) u = std::min(u, s.window_end(t));
   double m = base_.max_over(t, u);
   if (!calendar_flat_) {
     double c = 0;
@@ -254,8 +267,8 @@ ParamSpec utc_offset_param() {
 }
 
 std::vector<ChildSpec> calendar_children() {
-  return {ChildSpec{"diurnal", ChildKind::block, &diurnal_schema(), "", "", false, "Daily cycle (local time)."},
-          ChildSpec{"weekly", ChildKind::block, &weekly_schema(), "", "", false, "Weekly cycle (local weekday)."}};
+  return {ChildSpec{.key = "diurnal", .kind = ChildKind::block, .schema = &diurnal_schema(), .help = "Daily cycle (local time)."},
+          ChildSpec{.key = "weekly", .kind = ChildKind::block, .schema = &weekly_schema(), .help = "Weekly cycle (local weekday)."}};
 }
 
 const Schema& region_schema() {
@@ -496,12 +509,11 @@ std::vector<ChildSpec> rate_curve_children() {
   static const Schema& surges = surge_schema();
   static const Schema& regions = region_schema();
   std::vector<ChildSpec> out = {
-      ChildSpec{"points", ChildKind::list, &points, "", "", false, "Points {t, rate} of the base rate (base: points), sorted by t."},
-      ChildSpec{"csv", ChildKind::block, &csv, "", "", false, "CSV file of the base rate (base: csv)."}};
+      ChildSpec{.key = "points", .kind = ChildKind::list, .schema = &points, .help = "Points {t, rate} of the base rate (base: points), sorted by t."},
+      ChildSpec{.key = "csv", .kind = ChildKind::block, .schema = &csv, .help = "CSV file of the base rate (base: csv)."}};
   for (auto& c : calendar_children()) out.push_back(std::move(c));
-  out.push_back(ChildSpec{"surges", ChildKind::list, &surges, "", "", false, "Transient multipliers {start, peak, rise, decay}."});
-  out.push_back(ChildSpec{"regions", ChildKind::list, &regions, "", "", false,
-                          "Regions {name, share, utc_offset, diurnal, weekly}, each in its own local day (replace the model's own)."});
+  out.push_back(ChildSpec{.key = "surges", .kind = ChildKind::list, .schema = &surges, .help = "Transient multipliers {start, peak, rise, decay}."});
+  out.push_back(ChildSpec{.key = "regions", .kind = ChildKind::list, .schema = &regions, .help = "Regions {name, share, utc_offset, diurnal, weekly}, each in its own local day (replace the model's own)."});
   return out;
 }
 

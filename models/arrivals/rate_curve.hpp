@@ -20,7 +20,8 @@
 //              x = (t - start)/rise), then S = exp(-(t - start - rise)/decay).
 //
 // Because D and W have mean 1, `rate` (or the points) is the long-run mean before surges.
-// Bounds: over [t, u) with u <= t + window (<= 1 h) and u <= the next base point, the maximum of
+// Bounds: over [t, u) with u <= t + window (<= 1 h), u <= the next base point and u <= each surge's
+// window_end (rise/8 or decay/8 steps while a surge is active), the maximum of
 // each factor is exact (linear segment: endpoints; sinusoid: endpoints or the peak if inside;
 // steps: both hours/days touched; surge: endpoints or the peak time if inside); the product and
 // weighted sum of the factor maxima bound lambda.
@@ -29,6 +30,7 @@
 #pragma once
 
 #include <array>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -101,9 +103,13 @@ struct Region {
 struct Surge {
   double start = 0, peak = 1, rise = 0, decay = 1;
   bool logistic = false;
+  double end = std::numeric_limits<double>::infinity();  // shape = 0 from here (set by ComposedCurve)
   double shape(double t) const;
   double multiplier(double t) const { return 1.0 + (peak - 1.0) * shape(t); }
   double max_over(double a, double b) const;
+  // End of a window from t over which the surge changes little: its start, the top, steps of
+  // rise/8 while rising and decay/8 while decaying (until within 0.1 % of 1).
+  double window_end(double t) const;
 };
 
 class ComposedCurve final : public RateCurve {

@@ -11,6 +11,9 @@ ArrivalRegistry& arrivals_registry() {
 void register_arrival_models() {
   auto& r = arrivals_registry();
   register_poisson_models(r);
+  register_renewal_models(r);
+  register_nhpp_models(r);
+  register_trace_models(r);
 }
 
 }  // namespace dcsim::arrivals

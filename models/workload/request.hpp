@@ -5,11 +5,23 @@
 
 namespace dcsim::workload {
 
+enum class RequestKind : uint8_t { llm, image, video };
+
 struct Request {
-  uint64_t id = 0;          // unique in the run, in arrival order
+  uint64_t id = 0;          // unique within its workload, in arrival order
   uint32_t workload = 0;    // index of its workload in the world
-  double arrival_s = 0;     // when it arrived
+  double arrival_s = 0;     // when this attempt arrived
   double start_s = -1;      // when service started (-1: not yet)
+  RequestKind kind = RequestKind::llm;
+  uint8_t tier = 0;         // index into the workload's tiers (free, paid, api, ...)
+  uint8_t attempt = 0;      // 0: first attempt; k: k-th retry
+  uint32_t prompt_tokens = 0;   // llm
+  uint32_t output_tokens = 0;   // llm
+  uint32_t prefix_blocks = 0;   // llm: reusable 512-token prefix blocks (Mooncake hash_ids)
+  uint16_t images = 0;          // image: images in the request
+  uint16_t steps = 0;           // image/video: denoising steps
+  uint32_t pixels = 0;          // image/video: width x height
+  float video_seconds = 0;      // video: seconds of video
 };
 
 }  // namespace dcsim::workload

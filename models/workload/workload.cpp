@@ -4,17 +4,35 @@
 
 namespace dcsim::workload {
 
-Workload::Workload(const scenario::Config& cfg, uint32_t index, Engine& engine, output::Recorder& recorder, Rng rng,
-                   const arrivals::ArrivalContext& context)
+Workload::Workload(const scenario::Config& cfg, uint32_t index, Engine& engine, output::Recorder& recorder,
+                   uint64_t seed, const arrivals::ArrivalContext& context)
     : name_(cfg.str("name")),
       target_(cfg.str("pool")),
       index_(index),
       slo_latency_s_(cfg.num("slo_latency")),
       engine_(engine),
-      rng_(std::move(rng)),
-      arrivals_(arrivals::arrivals_registry().create(cfg.child("arrivals"), context)) {
+      rng_(seed, "workloads/" + name_ + "/arrivals"),
+      class_rng_(seed, "workloads/" + name_ + "/class"),
+      retry_rng_(seed, "workloads/" + name_ + "/retry"),
+      arrivals_(arrivals::arrivals_registry().create(cfg.child("arrivals"), context)),
+      class_(request_class_registry().create(cfg.child("class"))),
+      retry_probability_(cfg.child("retry").num("probability")),
+      retry_backoff_s_(cfg.child("retry").num("backoff")),
+      max_attempts_(static_cast<uint32_t>(cfg.child("retry").integer("max_attempts"))) {
+  double cum = 0;
+  for (const auto& t : cfg.list("tiers")) {
+    tier_names_.push_back(t.str("name"));
+    cum += t.num("share");
+    tier_cdf_.push_back(cum);
+  }
+  if (tier_names_.empty()) {
+    tier_names_.push_back("all");
+    tier_cdf_.push_back(1.0);
+  }
   const std::string g = "/workloads/" + name_;
-  s_arrivals_ = recorder.counter(g, "arrivals", "1", "Requests of the workload that arrived during the step");
+  s_arrivals_ = recorder.counter(g, "arrivals", "1", "Requests of the workload that arrived during the step (retries included)");
+  s_first_ = recorder.counter(g, "first_attempts", "1", "First attempts among the step's arrivals");
+  s_retries_ = recorder.counter(g, "retries", "1", "Retries of rejected requests among the step's arrivals");
   s_admitted_ = recorder.counter(g, "admitted", "1", "Requests of the workload admitted during the step");
   s_rejected_ = recorder.counter(g, "rejected", "1", "Requests of the workload rejected during the step");
   s_completed_ = recorder.counter(g, "completed", "1", "Requests of the workload completed during the step");
@@ -30,19 +48,46 @@ void Workload::start() {
   if (std::isfinite(t)) engine_.at(t, this, 0);
 }
 
-void Workload::on_event(uint64_t) {
+uint8_t Workload::draw_tier() {
+  if (tier_cdf_.size() == 1) return 0;
+  const double u = class_rng_.uniform();
+  for (size_t i = 0; i < tier_cdf_.size(); ++i) {
+    if (u < tier_cdf_[i]) return static_cast<uint8_t>(i);
+  }
+  return static_cast<uint8_t>(tier_cdf_.size() - 1);
+}
+
+void Workload::on_event(uint64_t tag) {
   const double now = engine_.now();
+  if (tag & kRetryBit) {
+    const auto slot = static_cast<uint32_t>(tag & ~kRetryBit);
+    Request r = retry_slots_[slot];
+    free_retry_slots_.push_back(slot);
+    r.arrival_s = now;
+    r.start_s = -1;
+    ++totals_.retries;
+    s_retries_.add();
+    submit(r);
+    return;
+  }
   Request r;
   r.id = next_id_++;
   r.workload = index_;
   r.arrival_s = now;
+  r.tier = draw_tier();
+  class_->fill(r, class_rng_, arrivals_->attributes());
+  s_first_.add();
+  submit(r);
+  const double t = arrivals_->next_arrival(now, rng_);
+  if (std::isfinite(t)) engine_.at(t, this, 0);
+}
+
+void Workload::submit(Request r) {
   ++totals_.arrived;
   s_arrivals_.add();
   const uint64_t rejected_before = totals_.rejected;
   pool_->submit(r);
   if (totals_.rejected == rejected_before) s_admitted_.add();
-  const double t = arrivals_->next_arrival(now, rng_);
-  if (std::isfinite(t)) engine_.at(t, this, 0);
 }
 
 void Workload::on_completed(const Request& r, double now) {
@@ -56,9 +101,21 @@ void Workload::on_completed(const Request& r, double now) {
   s_slo_.add(met);
 }
 
-void Workload::on_rejected(const Request&, double) {
+void Workload::on_rejected(const Request& r, double now) {
   ++totals_.rejected;
   s_rejected_.add();
+  if (r.attempt + 1u >= max_attempts_ || retry_probability_ <= 0 || !retry_rng_.bernoulli(retry_probability_)) return;
+  uint32_t slot;
+  if (!free_retry_slots_.empty()) {
+    slot = free_retry_slots_.back();
+    free_retry_slots_.pop_back();
+  } else {
+    slot = static_cast<uint32_t>(retry_slots_.size());
+    retry_slots_.emplace_back();
+  }
+  retry_slots_[slot] = r;
+  ++retry_slots_[slot].attempt;
+  engine_.at(now + retry_rng_.exponential(1.0 / retry_backoff_s_), this, kRetryBit | slot);
 }
 
 }  // namespace dcsim::workload

@@ -1,8 +1,14 @@
 // A workload: a stream of requests from an arrival process to one pool, with its counters,
 // latency percentiles and SLO attainment. It is the RequestObserver of its requests.
 //
-// Per step it records (group /workloads/<name>): arrivals, admitted, rejected, completed,
-// latency_p99_s, slo_attainment = completed within slo_latency / completed.
+// Each arrival becomes a Request of the workload's class (llm / image / video: tokens, images,
+// steps) and tier (drawn by share). A rejected request comes back with probability p after an
+// Exp(backoff) delay, up to max_attempts in all (users pressing the button again); retries are
+// arrivals too, counted apart from first attempts.
+//
+// Per step it records (group /workloads/<name>): arrivals (all attempts), first_attempts,
+// retries, admitted, rejected, completed, latency_p99_s, slo_attainment = completed within
+// slo_latency / completed.
 #pragma once
 
 #include <memory>
@@ -10,6 +16,7 @@
 
 #include "models/arrivals/arrival_process.hpp"
 #include "models/serving/pool.hpp"
+#include "models/workload/request_class.hpp"
 #include "sim/metrics/log_histogram.hpp"
 #include "sim/output/recorder.hpp"
 #include "sim/scenario/config.hpp"
@@ -17,7 +24,8 @@
 namespace dcsim::workload {
 
 struct WorkloadTotals {
-  uint64_t arrived = 0;
+  uint64_t arrived = 0;  // attempts, retries included
+  uint64_t retries = 0;
   uint64_t completed = 0;
   uint64_t rejected = 0;
   uint64_t dropped = 0;
@@ -26,7 +34,8 @@ struct WorkloadTotals {
 
 class Workload final : public EventHandler, public serving::RequestObserver {
  public:
-  Workload(const scenario::Config& cfg, uint32_t index, Engine& engine, output::Recorder& recorder, Rng rng,
+  // `seed` and the workload's name give its random streams (arrivals, class, retries).
+  Workload(const scenario::Config& cfg, uint32_t index, Engine& engine, output::Recorder& recorder, uint64_t seed,
            const arrivals::ArrivalContext& context);
 
   const std::string& name() const { return name_; }
@@ -34,28 +43,44 @@ class Workload final : public EventHandler, public serving::RequestObserver {
   void connect(serving::Pool* pool) { pool_ = pool; }
   void start();  // schedule the first arrival
 
-  void on_event(uint64_t tag) override;  // an arrival
+  void on_event(uint64_t tag) override;  // an arrival or a retry
   void on_completed(const Request& r, double now) override;
   void on_rejected(const Request& r, double now) override;
 
   const WorkloadTotals& totals() const { return totals_; }
   const LogHistogram& latency() const { return latency_all_; }
+  const std::vector<std::string>& tier_names() const { return tier_names_; }
+  const arrivals::ArrivalProcess& arrivals() const { return *arrivals_; }
 
  private:
+  static constexpr uint64_t kRetryBit = 1ULL << 63;
+  void submit(Request r);
+  uint8_t draw_tier();
+
   std::string name_;
   std::string target_;
   uint32_t index_;
   double slo_latency_s_;
   Engine& engine_;
-  Rng rng_;
+  Rng rng_;        // arrivals
+  Rng class_rng_;  // request attributes and tiers
+  Rng retry_rng_;  // retry decisions and back-offs
   std::unique_ptr<arrivals::ArrivalProcess> arrivals_;
+  std::unique_ptr<RequestClass> class_;
+  std::vector<std::string> tier_names_;
+  std::vector<double> tier_cdf_;
+  double retry_probability_;
+  double retry_backoff_s_;
+  uint32_t max_attempts_;
+  std::vector<Request> retry_slots_;  // requests waiting out their back-off
+  std::vector<uint32_t> free_retry_slots_;
   serving::Pool* pool_ = nullptr;
   uint64_t next_id_ = 0;
 
   WorkloadTotals totals_;
   LogHistogram latency_all_;
 
-  output::Counter s_arrivals_, s_admitted_, s_rejected_, s_completed_;
+  output::Counter s_arrivals_, s_first_, s_retries_, s_admitted_, s_rejected_, s_completed_;
   output::Quantiles s_latency_;
   output::Ratio s_slo_;
 };

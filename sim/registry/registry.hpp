@@ -59,6 +59,9 @@ class Registry {
     if (factories_.count(name)) {
       throw std::logic_error("registry '" + category_ + "': model '" + name + "' registered twice");
     }
+    for (const auto& p : params) {
+      if (p.name == "model") throw std::logic_error("registry '" + category_ + "': model '" + name + "' declares a parameter named 'model', which selects the model");
+    }
     scenario::Schema schema{category_ + "/" + name, help, std::move(params), std::move(children)};
     RegistryIndex::global().add_model(ModelInfo{category_, name, help, std::move(schema)});
     factories_.emplace(name, std::move(f));

@@ -284,6 +284,17 @@ Config Validator::model(const YAML::Node& node, const ChildSpec& spec, const std
                         const Location& parent_loc) {
   const auto& index = RegistryIndex::global();
   const std::vector<std::string> known = index.names(spec.category);
+  if (!spec.default_yaml.empty()) {
+    if (!node.IsDefined() || node.IsNull()) {
+      return model(YAML::Load(spec.default_yaml), spec, path, parent_loc);  // the declared default block
+    }
+    if (node.IsMap() && !node["model"]) {
+      // Keys given without `model:` refine the declared default block.
+      YAML::Node merged = YAML::Load(spec.default_yaml);
+      for (auto it = node.begin(); it != node.end(); ++it) merged[it->first] = it->second;
+      return model(merged, spec, path, at(node));
+    }
+  }
   const bool given = node.IsDefined() && !node.IsNull();
   const Location loc = given ? at(node) : parent_loc;
   std::string name = spec.default_model;

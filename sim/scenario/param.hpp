@@ -67,6 +67,8 @@ struct ChildSpec {
   std::string default_model;       // model: used when the key is absent ("" = the key is required)
   bool required = false;           // block/list: must be present (list: non-empty)
   std::string help;
+  std::string default_yaml;  // model: the whole block used when the key is absent, e.g.
+                             // "{model: lognormal, median: 1020, sigma: 0.5}" (wins over default_model)
 };
 
 struct Schema {

@@ -1,5 +1,7 @@
 #include "sim/scenario/scenario_schema.hpp"
 
+#include <cmath>
+
 #include "sim/util/text.hpp"
 
 namespace dcsim::scenario {
@@ -102,7 +104,48 @@ const Schema& site_schema() {
   return s;
 }
 
+Schema make_tier() {
+  return Schema{"tier",
+                "A user tier (free, paid, API): its share of the workload's requests and its limit.",
+                {P::string("name").req().id().doc("Tier name."),
+                 P::quantity_of("share", Quantity::dimensionless)
+                     .req()
+                     .at_least(0)
+                     .at_most(1)
+                     .doc("Share of the workload's requests from this tier; the shares of a workload sum to 1."),
+                 P::integer("daily_limit")
+                     .def("0")
+                     .at_least(0)
+                     .doc("Requests per user per day the tier allows (0: no limit); carried on each request for "
+                          "admission control.")
+                     .src("surge.openai_rate_limit (free tier: 3 images/day from 27 Mar 2025)")},
+                {}};
+}
+
+Schema make_retry() {
+  return Schema{"retry",
+                "Users pressing the button again: a rejected request comes back after a back-off.",
+                {P::quantity_of("probability", Quantity::dimensionless)
+                     .def("0")
+                     .at_least(0)
+                     .at_most(1)
+                     .doc("Probability that a rejected request is retried."),
+                 P::quantity_of("backoff", Quantity::time)
+                     .def("30 s")
+                     .above(0)
+                     .doc("Mean back-off before a retry (exponentially distributed)."),
+                 P::integer("max_attempts").def("3").at_least(1).at_most(100).doc("Attempts in all, the first included.")},
+                {}};
+}
+
 const Schema& workload_schema() {
+  static const Schema tier = make_tier();
+  static const Schema retry = make_retry();
+  static const ChildSpec request_class = [] {
+    ChildSpec c{"class", ChildKind::model, nullptr, "request_class", "", false, "What the requests ask for."};
+    c.default_yaml = "{model: llm}";
+    return c;
+  }();
   static const Schema s{
       "workload",
       "A stream of requests: when they arrive and where they go.",
@@ -113,7 +156,11 @@ const Schema& workload_schema() {
            .above(0)
            .doc("End-to-end latency objective; slo_attainment is the share of requests completed within it.")
            .src("mlperf.slo (gptj_total_s, sdxl_total_s: 20 s)")},
-      {ChildSpec{"arrivals", ChildKind::model, nullptr, "arrivals", "", false, "When requests arrive."}}};
+      {ChildSpec{"arrivals", ChildKind::model, nullptr, "arrivals", "", false, "When requests arrive."},
+       request_class,
+       ChildSpec{"tiers", ChildKind::list, &tier, "", "", false,
+                 "User tiers; none: every request is in one tier named 'all'."},
+       ChildSpec{"retry", ChildKind::block, &retry, "", "", false, "Retries of rejected requests."}}};
   return s;
 }
 
@@ -163,6 +210,17 @@ void check_scenario(const Config& root, Diagnostics& diags) {
                   "no pool '" + target + "'" +
                       (near.empty() ? "; pools are " + quoted_list(pools) : "; did you mean '" + near + "'?"));
     }
+  }
+  for (const auto& w : root.list("workloads")) {
+    const auto& tiers = w.list("tiers");
+    if (tiers.empty()) continue;
+    double sum = 0;
+    for (const auto& t : tiers) sum += t.num("share");
+    if (std::abs(sum - 1.0) > 1e-6) {
+      diags.error(tiers.front().where("share"), w.path() + ".tiers",
+                  "tier shares sum to " + std::to_string(sum) + ", expected 1");
+    }
+    if (tiers.size() > 255) diags.error(w.where(), w.path() + ".tiers", "at most 255 tiers");
   }
   const double step = root.child("record").num("step");
   const double horizon = root.num("horizon");

@@ -16,8 +16,7 @@ World::World(const scenario::Config& scenario, const std::string& scenario_dir, 
   const auto& workload_cfgs = scenario.list("workloads");
   for (uint32_t i = 0; i < workload_cfgs.size(); ++i) {
     const auto& w = workload_cfgs[i];
-    workloads_.push_back(std::make_unique<workload::Workload>(w, i, engine, recorder,
-                                                              Rng(seed, "workloads/" + w.str("name") + "/arrivals"), context));
+    workloads_.push_back(std::make_unique<workload::Workload>(w, i, engine, recorder, seed, context));
   }
   std::vector<serving::RequestObserver*> observers;
   for (auto& w : workloads_) observers.push_back(w.get());
