@@ -60,5 +60,7 @@ void register_poisson_models(ArrivalRegistry& r);
 void register_renewal_models(ArrivalRegistry& r);
 void register_nhpp_models(ArrivalRegistry& r);
 void register_trace_models(ArrivalRegistry& r);
+void register_viral_models(ArrivalRegistry& r);
+void register_hawkes_models(ArrivalRegistry& r);
 
 }  // namespace dcsim::arrivals

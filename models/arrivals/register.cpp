@@ -14,6 +14,8 @@ void register_arrival_models() {
   register_renewal_models(r);
   register_nhpp_models(r);
   register_trace_models(r);
+  register_viral_models(r);
+  register_hawkes_models(r);
 }
 
 }  // namespace dcsim::arrivals
