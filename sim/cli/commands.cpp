@@ -97,6 +97,7 @@ int cmd_run(const ScenarioArgs& args, const std::string& output_arg, bool quiet)
 int cmd_validate(const ScenarioArgs& args, bool print_resolved) {
   try {
     const auto sc = load(args);
+    build_scenario(sc);  // also checks what the models read at build time (trace files, CSV curves)
     if (print_resolved) {
       std::cout << sc.resolved_yaml;
     } else {

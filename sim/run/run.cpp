@@ -22,6 +22,12 @@ std::string utc_now_iso() {
 }
 }  // namespace
 
+void build_scenario(const scenario::LoadedScenario& sc) {
+  Engine engine(platform::simgrid_config());
+  output::Recorder recorder(engine, sc.root.child("record").num("step"));
+  World world(sc.root, std::filesystem::path(sc.path).parent_path().string(), engine, recorder);
+}
+
 RunResult run_scenario(const scenario::LoadedScenario& sc, output::Sink* sink, const RunOptions& options) {
   const auto& root = sc.root;
   Engine engine(platform::simgrid_config());

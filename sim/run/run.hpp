@@ -26,6 +26,10 @@ struct RunResult {
   bool complete = false;
 };
 
+// Builds everything the scenario describes (platform, models, their input files) without
+// running it: problems found while building (a trace file with a bad row, ...) throw InputError.
+void build_scenario(const scenario::LoadedScenario& scenario);
+
 // Runs the scenario, writing into `sink` (may be null). On an invariant violation the sink is
 // closed with complete = false and stop_reason "error: ..." and InvariantError is rethrown.
 RunResult run_scenario(const scenario::LoadedScenario& scenario, output::Sink* sink, const RunOptions& options = {});

@@ -99,8 +99,12 @@ std::vector<output::SummaryEntry> World::summary(double now) const {
   }
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const auto d = [](uint64_t v) { return static_cast<double>(v); };
-  return {
+  uint64_t retries = 0;
+  for (const auto& w : workloads_) retries += w->totals().retries;
+  std::vector<output::SummaryEntry> out{
       {"requests_arrived", d(c.arrived), "1"},
+      {"requests_first_attempts", d(c.arrived - retries), "1"},
+      {"requests_retries", d(retries), "1"},
       {"requests_admitted", d(admitted), "1"},
       {"requests_completed", d(c.completed), "1"},
       {"requests_rejected", d(c.rejected), "1"},
@@ -113,6 +117,13 @@ std::vector<output::SummaryEntry> World::summary(double now) const {
       {"slo_attainment", c.completed ? d(slo_met) / d(c.completed) : nan, "1"},
       {"simulated_s", now, "s"},
   };
+  // Totals the arrival processes report (trace rows skipped, ...), per workload.
+  for (const auto& w : workloads_) {
+    std::vector<std::pair<std::string, double>> extra;
+    w->arrivals().add_summary(extra);
+    for (const auto& [name, value] : extra) out.push_back({w->name() + "_" + name, value, "1"});
+  }
+  return out;
 }
 
 }  // namespace dcsim
