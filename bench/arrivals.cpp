@@ -8,20 +8,22 @@
 //   gamma      renewal, 1000 /s, cv 2 (reported only);
 //   thinning   nhpp: base 1000 /s x diurnal sinusoid (trough/peak 0.3) x a surge every 2 h
 //              (peak 6, rise 5 min, decay 20 min): thinning with piecewise bounds;
-//   trace      TODO(trace replay): the trace-replay engineer adds a case here (same loop, a
-//              generated CSV trace of the same length); see the marked hook below.
+//   trace      trace replay (azure CSV format) of a generated file of 200,000 rows at 1000 /s,
+//              looped: the replay streams the file, so memory stays that of one row.
 // Each case runs over a short horizon H and a 10x longer one. Peak RSS (getrusage ru_maxrss, a
 // process-wide high-water mark) is read after each run: equal values show memory does not grow
 // with the horizon (arrivals are generated lazily).
 // Goals: >= 10 M/s Poisson, >= 3 M/s thinning. Timing: std::chrono::steady_clock around the loop
 // (model construction excluded), best of 3 runs.
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -29,6 +31,7 @@
 #include "models/arrivals/poisson.hpp"
 #include "models/arrivals/rate_curve.hpp"
 #include "models/arrivals/renewal.hpp"
+#include "models/arrivals/trace_replay.hpp"
 
 using namespace dcsim;
 using namespace dcsim::arrivals;
@@ -90,9 +93,38 @@ Result run(const std::function<std::unique_ptr<ArrivalProcess>()>& make, double 
 
 }  // namespace
 
+// An Azure-format trace of `rows` requests at `rate` per second (Poisson gaps), in /tmp.
+std::string write_trace(double rate, int rows) {
+  const std::string path = "/tmp/dcsim_bench_trace_" + std::to_string(getpid()) + ".csv";
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  if (!f) throw std::runtime_error("cannot write " + path);
+  std::fprintf(f, "TIMESTAMP,ContextTokens,GeneratedTokens\n");
+  Rng rng(1, "bench/trace");
+  double t = 0;
+  for (int i = 0; i < rows; ++i) {
+    t += rng.exponential(rate);
+    const auto whole = static_cast<long>(t);
+    const auto frac = static_cast<long>((t - static_cast<double>(whole)) * 1e7);
+    std::fprintf(f, "2023-11-16 %02ld:%02ld:%02ld.%07ld,%u,%u\n", 10 + whole / 3600, (whole / 60) % 60, whole % 60, frac,
+                 static_cast<unsigned>(100 + rng.below(4000)), static_cast<unsigned>(1 + rng.below(500)));
+  }
+  std::fclose(f);
+  return path;
+}
+
+std::unique_ptr<ArrivalProcess> trace_replay(const std::string& path) {
+  TraceReplayOptions o;
+  o.path = path;
+  o.format = TraceFormat::azure;
+  o.loop = true;
+  o.key_path = "bench";
+  return std::make_unique<TraceReplay>(o);
+}
+
 int main(int argc, char** argv) {
   const double scale = argc > 1 ? std::atof(argv[1]) : 1.0;
   const double rate = 1000.0;
+  const std::string trace_file = write_trace(rate, 200000);
   const double h_short = 2.0e3 * scale, h_long = 10 * h_short;
   struct Case {
     std::string name;
@@ -103,8 +135,7 @@ int main(int argc, char** argv) {
       {"poisson", [&](double) { return std::make_unique<PoissonArrivals>(rate); }, 10e6},
       {"gamma", [&](double) { return std::make_unique<GammaArrivals>(rate, 2.0); }, 0},
       {"thinning", [&](double h) { return surge_curve(rate, h); }, 3e6},
-      // TODO(trace replay): add {"trace", [&](double h) { return <trace replay over a generated
-      // CSV of ~rate*h rows>; }, goal} here; the loop and the RSS report need no change.
+      {"trace", [&](double) { return trace_replay(trace_file); }, 0},
   };
   std::printf("bench_arrivals: rate %.0f /s, horizons %.0f s and %.0f s, best of 3\n", rate, h_short, h_long);
   std::printf("%-10s %10s %12s %14s %12s %12s  %s\n", "case", "horizon_s", "arrivals", "arrivals/s", "peak_rss_KiB",
@@ -119,5 +150,6 @@ int main(int argc, char** argv) {
                   goal.c_str());
     }
   }
+  std::remove(trace_file.c_str());
   return 0;
 }

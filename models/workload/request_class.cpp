@@ -6,10 +6,10 @@ namespace {
 
 class LlmClass final : public RequestClass {
  public:
-  explicit LlmClass(const scenario::Config& c)
+  LlmClass(const scenario::Config& c, const arrivals::ArrivalContext& ctx)
       : model_(c.str("ai_model")),
-        prompt_(token_count_registry().create(c.child("prompt_tokens"))),
-        output_(token_count_registry().create(c.child("output_tokens"))) {}
+        prompt_(token_count_registry().create(c.child("prompt_tokens"), ctx)),
+        output_(token_count_registry().create(c.child("output_tokens"), ctx)) {}
   RequestKind kind() const override { return RequestKind::llm; }
   const std::string& model_name() const override { return model_; }
   void fill(Request& r, Rng& rng, const arrivals::ArrivalAttributes* trace) override {
@@ -101,21 +101,21 @@ void register_request_class_models() {
              .above(0)
              .doc("Time-per-output-token objective (p99).")
              .src("mlperf.slo llama3_1_8b tpot 100 ms")},
-        [](const scenario::Config& c) { return std::make_unique<LlmClass>(c); }, {prompt, output});
+        [](const scenario::Config& c, const arrivals::ArrivalContext& ctx) { return std::make_unique<LlmClass>(c, ctx); }, {prompt, output});
   r.add("image", "Image generation by a diffusion model.",
         {ParamSpec::string("ai_model").def("sdxl").doc("Served model (catalog name)."),
          ParamSpec::integer("resolution").def("1024").at_least(64).at_most(8192).doc("Square image side in pixels."),
          ParamSpec::integer("steps").def("28").at_least(1).at_most(1000).doc("Denoising steps.").src("mlenergy_v3.h100.sd35_medium (28 steps)"),
          ParamSpec::integer("images").def("1").at_least(1).at_most(64).doc("Images per request."),
          ParamSpec::boolean("batchable").def("true").doc("Whether requests may share a batch.")},
-        [](const scenario::Config& c) { return std::make_unique<ImageClass>(c); });
+        [](const scenario::Config& c, const arrivals::ArrivalContext&) { return std::make_unique<ImageClass>(c); });
   r.add("video", "Video generation by a diffusion model.",
         {ParamSpec::string("ai_model").def("cogvideox-1.5-5b").doc("Served model (catalog name)."),
          ParamSpec::quantity_of("seconds", Quantity::time).def("5 s").above(0).doc("Length of the video.").src("mittr2025.cogvideox_new (5 s)"),
          ParamSpec::integer("width").def("1360").at_least(64).doc("Frame width in pixels.").src("mlenergy_v3.h100.video"),
          ParamSpec::integer("height").def("768").at_least(64).doc("Frame height in pixels.").src("mlenergy_v3.h100.video"),
          ParamSpec::integer("steps").def("50").at_least(1).doc("Denoising steps.").src("mlenergy_v3.h100.video")},
-        [](const scenario::Config& c) { return std::make_unique<VideoClass>(c); });
+        [](const scenario::Config& c, const arrivals::ArrivalContext&) { return std::make_unique<VideoClass>(c); });
 }
 
 }  // namespace dcsim::workload

@@ -29,7 +29,7 @@ class RequestClass {
   virtual void fill(Request& r, Rng& rng, const arrivals::ArrivalAttributes* trace) = 0;
 };
 
-using RequestClassRegistry = Registry<RequestClass>;
+using RequestClassRegistry = Registry<RequestClass, const arrivals::ArrivalContext&>;
 RequestClassRegistry& request_class_registry();
 void register_request_class_models();
 

@@ -6,11 +6,15 @@
 // Defaults of the llm request class are lognormals fitted to the Azure 2023 conversation trace
 // (calibration.yaml trace.azure2023.stats, conv: context median 1020 / mean 1154.7 ->
 // sigma = sqrt(2 ln(mean/median)) = 0.498; generated median 129 / mean 211.1 -> sigma = 0.992).
+//   empirical:  n drawn uniformly from the prompt or output column of a trace file (Azure,
+//               Mooncake, BurstGPT: models/arrivals/trace_reader.hpp); the column is held in memory
+//               (4 bytes a row).
 #pragma once
 
 #include <cstdint>
 #include <memory>
 
+#include "models/arrivals/arrival_process.hpp"
 #include "sim/registry/registry.hpp"
 #include "sim/util/rng.hpp"
 
@@ -23,7 +27,7 @@ class TokenCount {
   virtual double mean() const = 0;  // before clamping, for reports
 };
 
-using TokenCountRegistry = Registry<TokenCount>;
+using TokenCountRegistry = Registry<TokenCount, const arrivals::ArrivalContext&>;
 TokenCountRegistry& token_count_registry();
 void register_token_count_models();
 

@@ -15,7 +15,7 @@ Workload::Workload(const scenario::Config& cfg, uint32_t index, Engine& engine, 
       class_rng_(seed, "workloads/" + name_ + "/class"),
       retry_rng_(seed, "workloads/" + name_ + "/retry"),
       arrivals_(arrivals::arrivals_registry().create(cfg.child("arrivals"), context)),
-      class_(request_class_registry().create(cfg.child("class"))),
+      class_(request_class_registry().create(cfg.child("class"), context)),
       retry_probability_(cfg.child("retry").num("probability")),
       retry_backoff_s_(cfg.child("retry").num("backoff")),
       max_attempts_(static_cast<uint32_t>(cfg.child("retry").integer("max_attempts"))) {

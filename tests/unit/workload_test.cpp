@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <fstream>
 #include <cmath>
 #include <numeric>
 #include <vector>
@@ -51,7 +52,7 @@ TEST_CASE("workload: the default llm class draws tokens fitted to the Azure conv
   const auto sc = load({});
   const auto& cls_cfg = sc.root.list("workloads")[0].child("class");
   CHECK(cls_cfg.model() == "llm");
-  auto cls = workload::request_class_registry().create(cls_cfg);
+  auto cls = workload::request_class_registry().create(cls_cfg, arrivals::ArrivalContext{});
   Rng rng(1, "t");
   std::vector<double> prompt, output;
   for (int i = 0; i < 200000; ++i) {
@@ -73,7 +74,7 @@ TEST_CASE("workload: the default llm class draws tokens fitted to the Azure conv
 
 TEST_CASE("workload: trace token counts take precedence over the distributions") {
   const auto sc = load({"workloads[0].class.output_tokens.model=fixed", "workloads[0].class.output_tokens.tokens=7"});
-  auto cls = workload::request_class_registry().create(sc.root.list("workloads")[0].child("class"));
+  auto cls = workload::request_class_registry().create(sc.root.list("workloads")[0].child("class"), arrivals::ArrivalContext{});
   Rng rng(1, "t");
   workload::Request r;
   cls->fill(r, rng, nullptr);
@@ -87,7 +88,7 @@ TEST_CASE("workload: trace token counts take precedence over the distributions")
 
 TEST_CASE("workload: image and video classes carry their resolution and steps") {
   auto sc = load({"workloads[0].class={model: image, resolution: 512, steps: 20, images: 4}"});
-  auto img = workload::request_class_registry().create(sc.root.list("workloads")[0].child("class"));
+  auto img = workload::request_class_registry().create(sc.root.list("workloads")[0].child("class"), arrivals::ArrivalContext{});
   Rng rng(1, "t");
   workload::Request r;
   img->fill(r, rng, nullptr);
@@ -96,7 +97,7 @@ TEST_CASE("workload: image and video classes carry their resolution and steps") 
   CHECK(r.steps == 20);
   CHECK(r.images == 4);
   sc = load({"workloads[0].class={model: video}"});
-  auto vid = workload::request_class_registry().create(sc.root.list("workloads")[0].child("class"));
+  auto vid = workload::request_class_registry().create(sc.root.list("workloads")[0].child("class"), arrivals::ArrivalContext{});
   vid->fill(r, rng, nullptr);
   CHECK(r.kind == workload::RequestKind::video);
   CHECK(r.video_seconds == 5.0f);
@@ -133,4 +134,37 @@ TEST_CASE("workload: no retries when the probability is zero") {
   run_scenario(load({}), &sink);
   CHECK(total(sink, "/workloads/w", "retries") == 0);
   CHECK(total(sink, "/workloads/w", "rejected") > 0);
+}
+
+TEST_CASE("workload: empirical token counts reproduce the trace's means") {
+  const std::string trace = std::string(DCSIM_SHARED_DIR) + "/reference/traces/azure_llm_conv_2023.csv";
+  if (!std::ifstream(trace)) {
+    WARN("skipped: " << trace << " is absent (../shared beside the checkout)");
+    return;
+  }
+  const auto sc = load({"workloads[0].class.prompt_tokens={model: empirical, format: azure, column: prompt, path: " + trace + "}",
+                        "workloads[0].class.output_tokens={model: empirical, format: azure, column: output, path: " + trace + "}"});
+  auto cls = workload::request_class_registry().create(sc.root.list("workloads")[0].child("class"), arrivals::ArrivalContext{});
+  Rng rng(3, "t");
+  double prompt = 0, output = 0;
+  const int n = 400000;
+  for (int i = 0; i < n; ++i) {
+    workload::Request r;
+    cls->fill(r, rng, nullptr);
+    prompt += r.prompt_tokens;
+    output += r.output_tokens;
+  }
+  // calibration.yaml trace.azure2023.stats conv: ctx mean 1154.7, gen mean 211.1; sampling
+  // error of the mean over 400,000 draws is ~0.2 % (sd/mean ~ 1 for both columns).
+  CHECK(prompt / n == Approx(1154.7).epsilon(0.01));
+  CHECK(output / n == Approx(211.1).epsilon(0.01));
+}
+
+TEST_CASE("workload: an empirical distribution from a missing file is an input error") {
+  CHECK_THROWS_AS(
+      [] {
+        const auto sc = load({"workloads[0].class.prompt_tokens={model: empirical, format: azure, column: prompt, path: /no/such.csv}"});
+        workload::request_class_registry().create(sc.root.list("workloads")[0].child("class"), arrivals::ArrivalContext{});
+      }(),
+      scenario::InputError);
 }
