@@ -11,31 +11,8 @@ NhppArrivals::NhppArrivals(std::unique_ptr<RateCurve> curve, double window_s, do
 }
 
 double NhppArrivals::next_arrival(double now, Rng& rng) {
-  double t = now;
-  for (;;) {
-    if (!(t >= win_lo_ && t < win_hi_)) {
-      const RateBound b = curve_->bound(t, window_);
-      win_lo_ = t;
-      win_hi_ = b.until;
-      lam_ = b.max;
-      if (lam_ <= 0 && std::isinf(win_hi_)) return std::numeric_limits<double>::infinity();
-    }
-    if (lam_ <= 0) {
-      t = win_hi_;
-      continue;
-    }
-    const double cand = t + rng.exponential(lam_);
-    if (cand >= win_hi_) {
-      t = win_hi_;
-      continue;
-    }
-    t = cand;
-    ++candidates_;
-    if (rng.uniform() * lam_ <= curve_->value(t)) {
-      ++accepted_;
-      return t;
-    }
-  }
+  return thinning_.next(
+      now, rng, [this](double t) { return curve_->bound(t, window_); }, [this](double t) { return curve_->value(t); });
 }
 
 void register_nhpp_models(ArrivalRegistry& r) {

@@ -15,6 +15,7 @@
 #include <memory>
 
 #include "models/arrivals/arrival_process.hpp"
+#include "models/arrivals/thinning.hpp"
 #include "models/arrivals/rate_curve.hpp"
 
 namespace dcsim::arrivals {
@@ -26,16 +27,14 @@ class NhppArrivals final : public ArrivalProcess {
   double mean_rate() const override { return mean_rate_; }
   const RateCurve& curve() const { return *curve_; }
   // Candidates drawn and accepted so far (efficiency = accepted / candidates).
-  uint64_t candidates() const { return candidates_; }
-  uint64_t accepted() const { return accepted_; }
+  uint64_t candidates() const { return thinning_.candidates(); }
+  uint64_t accepted() const { return thinning_.accepted(); }
 
  private:
   std::unique_ptr<RateCurve> curve_;
   double window_;
   double mean_rate_;
-  double win_lo_ = 1, win_hi_ = 0;  // current window [lo, hi) (empty at first)
-  double lam_ = 0;                  // its bound
-  uint64_t candidates_ = 0, accepted_ = 0;
+  Thinning thinning_;
 };
 
 void register_nhpp_models(ArrivalRegistry& r);

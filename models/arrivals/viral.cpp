@@ -28,35 +28,21 @@ ViralArrivals::ViralArrivals(Population population, double rate_per_user, Activi
 }
 
 double ViralArrivals::next_arrival(double now, Rng& rng) {
-  last_now_ = now;
-  double t = now;
-  for (;;) {
-    if (!(t >= win_lo_ && t < win_hi_)) {
-      win_lo_ = t;
-      win_hi_ = t + window_;
-      lam_ = rate_per_user_ * population_.users(win_hi_) * activity_.value(win_lo_);
-    }
-    if (lam_ <= 0) {
-      t = win_hi_;
-      continue;
-    }
-    const double cand = t + rng.exponential(lam_);
-    if (cand >= win_hi_) {
-      t = win_hi_;
-      continue;
-    }
-    t = cand;
-    ++candidates_;
-    if (rng.uniform() * lam_ <= intensity(t)) {
-      ++accepted_;
-      return t;
-    }
-  }
+  // On [lo, lo + window) the bound r_user N(hi) a(lo) holds: N never falls and a never rises.
+  struct Window {
+    double until, max;
+  };
+  return thinning_.next(
+      now, rng,
+      [this](double t) {
+        return Window{t + window_, rate_per_user_ * population_.users(t + window_) * activity_.value(t)};
+      },
+      [this](double t) { return intensity(t); });
 }
 
 void ViralArrivals::declare_series(output::Recorder& recorder, const std::string& group) {
-  recorder.gauge(group, "active_users", "1", "users of the service N(t) (viral adoption population)",
-                 [this] { return population_.users(last_now_); });
+  recorder.gauge(group, "active_users", "1", "Users of the service N(t) at the sample instant (viral adoption)",
+                 [this, &recorder] { return population_.users(recorder.now()); });
 }
 
 namespace {

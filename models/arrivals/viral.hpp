@@ -21,6 +21,7 @@
 #include <limits>
 
 #include "models/arrivals/arrival_process.hpp"
+#include "models/arrivals/thinning.hpp"
 #include "models/arrivals/population.hpp"
 
 namespace dcsim::arrivals {
@@ -46,8 +47,8 @@ class ViralArrivals final : public ArrivalProcess {
   double intensity(double t) const { return population_.users(t) * rate_per_user_ * activity_.value(t); }
   const Population& population() const { return population_; }
   const Activity& activity() const { return activity_; }
-  uint64_t candidates() const { return candidates_; }
-  uint64_t accepted() const { return accepted_; }
+  uint64_t candidates() const { return thinning_.candidates(); }
+  uint64_t accepted() const { return thinning_.accepted(); }
 
  private:
   Population population_;
@@ -55,10 +56,7 @@ class ViralArrivals final : public ArrivalProcess {
   Activity activity_;
   double window_;
   double mean_rate_;
-  double win_lo_ = 1, win_hi_ = 0;  // current window [lo, hi) (empty at first)
-  double lam_ = 0;                  // its bound
-  double last_now_ = 0;             // for the active_users gauge
-  uint64_t candidates_ = 0, accepted_ = 0;
+  Thinning thinning_;
 };
 
 void register_viral_models(ArrivalRegistry& r);

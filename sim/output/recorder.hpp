@@ -115,6 +115,9 @@ class Recorder : public EventHandler {
 
   void event(const std::string& kind, const std::string& subject, double value, const std::string& detail = "");
 
+  // Simulated time (for gauge probes that compute a value at the sample instant).
+  double now() const { return engine_.now(); }
+
   const std::vector<SeriesInfo>& series() const { return infos_; }
   bool has_series(const std::string& group, const std::string& name) const;
   // The series declared under group/name; throws std::logic_error if there is none.

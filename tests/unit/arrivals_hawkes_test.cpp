@@ -17,6 +17,7 @@
 
 #include "models/register_models.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/unit/arrivals_support.hpp"
 
 using dcsim::Rng;
 using dcsim::arrivals::ArrivalContext;
@@ -29,29 +30,8 @@ using dcsim::scenario::Schema;
 
 namespace {
 
-const Schema& holder_schema() {
-  static const Schema s = [] {
-    ChildSpec c;  // by member: robust to fields added to ChildSpec
-    c.key = "arrivals";
-    c.kind = ChildKind::model;
-    c.category = "arrivals";
-    c.required = true;
-    c.help = "arrivals";
-    return Schema{"holder", "test block", {}, {c}};
-  }();
-  return s;
-}
-
-void ensure_registered() {
-  dcsim::register_builtin_models();
-  // Until models/arrivals/register.cpp calls register_hawkes_models (then this is a no-op).
-  if (!arrivals_registry().contains("hawkes")) dcsim::arrivals::register_hawkes_models(arrivals_registry());
-}
-
 std::unique_ptr<ArrivalProcess> build(const std::string& yaml) {
-  ensure_registered();
-  const auto sc = dcsim::scenario::load_text(yaml, "t.yaml", holder_schema(), {});
-  return arrivals_registry().create(sc.root.child("arrivals"), ArrivalContext{});
+  return dcsim::test::build_arrivals(yaml);
 }
 
 std::string error_of(const std::string& yaml) {

@@ -13,6 +13,7 @@
 #include "models/register_models.hpp"
 #include "sim/scenario/datetime.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/unit/arrivals_support.hpp"
 
 using Catch::Contains;
 using dcsim::Rng;
@@ -28,17 +29,6 @@ using dcsim::scenario::Schema;
 
 namespace {
 
-const Schema& holder_schema() {
-  static const Schema s{"holder", "test block", {}, {ChildSpec{.key = "arrivals", .kind = ChildKind::model, .category = "arrivals", .required = true, .help = "arrivals"}}};
-  return s;
-}
-
-void ensure_registered() {
-  dcsim::register_builtin_models();
-  // Until models/arrivals/register.cpp calls register_nhpp_models (then this is a no-op).
-  if (!arrivals_registry().contains("nhpp")) dcsim::arrivals::register_nhpp_models(arrivals_registry());
-}
-
 // 2025-03-24T00:00Z is a Monday.
 ArrivalContext context(double horizon_s = 86400) {
   ArrivalContext c;
@@ -49,9 +39,7 @@ ArrivalContext context(double horizon_s = 86400) {
 }
 
 std::unique_ptr<NhppArrivals> build(const std::string& yaml, const ArrivalContext& ctx = context()) {
-  ensure_registered();
-  const auto sc = dcsim::scenario::load_text(yaml, "t.yaml", holder_schema(), {});
-  auto p = arrivals_registry().create(sc.root.child("arrivals"), ctx);
+  auto p = dcsim::test::build_arrivals(yaml, ctx);
   auto* n = dynamic_cast<NhppArrivals*>(p.get());
   REQUIRE(n != nullptr);
   p.release();

@@ -12,6 +12,7 @@
 #include "models/arrivals/poisson.hpp"
 #include "models/register_models.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/unit/arrivals_support.hpp"
 
 using dcsim::Rng;
 using dcsim::arrivals::ArrivalContext;
@@ -24,22 +25,8 @@ using dcsim::scenario::Schema;
 
 namespace {
 
-// A scenario-like block holding one arrivals model.
-const Schema& holder_schema() {
-  static const Schema s{"holder", "test block", {}, {ChildSpec{.key = "arrivals", .kind = ChildKind::model, .category = "arrivals", .required = true, .help = "arrivals"}}};
-  return s;
-}
-
-void ensure_registered() {
-  dcsim::register_builtin_models();
-  // Until models/arrivals/register.cpp calls register_renewal_models (then this is a no-op).
-  if (!arrivals_registry().contains("gamma")) dcsim::arrivals::register_renewal_models(arrivals_registry());
-}
-
 std::unique_ptr<ArrivalProcess> build(const std::string& yaml) {
-  ensure_registered();
-  const auto sc = dcsim::scenario::load_text(yaml, "t.yaml", holder_schema(), {});
-  return arrivals_registry().create(sc.root.child("arrivals"), ArrivalContext{});
+  return dcsim::test::build_arrivals(yaml);
 }
 
 struct Stats {

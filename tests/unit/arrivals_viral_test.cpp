@@ -19,6 +19,7 @@
 #include "sim/output/recorder.hpp"
 #include "sim/platform/simgrid_platform.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/unit/arrivals_support.hpp"
 
 using dcsim::Rng;
 using dcsim::arrivals::ArrivalContext;
@@ -35,32 +36,10 @@ namespace {
 
 constexpr double kDay = 86400, kHour = 3600;
 
-// A scenario-like block holding one arrivals model.
-const Schema& holder_schema() {
-  static const Schema s = [] {
-    ChildSpec c;  // by member: robust to fields added to ChildSpec
-    c.key = "arrivals";
-    c.kind = ChildKind::model;
-    c.category = "arrivals";
-    c.required = true;
-    c.help = "arrivals";
-    return Schema{"holder", "test block", {}, {c}};
-  }();
-  return s;
-}
-
-void ensure_registered() {
-  dcsim::register_builtin_models();
-  // Until models/arrivals/register.cpp calls register_viral_models (then this is a no-op).
-  if (!arrivals_registry().contains("viral")) dcsim::arrivals::register_viral_models(arrivals_registry());
-}
-
 std::unique_ptr<ArrivalProcess> build(const std::string& yaml, double horizon_s = 0) {
-  ensure_registered();
-  const auto sc = dcsim::scenario::load_text(yaml, "t.yaml", holder_schema(), {});
   ArrivalContext ctx;
   ctx.horizon_s = horizon_s;
-  return arrivals_registry().create(sc.root.child("arrivals"), ctx);
+  return dcsim::test::build_arrivals(yaml, ctx);
 }
 
 ViralArrivals& as_viral(const std::unique_ptr<ArrivalProcess>& p) {
