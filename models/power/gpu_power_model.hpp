@@ -1,0 +1,109 @@
+// Activity-dependent GPU power with a power cap (replaces the two-state IdleBusyGpuPower of
+// gpu_power.hpp once the serving pools are wired to it). Powers in W, batch in requests.
+//
+//   idle, model loaded:   P = P_idle_loaded                                   (GpuSpec.idle_loaded_W)
+//   LLM decode / mixed:   P(b) = s · [P_lo + (P_hi − P_lo)(1 − e^(−b/b0))],  b > 0;  P(0) = P_idle_loaded
+//   prefill:              P = k_prefill · TDP
+//   diffusion at batch b: P(b) = s · [same saturating law with the diffusion constants]
+//   TDP scaling:          s = TDP / TDP_ref,  TDP_ref = 700 W (H100 SXM, hw.h100_sxm)
+//   every active state is clipped to [P_idle_loaded, TDP].
+//
+//   cap C (W):            P = min(P_u, C)                            P_u: the uncapped power
+//   throughput factor:    f = 1                      if P_u <= C
+//                         f = max(f_min, (C/P_u)^α)  if P_u >  C
+//
+// Constants (units, source):
+//   LLM, H100 SXM, Llama-3.1-8B BF16 vLLM:  P_lo = 455.90 W, P_hi = 691.00 W, b0 = 57.28 requests.
+//     Least-squares fit (fit_saturating below, reproduced in tests/unit/power_model_test.cpp) to
+//     the 10 points of calibration.yaml mlenergy_v3.h100.llama31_8b.sweep (avg_gpu_power_W vs
+//     max_batch 8…512): RMS 3.2 W, max relative error 0.76 % (at batch 192).
+//   Diffusion, H100 SXM, SD3.5-Medium 1024², 28 steps:  P_lo = 399.85 W, P_hi = 529.05 W,
+//     b0 = 2.089 images. Same fit on mlenergy_v3.h100.sd35_medium (449/510/529 W at batch
+//     1/4/16): three points, three parameters, exact (max error < 0.01 %). SD3.5-Large and
+//     FLUX.1-dev (mlenergy_v3.h100.sd35_large, .flux1_dev) sit flat at 661–690 W, i.e. at the
+//     prefill level: use kDiffusionLargeH100 (flat 0.97·TDP) for them.
+//   k_prefill = 0.98: compute-bound work runs at the board limit. Basis: FLUX.1-dev (a
+//     compute-bound DiT) draws 683–690 W = 0.976–0.986 of the 700 W TDP at every batch
+//     (mlenergy_v3.h100.flux1_dev), and the LLM sweep plateaus at 687–691 W = 0.98–0.99 TDP.
+//   α = 1/3 (ASSUMPTION, a parameter): in the DVFS range V ∝ f so dynamic power ∝ C V² f ∝ f³,
+//     hence clock (and compute-bound throughput) ∝ P^(1/3). Applying it to the total power, static
+//     part included, makes the loss an upper bound for compute-bound work; memory-bound decode
+//     loses less (use a smaller α for it). No capping measurement is in calibration.yaml.
+//   f_min = 0.25 (ASSUMPTION): lowest clock fraction the cap can push the GPU to.
+//   s (TDP scaling) is an ASSUMPTION: the curve's shape is H100-measured. For B200 it
+//     overestimates (mlenergy_v3.b200.llama31_8b: 639/617/691 W at batch 8/64/2048 vs
+//     694/871/987 W scaled): a small model does not load a bigger GPU. Pass a curve fitted to the
+//     target GPU (GpuPowerParams::tdp_ref_w = its TDP) when data exist.
+//
+// No allocation: every evaluation is a few flops (called on every batch change).
+#pragma once
+
+#include "models/catalog/specs.hpp"
+
+#include <limits>
+#include <span>
+
+namespace dcsim::power {
+
+// P(b) = p_lo_w + (p_hi_w - p_lo_w) (1 - exp(-b / b0)) for b > 0.
+struct SaturatingCurve {
+  double p_lo_w = 0;  // W, value extrapolated to b -> 0+
+  double p_hi_w = 0;  // W, plateau
+  double b0 = 1;      // requests (or images): e-folding batch
+  double at(double batch) const;
+};
+
+struct SaturatingFit {
+  SaturatingCurve curve;
+  double rms_w = 0;         // root mean square residual, W
+  double max_rel_err = 0;   // max |P_fit - P| / P over the points
+};
+
+// Least squares of the saturating law on (x, y): for fixed b0 the law is linear in (P_lo, P_hi)
+// and solved in closed form; b0 is found by a scan of 4001 log-spaced values in [0.1, 1000]
+// followed by a golden-section refinement (200 steps) around the best one. Deterministic.
+// Needs >= 3 points with at least two distinct x.
+SaturatingFit fit_saturating(std::span<const double> x, std::span<const double> y);
+
+// Fitted constants (see the header comment for the fit and its errors).
+inline constexpr SaturatingCurve kLlmH100Llama31_8b{455.902919, 691.004736, 57.279603};
+inline constexpr SaturatingCurve kDiffusionSd35MediumH100{399.854324, 529.054389, 2.089296};
+inline constexpr SaturatingCurve kDiffusionLargeH100{679.0, 679.0, 1.0};  // 0.97 x 700 W, flat
+
+struct GpuPowerParams {
+  SaturatingCurve llm = kLlmH100Llama31_8b;
+  SaturatingCurve diffusion = kDiffusionSd35MediumH100;
+  double tdp_ref_w = 700.0;           // W, TDP of the GPU the curves were measured on
+  double prefill_fraction = 0.98;     // of TDP
+  double alpha = 1.0 / 3.0;           // throughput ~ power^alpha under a cap
+  double min_clock_fraction = 0.25;   // floor of the throughput factor
+};
+
+class GpuPowerModel {
+ public:
+  explicit GpuPowerModel(const catalog::GpuSpec& spec, const GpuPowerParams& params = {});
+
+  double idle_w() const { return idle_loaded_w_; }
+  double tdp_w() const { return tdp_w_; }
+  double llm_w(double batch) const;        // batch <= 0: idle
+  double prefill_w() const;
+  double diffusion_w(double batch) const;  // batch <= 0: idle
+
+  // Cap in W; watts <= 0 or +inf removes it. A cap below idle is raised to idle (a cap
+  // cannot lower idle power).
+  void set_cap(double watts);
+  double cap_w() const { return cap_w_; }  // +inf when uncapped
+  double capped_w(double uncapped) const;
+  double throughput_factor(double uncapped) const;  // 1 when not capped
+
+ private:
+  double active(double p) const;  // clip to [idle, TDP]
+
+  GpuPowerParams params_;
+  double tdp_w_;
+  double idle_loaded_w_;
+  double scale_;  // TDP / TDP_ref
+  double cap_w_ = std::numeric_limits<double>::infinity();
+};
+
+}  // namespace dcsim::power
