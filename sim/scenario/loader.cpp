@@ -315,10 +315,15 @@ Config Validator::model(const YAML::Node& node, const ChildSpec& spec, const std
     return Config(nullptr, path, loc);
   }
   if (name.empty()) {
-    diags_.error(loc, given ? path : path.substr(0, path.rfind('.') == std::string::npos ? 0 : path.rfind('.')),
-                 given ? "missing key 'model' (one of " + quoted_list(known) + ")"
-                       : "missing required block '" + spec.key + "' (a " + spec.category + " model: one of " +
-                             quoted_list(known) + ")");
+    if (given) {
+      diags_.error(loc, path, "missing key 'model' (one of " + quoted_list(known) + ")");
+    } else {
+      const size_t dot = path.rfind('.');
+      const std::string parent = dot == std::string::npos ? "" : path.substr(0, dot);
+      diags_.error(loc, parent,
+                   "missing required block '" + spec.key + "' (a " + spec.category + " model: one of " +
+                       quoted_list(known) + ")");
+    }
     return Config(nullptr, path, loc);
   }
   const ModelInfo* info = index.find(spec.category, name);

@@ -1,0 +1,171 @@
+// The continuous-batching LLM replica pool (request fidelity). See docs/models/serving-batching.md.
+//
+// A replica is one model on `tp` GPUs of one server; the pool holds the replicas of one model at
+// one site. Each replica runs vLLM-style iterations: a token budget per iteration, decode
+// sequences take one token each, the rest goes to chunked prefill in FIFO order; a paged KV cache
+// of `block_tokens`-token blocks with preemption (recompute) of the newest running request when
+// decode needs a block and none is free. Iteration times come from an IterationTimeModel.
+//
+// Events: one per batch change, never one per token. When no prefill is pending the replica
+// computes how many identical decode iterations k follow (until a request finishes or the KV
+// cache cannot hold the growth) and schedules one event at the end of the k-th; an arrival in the
+// middle shortens the skip to the iteration in progress (the same boundaries as stepping every
+// iteration, bit for bit: the end times are accumulated exactly as per-iteration events would).
+//
+// Hot path: per-replica state lives in vectors reused across iterations; no allocation per
+// iteration once the buffers have grown.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <vector>
+
+#include "models/catalog/specs.hpp"
+#include "models/serving/iteration_time.hpp"
+#include "models/serving/pool.hpp"
+#include "sim/output/recorder.hpp"
+
+namespace dcsim::serving {
+
+struct LlmPoolConfig {
+  uint32_t tp = 1;                      // GPUs per replica (one server)
+  uint32_t gpus_per_server = 8;         // replicas per server = gpus_per_server / tp
+  uint32_t max_batch = 256;             // running sequences per replica
+  uint32_t max_batch_tokens = 8192;     // token budget per iteration (>= max_batch)
+  uint32_t block_tokens = 16;           // KV block size in tokens
+  double gpu_memory_utilization = 0.9;  // share of HBM the server may use
+  double reserve_B = 0;                 // activations, CUDA graphs... per replica
+  uint64_t queue_capacity = 1000;       // waiting requests in the whole pool
+  bool step_every_iteration = false;    // debug/reference: one event per iteration, no skipping
+  catalog::GpuSpec gpu;
+  catalog::ModelSpec model;
+};
+
+// KV blocks of one replica: floor((tp*mem*util - weights - reserve) / (block_tokens*kv_per_token)).
+// Throws std::invalid_argument if not positive or if the config is inconsistent.
+uint64_t llm_kv_capacity_blocks(const LlmPoolConfig& cfg);
+
+// What became of one completed request (tests, analysis).
+struct LlmRequestStats {
+  workload::Request request;
+  uint32_t replica = 0;
+  double first_token_s = 0;
+  double completion_s = 0;
+  uint32_t preemptions = 0;
+};
+
+class LlmPool final : public Pool, public EventHandler {
+ public:
+  // `power_w(batch)`: power of one replica's GPUs with `batch` running sequences (0 = idle).
+  // observers are indexed by Request::workload.
+  LlmPool(LlmPoolConfig cfg, PoolPlacement placement, Engine& engine, output::Recorder& recorder,
+          const IterationTimeModel& iteration_time, std::function<double(double batch)> power_w,
+          std::vector<RequestObserver*> observers);
+
+  void start() override;
+  void submit(const workload::Request& r) override;
+  uint64_t in_flight() const override { return waiting_total_ + running_total_; }
+  PoolTotals totals(double now) const override;
+  const PoolPlacement& placement() const override { return placement_; }
+
+  void on_event(uint64_t tag) override;
+
+  // Introspection (tests, summaries).
+  size_t replica_count() const { return replicas_.size(); }
+  size_t replicas_active() const { return active_replicas_; }
+  uint64_t queue_length() const { return waiting_total_; }
+  uint64_t running() const { return running_total_; }
+  uint64_t kv_capacity_blocks() const { return kv_capacity_; }
+  int64_t kv_used_blocks(size_t replica) const { return replicas_[replica].used_blocks; }
+  int64_t kv_used_min_seen() const { return kv_min_seen_; }  // over all replicas and times
+  int64_t kv_used_max_seen() const { return kv_max_seen_; }
+  uint64_t preemptions() const { return preemptions_total_; }
+  uint64_t tokens_out() const { return tokens_out_total_; }
+  uint64_t iterations() const { return iterations_total_; }  // simulated iterations (incl. skipped)
+  double replica_ready_s(size_t replica) const { return replicas_[replica].ready_s; }
+  // Called on each completion, after the observer (optional).
+  void set_on_done(std::function<void(const LlmRequestStats&)> cb) { on_done_ = std::move(cb); }
+
+ private:
+  enum class Role : uint8_t { idle, prefill, decode };
+  struct Seq {
+    workload::Request req;
+    uint32_t target = 0;      // tokens to prefill: prompt (+ generated, after a preemption)
+    uint32_t prefilled = 0;   // of target
+    uint32_t generated = 0;   // output tokens produced so far
+    uint32_t chunk = 0;       // prefill tokens in the planned iteration
+    uint32_t preempted = 0;
+    int64_t blocks = 0;       // KV blocks held
+    double first_token_s = -1;
+    Role role = Role::idle;
+  };
+  enum class State : uint8_t { loading, idle, iterating };
+  struct Replica {
+    uint32_t server = 0;
+    State state = State::loading;
+    double load_started_s = 0;
+    double ready_s = -1;
+    std::vector<Seq> running;   // in admission order: back = newest
+    std::deque<Seq> waiting;    // front = next to admit (preempted requests go back to the front)
+    int64_t used_blocks = 0;
+    uint64_t outstanding_tokens = 0;  // prompt + output of unfinished requests routed here
+    // The planned iteration(s): `skip_k` identical iterations starting at `iter_start_s`, whose
+    // end times are ends[0..skip_k).
+    uint32_t skip_k = 0;
+    uint32_t decoders = 0;
+    uint64_t context0 = 0;
+    double iter_start_s = 0;
+    std::vector<double> ends;
+    EventId ev;
+    bool kick_pending = false;
+    double power_w = 0;
+  };
+  static constexpr uint64_t kLoadDoneBit = 1ULL << 63;
+  static constexpr uint64_t kKickBit = 1ULL << 62;
+
+  uint32_t route() const;
+  void replica_ready(uint32_t i);
+  void plan(uint32_t i);                 // at an iteration boundary: choose the next iteration(s)
+  void finish_iterations(uint32_t i);    // the planned iteration(s) ended now
+  void preempt_newest(Replica& rep);
+  void complete(Replica& rep, uint32_t i, const Seq& s, double now);
+  void alloc(Replica& rep, int64_t n);
+  void release(Replica& rep, int64_t n);
+  int64_t blocks_for(uint64_t tokens) const {
+    return static_cast<int64_t>((tokens + cfg_.block_tokens - 1) / cfg_.block_tokens);
+  }
+  void set_replica_state(Replica& rep, State st, double batch);
+  double kv_utilization() const;
+
+  LlmPoolConfig cfg_;
+  PoolPlacement placement_;
+  Engine& engine_;
+  output::Recorder& recorder_;
+  const IterationTimeModel& iteration_time_;
+  std::function<double(double)> power_fn_;
+  std::vector<RequestObserver*> observers_;
+  std::function<void(const LlmRequestStats&)> on_done_;
+  uint64_t kv_capacity_ = 0;
+
+  std::vector<Replica> replicas_;
+  uint64_t waiting_total_ = 0;
+  uint64_t running_total_ = 0;
+  size_t active_replicas_ = 0;
+  size_t iterating_replicas_ = 0;
+  uint64_t preemptions_total_ = 0;
+  uint64_t tokens_out_total_ = 0;
+  uint64_t iterations_total_ = 0;
+  int64_t kv_min_seen_ = 0;
+  int64_t kv_max_seen_ = 0;
+
+  PoolTotals totals_;
+  double power_total_w_ = 0;
+  double power_since_s_ = 0;
+
+  output::Counter arrivals_, admitted_, rejected_, completed_, tokens_out_, preemptions_;
+  output::Level power_, utilization_;
+  output::Quantiles ttft_, tpot_, latency_;
+};
+
+}  // namespace dcsim::serving

@@ -1,0 +1,304 @@
+// The continuous-batching LLM pool: hand-derived timings with a constant iteration time, batching
+// of simultaneous arrivals, O(1) events per batch change, KV accounting and preemption, the queue
+// cap, token accounting, and equality of the analytic skip with one event per iteration.
+// ctest runs each TEST_CASE in its own process (one SimGrid engine per process).
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <memory>
+
+#include <simgrid/s4u.hpp>
+
+#include "models/serving/llm_pool.hpp"
+#include "sim/engine/engine.hpp"
+#include "sim/output/recorder.hpp"
+#include "sim/platform/simgrid_platform.hpp"
+#include "tests/unit/test_support.hpp"
+
+using dcsim::Engine;
+using dcsim::serving::IterationLoad;
+using dcsim::serving::IterationTimeModel;
+using dcsim::serving::LlmPool;
+using dcsim::serving::LlmPoolConfig;
+using dcsim::serving::LlmRequestStats;
+using dcsim::workload::Request;
+
+namespace {
+
+struct ConstTime : IterationTimeModel {
+  double dt = 0.01;
+  double seconds(const IterationLoad&) const override { return dt; }
+};
+
+// Affine in the load, so skipped iterations differ in length as the contexts grow.
+struct AffineTime : IterationTimeModel {
+  double seconds(const IterationLoad& l) const override {
+    return 0.005 + 2e-6 * l.prefill_tokens + 1e-4 * l.decode_seqs + 3e-8 * double(l.context_tokens);
+  }
+};
+
+struct Obs : dcsim::serving::RequestObserver {
+  std::map<uint64_t, double> done;
+  std::vector<uint64_t> rejected;
+  void on_completed(const Request& r, double now) override { done[r.id] = now; }
+  void on_rejected(const Request& r, double) override { rejected.push_back(r.id); }
+};
+
+// 1e9-byte weights over a 1e9 B/s link: a lone replica is ready at t = 1.
+LlmPoolConfig small_config() {
+  LlmPoolConfig c;
+  c.tp = 1;
+  c.gpus_per_server = 1;  // one replica per server
+  c.max_batch = 64;
+  c.max_batch_tokens = 8192;
+  c.block_tokens = 16;
+  c.gpu_memory_utilization = 0.9;
+  c.reserve_B = 0;
+  c.queue_capacity = 1000;
+  c.gpu.name = "test-gpu";
+  c.gpu.memory_B = 80e9;
+  c.model.name = "test-model";
+  c.model.params = 0.5e9;
+  c.model.bytes_per_param = 2;  // 1e9 B of weights
+  c.model.kv_bytes_per_token = 131072;
+  return c;
+}
+
+// A config whose KV cache holds exactly `blocks` blocks.
+LlmPoolConfig tight_config(uint64_t blocks) {
+  LlmPoolConfig c = small_config();
+  c.gpu_memory_utilization = 1.0;
+  c.model.kv_bytes_per_token = 1e6;
+  c.gpu.memory_B = 1e9 + double(blocks) * 16e6;
+  return c;
+}
+
+Request llm(uint64_t id, double t, uint32_t prompt, uint32_t out) {
+  Request r;
+  r.id = id;
+  r.arrival_s = t;
+  r.prompt_tokens = prompt;
+  r.output_tokens = out;
+  return r;
+}
+
+// One pool, its observer and the submissions, on the engine of the test case.
+struct Bench {
+  Obs obs;
+  std::unique_ptr<LlmPool> pool;
+  std::map<uint64_t, LlmRequestStats> stats;
+  std::vector<Request> reqs;
+  dcsim::test::Probe arrivals;
+
+  Bench(Engine& e, dcsim::output::Recorder& rec, const IterationTimeModel& model, LlmPoolConfig cfg,
+        std::pair<simgrid::s4u::Host*, simgrid::s4u::Host*> hosts, const std::string& group,
+        std::function<double(double)> power = [](double b) { return b > 0 ? 400.0 + b : 100.0; }) {
+    dcsim::serving::PoolPlacement pl{"dc1", group, "/sites/dc1/pools/" + group, {hosts.second}, hosts.first};
+    pool = std::make_unique<LlmPool>(cfg, pl, e, rec, model, std::move(power),
+                                     std::vector<dcsim::serving::RequestObserver*>{&obs});
+    pool->set_on_done([this](const LlmRequestStats& s) { stats[s.request.id] = s; });
+    arrivals.engine = &e;
+    arrivals.fn = [this](uint64_t tag) {
+      if (tag == UINT64_MAX) pool->start(); else pool->submit(reqs[tag]);
+    };
+  }
+  void schedule(Engine& e) {
+    e.at(0.0, &arrivals, UINT64_MAX);
+    for (size_t k = 0; k < reqs.size(); ++k) e.at(reqs[k].arrival_s, &arrivals, k);
+  }
+  uint64_t output_of_completed() const {
+    uint64_t sum = 0;
+    for (const auto& r : reqs)
+      if (obs.done.count(r.id)) sum += r.output_tokens;
+    return sum;
+  }
+};
+
+// A small deterministic generator for mixed workloads.
+struct Lcg {
+  uint64_t s;
+  uint32_t next(uint32_t lo, uint32_t hi) {
+    s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+    return lo + static_cast<uint32_t>((s >> 33) % (hi - lo + 1));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("llm pool: kv capacity follows the memory formula") {
+  LlmPoolConfig c = small_config();
+  // floor((80e9 * 0.9 - 1e9) / (16 * 131072)) = floor(71e9 / 2097152) = 33855
+  CHECK(dcsim::serving::llm_kv_capacity_blocks(c) == 33855);
+  CHECK(dcsim::serving::llm_kv_capacity_blocks(tight_config(20)) == 20);
+  c.gpu.memory_B = 1e9;
+  CHECK_THROWS(dcsim::serving::llm_kv_capacity_blocks(c));
+}
+
+TEST_CASE("llm pool: one request has hand-derived ttft tpot and completion") {
+  Engine e(dcsim::platform::simgrid_config());
+  auto hosts = dcsim::test::two_hosts(1e9, 0);
+  dcsim::output::Recorder rec(e, 60);
+  ConstTime model;
+  Bench b(e, rec, model, small_config(), hosts, "chat");
+  b.reqs = {llm(0, 0.0, 100, 50)};
+  b.schedule(e);
+  e.run(100);
+  const double ready = b.pool->replica_ready_s(0);
+  CHECK(ready == Approx(1.0).epsilon(1e-9));
+  REQUIRE(b.obs.done.size() == 1);
+  const auto& s = b.stats.at(0);
+  CHECK(s.first_token_s - 0.0 == Approx(ready + 0.01).epsilon(1e-12));      // TTFT: one iteration
+  CHECK(s.completion_s == Approx(ready + 50 * 0.01).epsilon(1e-12));      // 50 iterations
+  CHECK((s.completion_s - s.first_token_s) / 49 == Approx(0.01).epsilon(1e-9));  // TPOT
+  CHECK(b.pool->iterations() == 50);
+  CHECK(b.pool->tokens_out() == 50);
+  CHECK(b.pool->kv_used_blocks(0) == 0);
+  CHECK(b.pool->in_flight() == 0);
+  const auto t = b.pool->totals(100);
+  CHECK(t.completed == 1);
+  // Power: 100 W idle (loading, idle) and 401 W during the 50 iterations.
+  CHECK(t.energy_j == Approx(100.0 * (100 - 0.5) + 401.0 * 0.5).epsilon(1e-9));
+}
+
+TEST_CASE("llm pool: two requests arriving together share one batch") {
+  Engine e(dcsim::platform::simgrid_config());
+  auto hosts = dcsim::test::two_hosts(1e9, 0);
+  dcsim::output::Recorder rec(e, 60);
+  ConstTime model;
+  Bench b(e, rec, model, small_config(), hosts, "chat");
+  // After the weights are loaded (t = 1) the replica is idle; both arrive at t = 2.
+  b.reqs = {llm(0, 2.0, 100, 20), llm(1, 2.0, 300, 20)};
+  b.schedule(e);
+  e.run(100);
+  REQUIRE(b.obs.done.size() == 2);
+  CHECK(b.obs.done.at(0) == Approx(2.0 + 20 * 0.01).epsilon(1e-12));
+  CHECK(b.obs.done.at(0) == b.obs.done.at(1));
+  CHECK(b.stats.at(0).first_token_s == b.stats.at(1).first_token_s);
+  CHECK(b.pool->iterations() == 20);
+}
+
+TEST_CASE("llm pool: a long request costs O(1) events") {
+  Engine e(dcsim::platform::simgrid_config());
+  auto hosts = dcsim::test::two_hosts(1e9, 0);
+  dcsim::output::Recorder rec(e, 60);
+  AffineTime model;
+  Bench b(e, rec, model, small_config(), hosts, "chat");
+  b.reqs = {llm(0, 0.0, 1000, 20000)};
+  b.schedule(e);
+  const auto stats = e.run(1e6);
+  REQUIRE(b.obs.done.size() == 1);
+  CHECK(b.pool->iterations() == 20000);
+  CHECK(b.pool->tokens_out() == 20000);
+  // start, arrival, prefill iteration, one skip over the 19999 decode iterations
+  CHECK(stats.events <= 6);
+}
+
+TEST_CASE("llm pool: a workload that does not fit is preempted and the kv cache stays consistent") {
+  Engine e(dcsim::platform::simgrid_config());
+  auto hosts = dcsim::test::two_hosts(1e9, 0);
+  dcsim::output::Recorder rec(e, 60);
+  ConstTime model;
+  Bench b(e, rec, model, tight_config(20), hosts, "chat");
+  // Each needs ceil(65/16) = 5 blocks to start and ceil(164/16) = 11 at the end: four start
+  // together (20 blocks), then the first decode block boundary forces preemptions.
+  for (uint64_t k = 0; k < 4; ++k) b.reqs.push_back(llm(k, 0.0, 64, 100));
+  b.schedule(e);
+  e.run(1e4);
+  CHECK(b.obs.done.size() == 4);
+  CHECK(b.pool->preemptions() > 0);
+  CHECK(b.pool->kv_used_min_seen() >= 0);
+  CHECK(b.pool->kv_used_max_seen() <= 20);
+  CHECK(b.pool->kv_used_blocks(0) == 0);
+  CHECK(b.pool->tokens_out() == 400);
+  CHECK(b.pool->tokens_out() == b.output_of_completed());
+  uint32_t preempted = 0;
+  for (const auto& [id, s] : b.stats) preempted += s.preemptions;
+  CHECK(preempted == b.pool->preemptions());
+}
+
+TEST_CASE("llm pool: the queue cap rejects and oversize requests are rejected") {
+  Engine e(dcsim::platform::simgrid_config());
+  auto hosts = dcsim::test::two_hosts(1e9, 0);
+  dcsim::output::Recorder rec(e, 60);
+  ConstTime model;
+  LlmPoolConfig c = tight_config(20);
+  c.queue_capacity = 2;
+  Bench b(e, rec, model, c, hosts, "chat");
+  // While the weights load (until t = 1) everything waits: 2 fit in the queue, 3 are rejected.
+  for (uint64_t k = 0; k < 5; ++k) b.reqs.push_back(llm(k, 0.5, 10, 10));
+  b.reqs.push_back(llm(5, 2.0, 300, 100));  // 400 tokens > 20 blocks * 16: can never run
+  b.schedule(e);
+  e.run(1e3);
+  CHECK(b.obs.rejected == std::vector<uint64_t>{2, 3, 4, 5});
+  CHECK(b.obs.done.size() == 2);
+  const auto t = b.pool->totals(1e3);
+  CHECK(t.arrived == 6);
+  CHECK(t.admitted == 2);
+  CHECK(t.rejected == 4);
+  CHECK(t.completed == 2);
+}
+
+TEST_CASE("llm pool: tokens out equal the outputs of completed requests") {
+  Engine e(dcsim::platform::simgrid_config());
+  auto hosts = dcsim::test::two_hosts(1e9, 0);
+  dcsim::output::Recorder rec(e, 60);
+  AffineTime model;
+  LlmPoolConfig c = tight_config(200);
+  c.max_batch = 16;
+  c.max_batch_tokens = 512;
+  Bench b(e, rec, model, c, hosts, "chat");
+  Lcg g{7};
+  double t = 1.5;
+  for (uint64_t k = 0; k < 200; ++k) {
+    t += g.next(0, 100) * 1e-3;
+    b.reqs.push_back(llm(k, t, g.next(1, 1500), g.next(1, 600)));
+  }
+  b.schedule(e);
+  e.run(1e5);
+  CHECK(b.obs.done.size() + b.obs.rejected.size() == 200);
+  CHECK(b.obs.done.size() > 150);
+  CHECK(b.pool->tokens_out() == b.output_of_completed());
+  CHECK(b.pool->kv_used_min_seen() >= 0);
+  CHECK(b.pool->kv_used_max_seen() <= 200);
+  CHECK(b.pool->kv_used_blocks(0) == 0);
+  CHECK(b.pool->in_flight() == 0);
+}
+
+TEST_CASE("llm pool: arrivals inside a skip give the same times as stepping every iteration") {
+  Engine e(dcsim::platform::simgrid_config());
+  auto hosts = dcsim::test::two_hosts(1e9, 0);
+  dcsim::output::Recorder rec(e, 60);
+  AffineTime model;
+  LlmPoolConfig c = tight_config(120);
+  c.max_batch = 8;
+  c.max_batch_tokens = 256;
+  LlmPoolConfig c_step = c;
+  c_step.step_every_iteration = true;
+  // Both pools load 1e9 B at once over the same link: both ready at t = 2.
+  Bench skip(e, rec, model, c, hosts, "skip");
+  Bench step(e, rec, model, c_step, hosts, "step");
+  Lcg g{42};
+  double t = 2.0;
+  for (uint64_t k = 0; k < 120; ++k) {
+    t += g.next(1, 400) * 1.37e-3;  // arrivals fall inside iterations and inside skips
+    const Request r = llm(k, t, g.next(1, 700), g.next(1, 400));
+    skip.reqs.push_back(r);
+    step.reqs.push_back(r);
+  }
+  skip.schedule(e);
+  step.schedule(e);
+  e.run(1e5);
+  REQUIRE(skip.obs.done.size() == step.obs.done.size());
+  CHECK(skip.obs.done.size() > 100);
+  CHECK(skip.pool->preemptions() == step.pool->preemptions());
+  CHECK(skip.pool->iterations() == step.pool->iterations());
+  CHECK(skip.pool->tokens_out() == step.pool->tokens_out());
+  size_t mismatches = 0;
+  for (const auto& [id, s] : step.stats) {
+    const auto& k = skip.stats.at(id);
+    if (k.completion_s != Approx(s.completion_s).epsilon(1e-12) ||
+        k.first_token_s != Approx(s.first_token_s).epsilon(1e-12))
+      ++mismatches;
+  }
+  CHECK(mismatches == 0);
+}
