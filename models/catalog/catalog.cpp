@@ -100,7 +100,11 @@ bool Reader::quantity(const YAML::Node& n, const std::string& path, Quantity q, 
   try {
     v = units::parse(s, q);
   } catch (const units::UnitError& e) {
-    error(n, path, "got '" + s + "', expected " + expected + ": " + e.what());
+    // UnitError's text may repeat the value ("'3.35 TB': unit 'TB' is a data, ..."): keep the reason only.
+    std::string reason = e.what();
+    const std::string echo = "'" + s + "': ";
+    if (reason.rfind(echo, 0) == 0) reason.erase(0, echo.size());
+    error(n, path, "got '" + s + "', expected " + expected + " (" + reason + ")");
     return false;
   }
   if (v < 0 || (positive && v == 0)) {

@@ -13,18 +13,19 @@
 //                         f = max(f_min, (C/P_u)^α)  if P_u >  C
 //
 // Constants (units, source):
-//   LLM, H100 SXM, Llama-3.1-8B BF16 vLLM:  P_lo = 455.90 W, P_hi = 691.00 W, b0 = 57.28 requests.
+//   LLM, H100 SXM, Llama-3.1-8B BF16 vLLM:  P_lo = 455.84 W, P_hi = 690.98 W, b0 = 57.23 requests.
 //     Least-squares fit (fit_saturating below, reproduced in tests/unit/power_model_test.cpp) to
 //     the 10 points of calibration.yaml mlenergy_v3.h100.llama31_8b.sweep (avg_gpu_power_W vs
 //     max_batch 8…512): RMS 3.2 W, max relative error 0.76 % (at batch 192).
-//   Diffusion, H100 SXM, SD3.5-Medium 1024², 28 steps:  P_lo = 399.85 W, P_hi = 529.05 W,
-//     b0 = 2.089 images. Same fit on mlenergy_v3.h100.sd35_medium (449/510/529 W at batch
+//   Diffusion, H100 SXM, SD3.5-Medium 1024², 28 steps:  P_lo = 399.89 W, P_hi = 529.06 W,
+//     b0 = 2.090 images. Same fit on mlenergy_v3.h100.sd35_medium (449/510/529 W at batch
 //     1/4/16): three points, three parameters, exact (max error < 0.01 %). SD3.5-Large and
 //     FLUX.1-dev (mlenergy_v3.h100.sd35_large, .flux1_dev) sit flat at 661–690 W, i.e. at the
 //     prefill level: use kDiffusionLargeH100 (flat 0.97·TDP) for them.
-//   k_prefill = 0.98: compute-bound work runs at the board limit. Basis: FLUX.1-dev (a
-//     compute-bound DiT) draws 683–690 W = 0.976–0.986 of the 700 W TDP at every batch
-//     (mlenergy_v3.h100.flux1_dev), and the LLM sweep plateaus at 687–691 W = 0.98–0.99 TDP.
+//   k_prefill = 0.99: compute-bound work runs at the board limit. Basis: the LLM sweep plateaus
+//     at 687–691 W = 0.98–0.99 TDP (mlenergy_v3.h100.llama31_8b.sweep; 0.99 keeps prefill >= the
+//     fitted decode plateau 691 W) and FLUX.1-dev (a compute-bound DiT) draws 683–690 W =
+//     0.976–0.986 TDP at every batch (mlenergy_v3.h100.flux1_dev).
 //   α = 1/3 (ASSUMPTION, a parameter): in the DVFS range V ∝ f so dynamic power ∝ C V² f ∝ f³,
 //     hence clock (and compute-bound throughput) ∝ P^(1/3). Applying it to the total power, static
 //     part included, makes the loss an upper bound for compute-bound work; memory-bound decode
@@ -32,7 +33,7 @@
 //   f_min = 0.25 (ASSUMPTION): lowest clock fraction the cap can push the GPU to.
 //   s (TDP scaling) is an ASSUMPTION: the curve's shape is H100-measured. For B200 it
 //     overestimates (mlenergy_v3.b200.llama31_8b: 639/617/691 W at batch 8/64/2048 vs
-//     694/871/987 W scaled): a small model does not load a bigger GPU. Pass a curve fitted to the
+//     695/877/987 W scaled): a small model does not load a bigger GPU. Pass a curve fitted to the
 //     target GPU (GpuPowerParams::tdp_ref_w = its TDP) when data exist.
 //
 // No allocation: every evaluation is a few flops (called on every batch change).
@@ -66,15 +67,15 @@ struct SaturatingFit {
 SaturatingFit fit_saturating(std::span<const double> x, std::span<const double> y);
 
 // Fitted constants (see the header comment for the fit and its errors).
-inline constexpr SaturatingCurve kLlmH100Llama31_8b{455.902919, 691.004736, 57.279603};
-inline constexpr SaturatingCurve kDiffusionSd35MediumH100{399.854324, 529.054389, 2.089296};
+inline constexpr SaturatingCurve kLlmH100Llama31_8b{455.839077, 690.975903, 57.225467};
+inline constexpr SaturatingCurve kDiffusionSd35MediumH100{399.885978, 529.061244, 2.090396};
 inline constexpr SaturatingCurve kDiffusionLargeH100{679.0, 679.0, 1.0};  // 0.97 x 700 W, flat
 
 struct GpuPowerParams {
   SaturatingCurve llm = kLlmH100Llama31_8b;
   SaturatingCurve diffusion = kDiffusionSd35MediumH100;
   double tdp_ref_w = 700.0;           // W, TDP of the GPU the curves were measured on
-  double prefill_fraction = 0.98;     // of TDP
+  double prefill_fraction = 0.99;     // of TDP
   double alpha = 1.0 / 3.0;           // throughput ~ power^alpha under a cap
   double min_clock_fraction = 0.25;   // floor of the throughput factor
 };

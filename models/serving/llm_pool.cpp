@@ -145,6 +145,7 @@ void LlmPool::submit(const workload::Request& r) {
     const auto idx = static_cast<uint32_t>(std::lower_bound(first, first + rep.skip_k, now) - first);
     if (idx + 1 < rep.skip_k) {
       engine_.cancel(rep.ev);
+      ++skips_cut_total_;
       rep.skip_k = idx + 1;
       rep.ev = engine_.at(rep.ends[idx], this, i);
     }
@@ -326,6 +327,7 @@ void LlmPool::finish_iterations(uint32_t i) {
   rep.skip_k = 0;  // no skip in progress while completions call observers
   rep.ev = {};
   iterations_total_ += k;
+  ++boundaries_total_;
   uint64_t produced = 0;
   size_t w = 0;
   for (size_t j = 0; j < rep.running.size(); ++j) {

@@ -83,6 +83,8 @@ class LlmPool final : public Pool, public EventHandler {
   uint64_t preemptions() const { return preemptions_total_; }
   uint64_t tokens_out() const { return tokens_out_total_; }
   uint64_t iterations() const { return iterations_total_; }  // simulated iterations (incl. skipped)
+  uint64_t boundaries() const { return boundaries_total_; }  // iteration events handled
+  uint64_t skips_cut() const { return skips_cut_total_; }    // skips shortened by an arrival
   double replica_ready_s(size_t replica) const { return replicas_[replica].ready_s; }
   // Called on each completion, after the observer (optional).
   void set_on_done(std::function<void(const LlmRequestStats&)> cb) { on_done_ = std::move(cb); }
@@ -156,6 +158,8 @@ class LlmPool final : public Pool, public EventHandler {
   uint64_t preemptions_total_ = 0;
   uint64_t tokens_out_total_ = 0;
   uint64_t iterations_total_ = 0;
+  uint64_t boundaries_total_ = 0;
+  uint64_t skips_cut_total_ = 0;
   int64_t kv_min_seen_ = 0;
   int64_t kv_max_seen_ = 0;
 

@@ -1,6 +1,7 @@
 #include "models/workload/workload.hpp"
 
 #include <cmath>
+#include <limits>
 
 namespace dcsim::workload {
 
@@ -11,6 +12,7 @@ Workload::Workload(const scenario::Config& cfg, uint32_t index, Engine& engine, 
       index_(index),
       slo_latency_s_(cfg.num("slo_latency")),
       engine_(engine),
+      recorder_(recorder),
       rng_(seed, "workloads/" + name_ + "/arrivals"),
       class_rng_(seed, "workloads/" + name_ + "/class"),
       retry_rng_(seed, "workloads/" + name_ + "/retry"),
@@ -90,7 +92,37 @@ void Workload::submit(Request r) {
   if (totals_.rejected == rejected_before) s_admitted_.add();
 }
 
+bool Workload::sampled(const Request& r) const {
+  if (sample_fraction_ <= 0) return false;
+  if (sample_fraction_ >= 1) return true;
+  // A hash of (workload, id, attempt): the same attempts are sampled whatever else happens.
+  uint64_t state = (r.id * 0x9e3779b97f4a7c15ULL) ^ (uint64_t{index_} << 40) ^ (uint64_t{r.attempt} << 56);
+  const uint64_t h = splitmix64(state);
+  return static_cast<double>(h >> 11) * 0x1.0p-53 < sample_fraction_;
+}
+
+void Workload::record_request(const Request& r, double now, uint8_t outcome) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  output::RequestRecord rec;
+  rec.id = r.id;
+  rec.workload = index_;
+  rec.arrival_s = r.arrival_s;
+  rec.start_s = r.start_s >= 0 ? r.start_s : nan;
+  rec.first_token_s = nan;  // the placeholder pool does not produce tokens
+  rec.completion_s = outcome == 0 ? now : nan;
+  rec.energy_j = nan;
+  rec.prompt_tokens = r.prompt_tokens;
+  rec.output_tokens = r.output_tokens;
+  rec.images = r.images;
+  rec.kind = static_cast<uint8_t>(r.kind);
+  rec.tier = r.tier;
+  rec.attempt = r.attempt;
+  rec.outcome = outcome;
+  recorder_.request(rec);
+}
+
 void Workload::on_completed(const Request& r, double now) {
+  if (sampled(r)) record_request(r, now, 0);
   const double latency = now - r.arrival_s;
   ++totals_.completed;
   s_completed_.add();
@@ -102,6 +134,7 @@ void Workload::on_completed(const Request& r, double now) {
 }
 
 void Workload::on_rejected(const Request& r, double now) {
+  if (sampled(r)) record_request(r, now, 1);
   ++totals_.rejected;
   s_rejected_.add();
   if (r.attempt + 1u >= max_attempts_ || retry_probability_ <= 0 || !retry_rng_.bernoulli(retry_probability_)) return;

@@ -41,6 +41,8 @@ class Workload final : public EventHandler, public serving::RequestObserver {
   const std::string& name() const { return name_; }
   const std::string& target() const { return target_; }  // "site/pool"
   void connect(serving::Pool* pool) { pool_ = pool; }
+  // Write this share of request attempts to the /requests table (0: none).
+  void set_request_sampling(double fraction) { sample_fraction_ = fraction; }
   void start();  // schedule the first arrival
 
   void on_event(uint64_t tag) override;  // an arrival or a retry
@@ -55,6 +57,8 @@ class Workload final : public EventHandler, public serving::RequestObserver {
  private:
   static constexpr uint64_t kRetryBit = 1ULL << 63;
   void submit(Request r);
+  bool sampled(const Request& r) const;
+  void record_request(const Request& r, double now, uint8_t outcome);
   uint8_t draw_tier();
 
   std::string name_;
@@ -62,6 +66,8 @@ class Workload final : public EventHandler, public serving::RequestObserver {
   uint32_t index_;
   double slo_latency_s_;
   Engine& engine_;
+  output::Recorder& recorder_;
+  double sample_fraction_ = 0;
   Rng rng_;        // arrivals
   Rng class_rng_;  // request attributes and tiers
   Rng retry_rng_;  // retry decisions and back-offs

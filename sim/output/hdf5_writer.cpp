@@ -81,6 +81,7 @@ void Hdf5Writer::open(const RunMeta& meta, const std::vector<SeriesInfo>& series
     create_time();
     for (const SeriesInfo& info : series) create_series(info);
     create_events();
+    create_requests(meta);
     groups_.clear();
     if (H5Fflush(file_.get(), H5F_SCOPE_LOCAL) < 0) fail("flush");
   } catch (...) {
@@ -272,6 +273,7 @@ void Hdf5Writer::event(const EventRecord& e) {
 void Hdf5Writer::flush() {
   if (buffered_ > 0) write_samples();
   if (events_buffered_ > 0) write_events();
+  if (!request_buf_.empty()) write_requests();
   set_attr(file_.get(), "/", "simulated_s", last_time_);  // progress, for a .partial
   if (H5Fflush(file_.get(), H5F_SCOPE_LOCAL) < 0) fail("flush");
 }
@@ -322,6 +324,7 @@ void Hdf5Writer::close(const RunEnd& end) {
   H5Quiet quiet;
   if (buffered_ > 0) write_samples();
   if (events_buffered_ > 0) write_events();
+  if (!request_buf_.empty()) write_requests();
   write_summary(end.summary);
   const hid_t root = file_.get();
   set_attr(root, "/", "complete", end.complete ? 1 : 0);
@@ -349,6 +352,9 @@ void Hdf5Writer::close_handles() noexcept {
   series_.clear();
   groups_.clear();
   events_.reset();
+  requests_.reset();
+  request_file_type_.reset();
+  request_mem_type_.reset();
   time_.reset();
   dcpl_series_.reset();
   gcpl_.reset();

@@ -34,6 +34,7 @@ class Hdf5Writer final : public Sink {
   void open(const RunMeta& meta, const std::vector<SeriesInfo>& series) override;
   void append(double time_s, const std::vector<double>& values) override;
   void event(const EventRecord& e) override;
+  void request(const RequestRecord& r) override;
   void close(const RunEnd& end) override;
 
   const std::string& final_path() const { return final_path_; }
@@ -57,10 +58,12 @@ class Hdf5Writer final : public Sink {
   hid_t group(const std::string& path);
   void create_series(const SeriesInfo& info);
   void create_events();
+  void create_requests(const RunMeta& meta);  // hdf5_writer_requests.cpp
   // writing
   void flush();
   void write_samples();
   void write_events();
+  void write_requests();
   void write_rows(hid_t dset, const std::string& name, hsize_t start, hsize_t count, hid_t mem_type,
                   const void* data);
   void write_summary(const std::vector<SummaryEntry>& summary);
@@ -105,6 +108,11 @@ class Hdf5Writer final : public Sink {
   std::vector<EventRow> event_rows_;
   hsize_t events_buffered_ = 0;
   hsize_t events_written_ = 0;
+  H5Handle request_mem_type_;  // compound matching RequestRecord
+  H5Handle request_file_type_;
+  H5Handle requests_;
+  std::vector<RequestRecord> request_buf_;
+  hsize_t requests_written_ = 0;
 };
 
 }  // namespace dcsim::output

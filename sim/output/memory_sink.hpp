@@ -18,6 +18,7 @@ class MemorySink final : public Sink {
     rows_.push_back(values);
   }
   void event(const EventRecord& e) override { events_.push_back(e); }
+  void request(const RequestRecord& r) override { requests_.push_back(r); }
   void close(const RunEnd& end) override {
     end_ = end;
     closed_ = true;
@@ -28,6 +29,7 @@ class MemorySink final : public Sink {
   const std::vector<double>& times() const { return times_; }
   const std::vector<std::vector<double>>& rows() const { return rows_; }
   const std::vector<EventRecord>& events() const { return events_; }
+  const std::vector<RequestRecord>& requests() const { return requests_; }
   const RunEnd& end() const { return end_; }
   bool closed() const { return closed_; }
   // Column of a series by group and name (throws std::out_of_range if absent).
@@ -48,6 +50,7 @@ class MemorySink final : public Sink {
   std::vector<double> times_;
   std::vector<std::vector<double>> rows_;
   std::vector<EventRecord> events_;
+  std::vector<RequestRecord> requests_;
   RunEnd end_;
   bool closed_ = false;
 };

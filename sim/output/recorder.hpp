@@ -114,6 +114,10 @@ class Recorder : public EventHandler {
                    const std::string& long_name, const std::vector<SeriesRef>& inputs);
 
   void event(const std::string& kind, const std::string& subject, double value, const std::string& detail = "");
+  // A row of the sampled request table (the caller samples).
+  void request(const RequestRecord& r) {
+    if (sink_) sink_->request(r);
+  }
 
   // Simulated time (for gauge probes that compute a value at the sample instant).
   double now() const { return engine_.now(); }

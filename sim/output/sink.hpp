@@ -37,6 +37,8 @@ struct RunMeta {
   double horizon_s = 0;
   double record_step_s = 0;
   std::string fidelity = "request";
+  std::vector<std::string> workload_names;  // index = RequestRecord::workload
+  double request_sample_fraction = 0;       // share of requests written to /requests
 };
 
 struct EventRecord {
@@ -45,6 +47,25 @@ struct EventRecord {
   std::string subject;  // "/sites/dc1/pools/chat/replicas/3"
   double value = 0;     // kind-specific number (e.g. load time in s); NaN if none
   std::string detail;   // free text
+};
+
+// One row of the sampled per-request table /requests (times in s since the start; NaN where
+// not applicable, e.g. first_token_s of an image request or completion_s of a rejected one).
+struct RequestRecord {
+  uint64_t id = 0;             // unique within its workload
+  double arrival_s = 0;        // arrival of this attempt
+  double start_s = 0;          // service started
+  double first_token_s = 0;    // LLM: first output token
+  double completion_s = 0;     // completed (or rejected: NaN)
+  double energy_j = 0;         // energy attributed to the request (NaN until a model attributes it)
+  uint32_t workload = 0;       // index into the /requests attribute `workloads`
+  uint32_t prompt_tokens = 0;
+  uint32_t output_tokens = 0;
+  uint32_t images = 0;
+  uint8_t kind = 0;            // 0 llm, 1 image, 2 video
+  uint8_t tier = 0;            // index into the workload's tiers
+  uint8_t attempt = 0;         // 0 first attempt, k k-th retry
+  uint8_t outcome = 0;         // 0 completed, 1 rejected, 2 dropped
 };
 
 struct SummaryEntry {
@@ -69,6 +90,8 @@ class Sink {
   // One sample: time and one value per declared series (values.size() == series.size()).
   virtual void append(double time_s, const std::vector<double>& values) = 0;
   virtual void event(const EventRecord& e) = 0;
+  // A sampled request (the caller decides which are sampled).
+  virtual void request(const RequestRecord& r) = 0;
   // Last call; after it the output is complete on disk (for files: renamed from .partial).
   virtual void close(const RunEnd& end) = 0;
 };

@@ -49,6 +49,8 @@ RunResult run_scenario(const scenario::LoadedScenario& sc, output::Sink* sink, c
   meta.horizon_s = horizon;
   meta.record_step_s = step;
   meta.fidelity = root.str("fidelity");
+  for (const auto& w : world.workloads()) meta.workload_names.push_back(w->name());
+  meta.request_sample_fraction = root.child("record").num("requests");
 
   recorder.start(sink, meta);
   world.start();

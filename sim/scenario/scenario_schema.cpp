@@ -14,7 +14,13 @@ using P = ParamSpec;
 Schema make_record() {
   return Schema{"record",
                 "What is written to the output file and how often.",
-                {P::quantity_of("step", Quantity::time).def("60 s").above(0).doc("Sample step of every time series.")},
+                {P::quantity_of("step", Quantity::time).def("60 s").above(0).doc("Sample step of every time series."),
+                 P::quantity_of("requests", Quantity::dimensionless)
+                     .def("0.01")
+                     .at_least(0)
+                     .at_most(1)
+                     .doc("Share of request attempts written to the /requests table (chosen by a hash of the "
+                          "request, so the same requests are sampled in every run).")},
                 {}};
 }
 

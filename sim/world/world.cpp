@@ -17,6 +17,7 @@ World::World(const scenario::Config& scenario, const std::string& scenario_dir, 
   for (uint32_t i = 0; i < workload_cfgs.size(); ++i) {
     const auto& w = workload_cfgs[i];
     workloads_.push_back(std::make_unique<workload::Workload>(w, i, engine, recorder, seed, context));
+    workloads_.back()->set_request_sampling(scenario.child("record").num("requests"));
   }
   std::vector<serving::RequestObserver*> observers;
   for (auto& w : workloads_) observers.push_back(w.get());

@@ -240,3 +240,17 @@ def test_progress_line_on_a_terminal_and_silence_otherwise(tmp_path):
     assert "sim-s/s" in tty_err and "ETA" in tty_err and "%" in tty_err
     p = run_dcsim(*args)
     assert p.returncode == 0 and p.stderr == ""
+
+
+def test_requests_table_is_a_deterministic_sample(smoke_run):
+    with h5py.File(smoke_run) as f:
+        r = f["/requests"][:]
+        attrs = dict(f["/requests"].attrs)
+        arrived = f["/summary"].attrs["requests_arrived"]
+    assert attrs["workloads"] == "chat" and attrs["sample_fraction"] == 0.01
+    # ~1 % of 21,389 attempts: binomial, 5 standard deviations.
+    assert abs(len(r) - 0.01 * arrived) < 5 * np.sqrt(arrived * 0.01 * 0.99)
+    done = r[r["outcome"] == 0]
+    assert np.all(done["start_s"] >= done["arrival_s"]) and np.all(done["completion_s"] > done["start_s"])
+    assert np.all(r["prompt_tokens"] > 0) and np.all(r["output_tokens"] > 0)
+    assert len(np.unique(r["id"])) == len(r)

@@ -228,7 +228,7 @@ TEST_CASE("catalog: several problems are collected") {
   CHECK_THAT(memory.message, Contains("'80 GX'"));
   const Issue bw = find_issue(issues, "gpus.x100.memory_bandwidth");
   CHECK(bw.where.line == 5);
-  CHECK_THAT(bw.message, Contains("'-1 TB/s'") && Contains("non-negative"));
+  CHECK_THAT(bw.message, Contains("'-1 TB/s'") && Contains("expected a positive bandwidth"));
   CHECK_THAT(find_issue(issues, "gpus.x100").message, Contains("missing required field 'idle_loaded_power'"));
   const Issue gpu = find_issue(issues, "servers.dgx-x100.gpu");
   CHECK(gpu.where.line == 11);

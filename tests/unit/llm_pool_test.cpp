@@ -158,6 +158,10 @@ TEST_CASE("llm pool: one request has hand-derived ttft tpot and completion") {
   CHECK(t.completed == 1);
   // Power: 100 W idle (loading, idle) and 401 W during the 50 iterations.
   CHECK(t.energy_j == Approx(100.0 * (100 - 0.5) + 401.0 * 0.5).epsilon(1e-9));
+  for (const char* name : {"arrivals", "admitted", "rejected", "completed", "queue_length", "running", "replicas_active",
+                           "gpu_utilization", "tokens_out", "preemptions", "ttft_p99_s", "tpot_p99_s", "latency_p50_s",
+                           "latency_p99_s", "power_w", "energy_j", "kv_utilization"})
+    CHECK(rec.has_series("/sites/dc1/pools/chat", name));
 }
 
 TEST_CASE("llm pool: two requests arriving together share one batch") {
@@ -175,6 +179,25 @@ TEST_CASE("llm pool: two requests arriving together share one batch") {
   CHECK(b.obs.done.at(0) == b.obs.done.at(1));
   CHECK(b.stats.at(0).first_token_s == b.stats.at(1).first_token_s);
   CHECK(b.pool->iterations() == 20);
+}
+
+TEST_CASE("llm pool: chunked prefill spreads a long prompt over the token budget") {
+  Engine e(dcsim::platform::simgrid_config());
+  auto hosts = dcsim::test::two_hosts(1e9, 0);
+  dcsim::output::Recorder rec(e, 60);
+  ConstTime model;
+  LlmPoolConfig c = small_config();
+  c.max_batch = 8;
+  c.max_batch_tokens = 256;
+  Bench b(e, rec, model, c, hosts, "chat");
+  // 1000 prompt tokens in chunks of 256: 4 iterations to the first token, then 9 more.
+  b.reqs = {llm(0, 2.0, 1000, 10)};
+  b.schedule(e);
+  e.run(100);
+  REQUIRE(b.obs.done.size() == 1);
+  CHECK(b.stats.at(0).first_token_s == Approx(2.0 + 4 * 0.01).epsilon(1e-12));
+  CHECK(b.obs.done.at(0) == Approx(2.0 + 13 * 0.01).epsilon(1e-12));
+  CHECK(b.pool->iterations() == 13);
 }
 
 TEST_CASE("llm pool: a long request costs O(1) events") {
@@ -288,11 +311,17 @@ TEST_CASE("llm pool: arrivals inside a skip give the same times as stepping ever
   skip.schedule(e);
   step.schedule(e);
   e.run(1e5);
+  INFO("iterations " << skip.pool->iterations() << " skip events " << skip.pool->boundaries() << " cut "
+                     << skip.pool->skips_cut() << " preemptions " << skip.pool->preemptions());
   REQUIRE(skip.obs.done.size() == step.obs.done.size());
   CHECK(skip.obs.done.size() > 100);
   CHECK(skip.pool->preemptions() == step.pool->preemptions());
   CHECK(skip.pool->iterations() == step.pool->iterations());
   CHECK(skip.pool->tokens_out() == step.pool->tokens_out());
+  CHECK(skip.pool->preemptions() > 0);                  // the cache was full at times
+  CHECK(skip.pool->skips_cut() > 10);                   // arrivals did fall inside skips
+  CHECK(step.pool->boundaries() == step.pool->iterations());
+  CHECK(skip.pool->boundaries() * 3 < step.pool->boundaries());
   size_t mismatches = 0;
   for (const auto& [id, s] : step.stats) {
     const auto& k = skip.stats.at(id);

@@ -110,7 +110,7 @@ TEST_CASE("power: GPU power is monotone in batch and bounded by idle and TDP") {
     prev_llm = l;
     prev_diff = d;
   }
-  CHECK(m.prefill_w() == Approx(0.98 * 700.0));
+  CHECK(m.prefill_w() == Approx(0.99 * 700.0));
   CHECK(m.prefill_w() >= m.llm_w(4096));
 }
 
