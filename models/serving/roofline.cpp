@@ -23,21 +23,21 @@ Roofline::Roofline(const catalog::GpuSpec& gpu, const catalog::ModelSpec& model,
   kv_capacity_tokens_ = kv_per_token_B_ > 0 ? std::max(kv_pool, 0.0) / kv_per_token_B_ : 0.0;
 }
 
-double Roofline::t_compute(const IterationLoad& l) const {
+double Roofline::t_compute(const RooflineLoad& l) const {
   return flops_per_token_ * (l.prefill_tokens + l.decode_seqs) / compute_rate_;
 }
 
-double Roofline::t_memory(const IterationLoad& l) const {
+double Roofline::t_memory(const RooflineLoad& l) const {
   return (weights_B_ + l.decode_context_tokens * kv_per_token_B_) / memory_rate_;
 }
 
-double Roofline::t_allreduce(const IterationLoad& l) const {
+double Roofline::t_allreduce(const RooflineLoad& l) const {
   if (n_allreduce_ == 0.0) return 0.0;
   const double tokens = l.prefill_tokens + l.decode_seqs;
   return n_allreduce_ * (tokens * ar_bytes_per_token_ / ar_bw_Bps_ + p_.ar_latency_s);
 }
 
-double Roofline::iteration_time(const IterationLoad& l) const {
+double Roofline::iteration_time(const RooflineLoad& l) const {
   return p_.t_overhead_s + t_compute(l) + t_memory(l) + t_allreduce(l);
 }
 
@@ -45,7 +45,7 @@ SteadyState Roofline::steady_state(double max_batch, double mean_prompt, double 
   const double ctx = mean_prompt + mean_output / 2.0;
   double b = max_batch;
   if (kv_capacity_tokens_ > 0 && ctx > 0) b = std::min(b, kv_capacity_tokens_ / ctx);
-  const IterationLoad l{b * mean_prompt / mean_output, b, b * ctx};
+  const RooflineLoad l{b * mean_prompt / mean_output, b, b * ctx};
   SteadyState s;
   s.batch = b;
   s.itl_s = iteration_time(l);

@@ -34,6 +34,8 @@
 
 #include "models/catalog/specs.hpp"
 
+#include "models/serving/iteration_time.hpp"
+
 namespace dcsim::serving {
 
 struct RooflineParams {
@@ -53,7 +55,7 @@ RooflineParams h100_llama31_8b_fit();
 inline constexpr double kArenaMeanPromptTokens = 482;  // fitted jointly (LM-Arena chat prompts)
 
 // Work in one iteration.
-struct IterationLoad {
+struct RooflineLoad {
   double prefill_tokens = 0;         // prompt tokens processed this iteration
   double decode_seqs = 0;            // sequences producing one token each
   double decode_context_tokens = 0;  // total context (prompt + generated) of those sequences
@@ -65,15 +67,20 @@ struct SteadyState {
   double output_tokens_per_s = 0;
 };
 
-class Roofline {
+class Roofline final : public IterationTimeModel {
  public:
   Roofline(const catalog::GpuSpec& gpu, const catalog::ModelSpec& model, int tp,
            RooflineParams p);
 
-  double t_compute(const IterationLoad& l) const;
-  double t_memory(const IterationLoad& l) const;
-  double t_allreduce(const IterationLoad& l) const;
-  double iteration_time(const IterationLoad& l) const;
+  double t_compute(const RooflineLoad& l) const;
+  double t_memory(const RooflineLoad& l) const;
+  double t_allreduce(const RooflineLoad& l) const;
+  double iteration_time(const RooflineLoad& l) const;
+  // IterationTimeModel: the same for a batching pool's iteration.
+  double seconds(const IterationLoad& l) const override {
+    return iteration_time(RooflineLoad{static_cast<double>(l.prefill_tokens), static_cast<double>(l.decode_seqs),
+                                       static_cast<double>(l.context_tokens)});
+  }
 
   double kv_capacity_tokens() const { return kv_capacity_tokens_; }
   SteadyState steady_state(double max_batch, double mean_prompt, double mean_output) const;

@@ -314,6 +314,7 @@ Config Validator::model(const YAML::Node& node, const ChildSpec& spec, const std
     error(node, path, "got " + show(node) + ", expected a mapping with 'model: NAME' (one of " + quoted_list(known) + ")");
     return Config(nullptr, path, loc);
   }
+  if (name.empty() && !given && !spec.required) return Config(nullptr, path, loc);  // optional, absent
   if (name.empty()) {
     if (given) {
       diags_.error(loc, path, "missing key 'model' (one of " + quoted_list(known) + ")");

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "sim/registry/registry.hpp"
 #include "sim/util/text.hpp"
 
 namespace dcsim::scenario {
@@ -71,8 +72,35 @@ Schema make_gpu() {
       {}};
 }
 
+Schema make_llm() {
+  return Schema{
+      "llm",
+      "Continuous-batching LLM serving (serving: llm): hardware and model from the catalog "
+      "(models/catalog), iteration times from the roofline model fitted to ML.ENERGY.",
+      {P::string("gpu").def("h100-sxm").doc("GPU (catalog name)."),
+       P::string("ai_model").def("llama-3.1-8b").doc("Served language model (catalog name)."),
+       P::integer("tp").def("1").at_least(1).at_most(8).doc("Tensor-parallel degree: GPUs per replica (one server)."),
+       P::integer("max_batch").def("256").at_least(1).at_most(4096).doc("Running sequences per replica."),
+       P::integer("max_batch_tokens").def("8192").at_least(1).doc("Token budget of one iteration (chunked prefill)."),
+       P::quantity_of("gpu_memory_utilization", Quantity::dimensionless)
+           .def("0.9")
+           .above(0)
+           .at_most(1)
+           .doc("Share of GPU memory for weights and KV cache (vLLM's gpu_memory_utilization)."),
+       P::quantity_of("reserve", Quantity::data)
+           .def("4 GB")
+           .at_least(0)
+           .doc("Memory per replica kept for activations, outside the KV cache."),
+       P::quantity_of("power_cap", Quantity::power)
+           .def("0 W")
+           .at_least(0)
+           .doc("Per-GPU power limit (0 W: none); throughput falls as (cap / uncapped power)^(1/3).")},
+      {}};
+}
+
 const Schema& pool_schema() {
   static const Schema gpu = make_gpu();
+  static const Schema llm = make_llm();
   static const Schema s{
       "pool",
       "A pool of identical GPU servers running replicas of one model (placeholder serving model: one request at a "
@@ -86,13 +114,18 @@ const Schema& pool_schema() {
            .above(0)
            .doc("Size of the model weights each replica loads from the site storage at start-up.")
            .src("Llama-3.1-8B, 8.03e9 parameters x 2 B (BF16)"),
+       P::choice("serving", {"fifo", "llm"})
+           .def("fifo")
+           .doc("fifo: the placeholder pool (one request at a time per replica, `service` times); llm: continuous "
+                "batching with a KV cache (the `llm` block)."),
        P::integer("queue_capacity")
            .def("100000")
            .at_least(0)
            .doc("Requests that may wait in the pool's FIFO queue; arrivals beyond it are rejected.")},
       {ChildSpec{"gpu", ChildKind::block, &gpu, "", "", false, "GPU power."},
        ChildSpec{"service", ChildKind::model, nullptr, "service_time", "", false,
-                 "Service time of one request on one replica."}}};
+                 "Service time of one request on one replica (serving: fifo)."},
+       ChildSpec{"llm", ChildKind::block, &llm, "", "", false, "Continuous batching (serving: llm)."}}};
   return s;
 }
 
@@ -162,7 +195,7 @@ const Schema& workload_schema() {
            .above(0)
            .doc("End-to-end latency objective; slo_attainment is the share of requests completed within it.")
            .src("mlperf.slo (gptj_total_s, sdxl_total_s: 20 s)")},
-      {ChildSpec{"arrivals", ChildKind::model, nullptr, "arrivals", "", false, "When requests arrive."},
+      {ChildSpec{"arrivals", ChildKind::model, nullptr, "arrivals", "", true, "When requests arrive."},
        request_class,
        ChildSpec{"tiers", ChildKind::list, &tier, "", "", false,
                  "User tiers; none: every request is in one tier named 'all'."},
@@ -197,6 +230,19 @@ void check_scenario(const Config& root, Diagnostics& diags) {
   for (const auto& site : root.list("sites")) {
     for (const auto& pool : site.list("pools")) {
       pools.push_back(site.str("name") + "/" + pool.str("name"));
+      if (pool.str("serving") == "fifo" && pool.child("service").model().empty()) {
+        diags.error(pool.where(), pool.path(),
+                    "missing required block 'service' (a service_time model: one of " +
+                        quoted_list(RegistryIndex::global().names("service_time")) + ")");
+      }
+      if (pool.str("serving") == "llm") {
+        const int64_t tp = pool.child("llm").integer("tp");
+        if (pool.integer("gpus_per_server") % tp != 0) {
+          diags.error(pool.child("llm").where("tp"), pool.path() + ".llm.tp",
+                      "got '" + std::to_string(tp) + "', expected a divisor of gpus_per_server (" +
+                          std::to_string(pool.integer("gpus_per_server")) + ")");
+        }
+      }
       const int64_t per_server = pool.integer("gpus_per_server");
       const int64_t per_replica = pool.integer("gpus_per_replica");
       if (per_server % per_replica != 0) {

@@ -7,7 +7,10 @@ namespace dcsim {
 
 World::World(const scenario::Config& scenario, const std::string& scenario_dir, Engine& engine,
              output::Recorder& recorder)
-    : engine_(engine), topology_(platform::build_topology(scenario)), platform_(platform::build_simgrid_platform(topology_)) {
+    : engine_(engine),
+      topology_(platform::build_topology(scenario)),
+      platform_(platform::build_simgrid_platform(topology_)),
+      catalog_(catalog::Catalog::load_builtin()) {
   const uint64_t seed = static_cast<uint64_t>(scenario.integer("seed"));
   arrivals::ArrivalContext context;
   context.start_epoch_s = scenario.num("start");
@@ -28,9 +31,14 @@ World::World(const scenario::Config& scenario, const std::string& scenario_dir, 
       const std::string& p = pool.str("name");
       serving::PoolPlacement placement{s, p, "/sites/" + s + "/pools/" + p, platform_.servers.at(s).at(p),
                                        platform_.storage_by_site.at(s)};
-      pools_.push_back(std::make_unique<serving::FifoPool>(pool, std::move(placement), engine, recorder,
-                                                           Rng(seed, "sites/" + s + "/pools/" + p + "/service"),
-                                                           observers));
+      if (pool.str("serving") == "llm") {
+        llm_parts_.push_back(serving::make_llm_pool(pool, catalog_, std::move(placement), engine, recorder, observers));
+        pools_.push_back(std::move(llm_parts_.back().pool));
+      } else {
+        pools_.push_back(std::make_unique<serving::FifoPool>(pool, std::move(placement), engine, recorder,
+                                                             Rng(seed, "sites/" + s + "/pools/" + p + "/service"),
+                                                             observers));
+      }
     }
   }
   for (auto& w : workloads_) {

@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "models/catalog/catalog.hpp"
 #include "models/serving/fifo_pool.hpp"
+#include "models/serving/llm_pool_factory.hpp"
 #include "models/workload/workload.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/output/recorder.hpp"
@@ -34,7 +36,7 @@ class World : public EventHandler {
 
   const platform::Topology& topology() const { return topology_; }
   const platform::Platform& platform() const { return platform_; }
-  const std::vector<std::unique_ptr<serving::FifoPool>>& pools() const { return pools_; }
+  const std::vector<std::unique_ptr<serving::Pool>>& pools() const { return pools_; }
   const std::vector<std::unique_ptr<workload::Workload>>& workloads() const { return workloads_; }
 
  private:
@@ -44,7 +46,9 @@ class World : public EventHandler {
   platform::Topology topology_;
   platform::Platform platform_;
   std::vector<std::unique_ptr<workload::Workload>> workloads_;
-  std::vector<std::unique_ptr<serving::FifoPool>> pools_;
+  catalog::Catalog catalog_;
+  std::vector<serving::LlmPoolParts> llm_parts_;  // models the LLM pools refer to
+  std::vector<std::unique_ptr<serving::Pool>> pools_;
 };
 
 }  // namespace dcsim

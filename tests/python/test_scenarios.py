@@ -106,3 +106,25 @@ def test_azure_replay_replays_every_row(tmp_path):
         assert s["requests_arrived"] == 19366
         assert s["conv_trace_rows_skipped"] == 0
         assert f["/workloads/conv/arrivals"][:].sum() == 19366
+
+
+def test_llm_serving_power_cap_trades_latency_for_power(tmp_path):
+    out = tmp_path / "llm.h5"
+    # The first hour is the night trough (small batches, ~480 W a GPU): cap at 350 W so it bites.
+    run_dcsim("run", REPO / "scenarios" / "llm-serving.yaml", "-o", out, "--until", "1 h",
+              "--set", "sites.dc1.pools.chat-capped.llm.power_cap=350 W", check=True)
+    check_layout(out)
+    with h5py.File(out) as f:
+        free, capped = f["/sites/dc1/pools/chat"], f["/sites/dc1/pools/chat-capped"]
+        # Same demand (same rate, own streams): the cap lowers power and stretches token times.
+        assert capped["power_w"][2:].mean() < 0.97 * free["power_w"][2:].mean()
+        assert np.nanmean(capped["tpot_p99_s"][2:]) > 1.05 * np.nanmean(free["tpot_p99_s"][2:])
+        # GPU power per GPU stays between idle (113 W loaded) and TDP (700 W); 16 GPUs a pool.
+        assert 16 * 113 <= free["power_w"][2:].min() and free["power_w"][:].max() <= 16 * 700
+        assert capped["power_w"][:].max() <= 16 * 350 + 1e-6
+        # Output tokens per completed request follow the Azure conversation fit (mean 211.1).
+        per_request = free["tokens_out"][:].sum() / free["completed"][:].sum()
+        assert per_request == pytest.approx(211.1, rel=0.05)
+        s = f["/summary"].attrs
+        assert s["requests_arrived"] == (s["requests_completed"] + s["requests_rejected"]
+                                         + s["requests_dropped"] + s["requests_in_flight"])

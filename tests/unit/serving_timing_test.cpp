@@ -201,8 +201,8 @@ TEST_CASE("serving: roofline is monotonic in batch") {
     CHECK(st.output_tokens_per_s >= prev_thr);
     prev_t = st.itl_s;
     prev_thr = st.output_tokens_per_s;
-    const IterationLoad l{0, b, b * 1000};
-    const IterationLoad l2{0, 2 * b, 2 * b * 1000};
+    const RooflineLoad l{0, b, b * 1000};
+    const RooflineLoad l2{0, 2 * b, 2 * b * 1000};
     CHECK(r.iteration_time(l2) > r.iteration_time(l));
   }
 }
@@ -211,7 +211,7 @@ TEST_CASE("serving: tensor parallel 2 speeds up 70B decode by less than 2x") {
   const Roofline r1(h100(), llama70b(), 1, h100_llama31_8b_fit());
   const Roofline r2(h100(), llama70b(), 2, h100_llama31_8b_fit());
   for (double b : {1.0, 32.0, 256.0}) {
-    const IterationLoad l{0, b, b * 1000};
+    const RooflineLoad l{0, b, b * 1000};
     const double t1 = r1.iteration_time(l), t2 = r2.iteration_time(l);
     INFO("batch " << b << " t1 " << t1 << " t2 " << t2 << " speedup " << t1 / t2);
     CHECK(t2 < t1);

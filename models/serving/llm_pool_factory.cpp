@@ -1,0 +1,64 @@
+#include "models/serving/llm_pool_factory.hpp"
+
+#include "sim/scenario/diagnostics.hpp"
+
+namespace dcsim::serving {
+
+namespace {
+
+// Roofline time divided by the throughput factor the power cap leaves at this batch.
+class CappedIterationTime final : public IterationTimeModel {
+ public:
+  CappedIterationTime(const IterationTimeModel& base, const power::GpuPowerModel& gpu) : base_(base), gpu_(gpu) {}
+  double seconds(const IterationLoad& l) const override {
+    const double uncapped = l.decode_seqs > 0 ? gpu_.llm_w(l.decode_seqs) : gpu_.prefill_w();
+    return base_.seconds(l) / gpu_.throughput_factor(uncapped);
+  }
+
+ private:
+  const IterationTimeModel& base_;
+  const power::GpuPowerModel& gpu_;
+};
+
+}  // namespace
+
+LlmPoolParts make_llm_pool(const scenario::Config& pool_cfg, const catalog::Catalog& catalog, PoolPlacement placement,
+                           Engine& engine, output::Recorder& recorder, std::vector<RequestObserver*> observers) {
+  const scenario::Config& c = pool_cfg.child("llm");
+  LlmPoolConfig cfg;
+  cfg.gpu = catalog.gpu(c.str("gpu"), c.where("gpu"), c.path() + ".gpu");
+  cfg.model = catalog.model(c.str("ai_model"), c.where("ai_model"), c.path() + ".ai_model");
+  if (cfg.model.kind != catalog::ModelKind::llm) {
+    throw scenario::InputError(c.where("ai_model"), c.path() + ".ai_model",
+                               "got '" + c.str("ai_model") + "', expected a language model (kind llm) from the catalog");
+  }
+  cfg.tp = static_cast<uint32_t>(c.integer("tp"));
+  cfg.gpus_per_server = static_cast<uint32_t>(pool_cfg.integer("gpus_per_server"));
+  cfg.max_batch = static_cast<uint32_t>(c.integer("max_batch"));
+  cfg.max_batch_tokens = static_cast<uint32_t>(c.integer("max_batch_tokens"));
+  cfg.gpu_memory_utilization = c.num("gpu_memory_utilization");
+  cfg.reserve_B = c.num("reserve");
+  cfg.queue_capacity = static_cast<uint64_t>(pool_cfg.integer("queue_capacity"));
+  try {
+    (void)llm_kv_capacity_blocks(cfg);
+  } catch (const std::invalid_argument& e) {
+    throw scenario::InputError(c.where("ai_model"), c.path(),
+                               std::string("the model does not fit on its GPUs: ") + e.what());
+  }
+
+  LlmPoolParts parts;
+  parts.roofline = std::make_unique<Roofline>(cfg.gpu, cfg.model, static_cast<int>(cfg.tp), h100_llama31_8b_fit());
+  parts.gpu_power = std::make_unique<power::GpuPowerModel>(cfg.gpu);
+  if (c.num("power_cap") > 0) parts.gpu_power->set_cap(c.num("power_cap"));
+  parts.iteration_time = std::make_unique<CappedIterationTime>(*parts.roofline, *parts.gpu_power);
+  const power::GpuPowerModel* gpu = parts.gpu_power.get();
+  const double tp = cfg.tp;
+  auto power_w = [gpu, tp](double batch) {
+    return tp * (batch > 0 ? gpu->capped_w(gpu->llm_w(batch)) : gpu->idle_w());
+  };
+  parts.pool = std::make_unique<LlmPool>(cfg, std::move(placement), engine, recorder, *parts.iteration_time,
+                                         power_w, std::move(observers));
+  return parts;
+}
+
+}  // namespace dcsim::serving
