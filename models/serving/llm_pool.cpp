@@ -323,6 +323,7 @@ void LlmPool::plan(uint32_t i) {
 void LlmPool::finish_iterations(uint32_t i) {
   Replica& rep = replicas_[i];
   const double now = engine_.now();
+  attribute_energy(rep, now);
   const uint32_t k = rep.skip_k;
   rep.skip_k = 0;  // no skip in progress while completions call observers
   rep.ev = {};
@@ -374,12 +375,24 @@ void LlmPool::complete(Replica& rep, uint32_t i, const Seq& s, double now) {
   latency_.observe(now - s.req.arrival_s);
   const uint32_t out = output_of(s.req);
   if (out > 1) tpot_.observe((now - s.first_token_s) / double(out - 1));
-  observers_[s.req.workload]->on_completed(s.req, now);
+  workload::Request done = s.req;
+  done.first_token_s = s.first_token_s;
+  done.energy_j = s.energy_j;
+  observers_[s.req.workload]->on_completed(done, now);
   if (on_done_) on_done_(LlmRequestStats{s.req, i, s.first_token_s, now, s.preempted});
+}
+
+void LlmPool::attribute_energy(Replica& rep, double now) {
+  const double dt = now - rep.energy_since_s;
+  rep.energy_since_s = now;
+  if (dt <= 0 || rep.running.empty()) return;
+  const double share = rep.power_w * dt / double(rep.running.size());
+  for (Seq& s : rep.running) s.energy_j += share;
 }
 
 void LlmPool::set_replica_state(Replica& rep, State st, double batch) {
   const double now = engine_.now();
+  attribute_energy(rep, now);
   if (st == State::iterating && rep.state != State::iterating) ++iterating_replicas_;
   if (st != State::iterating && rep.state == State::iterating) --iterating_replicas_;
   rep.state = st;

@@ -100,6 +100,7 @@ class LlmPool final : public Pool, public EventHandler {
     uint32_t preempted = 0;
     int64_t blocks = 0;       // KV blocks held
     double first_token_s = -1;
+    double energy_j = 0;      // attributed: replica power x time / running sequences
     Role role = Role::idle;
   };
   enum class State : uint8_t { loading, idle, iterating };
@@ -108,6 +109,7 @@ class LlmPool final : public Pool, public EventHandler {
     State state = State::loading;
     double load_started_s = 0;
     double ready_s = -1;
+    double energy_since_s = 0;  // energy attributed to running sequences up to here
     std::vector<Seq> running;   // in admission order: back = newest
     std::deque<Seq> waiting;    // front = next to admit (preempted requests go back to the front)
     int64_t used_blocks = 0;
@@ -138,6 +140,9 @@ class LlmPool final : public Pool, public EventHandler {
     return static_cast<int64_t>((tokens + cfg_.block_tokens - 1) / cfg_.block_tokens);
   }
   void set_replica_state(Replica& rep, State st, double batch);
+  // Split the replica's energy since the last call equally among its running sequences (idle
+  // energy, with nothing running, stays with the pool).
+  void attribute_energy(Replica& rep, double now);
   double kv_utilization() const;
 
   LlmPoolConfig cfg_;

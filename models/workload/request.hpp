@@ -22,6 +22,9 @@ struct Request {
   uint16_t steps = 0;           // image/video: denoising steps
   uint32_t pixels = 0;          // image/video: width x height
   float video_seconds = 0;      // video: seconds of video
+  // Filled by serving models that know them (-1: not known).
+  double first_token_s = -1;    // llm: when the first output token was produced
+  double energy_j = -1;         // energy attributed to the request by its pool
 };
 
 }  // namespace dcsim::workload

@@ -108,9 +108,9 @@ void Workload::record_request(const Request& r, double now, uint8_t outcome) {
   rec.workload = index_;
   rec.arrival_s = r.arrival_s;
   rec.start_s = r.start_s >= 0 ? r.start_s : nan;
-  rec.first_token_s = nan;  // the placeholder pool does not produce tokens
+  rec.first_token_s = r.first_token_s >= 0 ? r.first_token_s : nan;
   rec.completion_s = outcome == 0 ? now : nan;
-  rec.energy_j = nan;
+  rec.energy_j = r.energy_j >= 0 ? r.energy_j : nan;
   rec.prompt_tokens = r.prompt_tokens;
   rec.output_tokens = r.output_tokens;
   rec.images = r.images;

@@ -112,7 +112,8 @@ def test_llm_serving_power_cap_trades_latency_for_power(tmp_path):
     out = tmp_path / "llm.h5"
     # The first hour is the night trough (small batches, ~480 W a GPU): cap at 350 W so it bites.
     run_dcsim("run", REPO / "scenarios" / "llm-serving.yaml", "-o", out, "--until", "1 h",
-              "--set", "sites.dc1.pools.chat-capped.llm.power_cap=350 W", check=True)
+              "--set", "sites.dc1.pools.chat-capped.llm.power_cap=350 W", "--set", "record.requests=0.05",
+              check=True)
     check_layout(out)
     with h5py.File(out) as f:
         free, capped = f["/sites/dc1/pools/chat"], f["/sites/dc1/pools/chat-capped"]
@@ -128,3 +129,11 @@ def test_llm_serving_power_cap_trades_latency_for_power(tmp_path):
         s = f["/summary"].attrs
         assert s["requests_arrived"] == (s["requests_completed"] + s["requests_rejected"]
                                          + s["requests_dropped"] + s["requests_in_flight"])
+        # Per-request energy: the replicas' energy split among running sequences. The sampled
+        # completed requests carry ~5 % of the energy of the busy pools, and every one has some.
+        r = f["/requests"][:]
+        done = r[r["outcome"] == 0]
+        assert np.all(done["energy_j"] > 0) and np.all(done["first_token_s"] >= done["arrival_s"])
+        assert np.all(done["completion_s"] >= done["first_token_s"])
+        share = done["energy_j"].sum() / s["energy_it_j"]
+        assert 0.04 < share < 0.06
