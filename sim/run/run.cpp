@@ -53,14 +53,16 @@ RunResult run_scenario(const scenario::LoadedScenario& sc, output::Sink* sink, c
   meta.request_sample_fraction = root.child("record").num("requests");
 
   recorder.start(sink, meta);
-  world.start();
+  world.start(horizon);
   RunResult result;
   result.stats = engine.run(horizon);
   const double end = result.stats.end_time_s;
+  world.log_overloads(recorder);
   recorder.finish(end);
 
   result.counts = world.request_counts();
   result.summary = world.summary(end);
+  result.overloaded = world.overloaded_pools();
   result.complete = result.stats.reason != StopReason::interrupted;
   if (options.tamper_counts) options.tamper_counts(result.counts);
 

@@ -23,6 +23,7 @@ struct RunResult {
   RunStats stats;
   RequestCounts counts;
   std::vector<output::SummaryEntry> summary;
+  std::vector<std::string> overloaded;  // "site/pool: why" for pools whose backlog grew without bound
   bool complete = false;
 };
 

@@ -71,11 +71,45 @@ void World::declare_aggregates(const scenario::Config& scenario, output::Recorde
   }
 }
 
-void World::start() { engine_.at(engine_.now(), this, 0); }
+void World::start(double horizon_s) {
+  engine_.at(engine_.now(), this, kStartTag);
+  engine_.at(engine_.now() + horizon_s / 2, this, kMidRunTag);
+}
 
-void World::on_event(uint64_t) {
+void World::on_event(uint64_t tag) {
+  if (tag == kMidRunTag) {
+    backlog_mid_.clear();
+    for (const auto& p : pools_) backlog_mid_.push_back(p->in_flight());
+    return;
+  }
   for (auto& p : pools_) p->start();
   for (auto& w : workloads_) w->start();
+}
+
+std::vector<std::string> World::overloaded_pools() const {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < pools_.size(); ++i) {
+    const auto& p = *pools_[i];
+    const std::string name = p.placement().site + "/" + p.placement().name;
+    const uint64_t end = p.in_flight();
+    const uint64_t mid = i < backlog_mid_.size() ? backlog_mid_[i] : 0;
+    const uint64_t rejected = p.totals(engine_.now()).rejected;
+    if (end > 2 * mid && end >= mid + 100) {
+      out.push_back(name + ": backlog grew from " + std::to_string(mid) + " at mid-run to " + std::to_string(end) +
+                    " at the end");
+    } else if (rejected > 0) {
+      out.push_back(name + ": queue full, " + std::to_string(rejected) + " requests rejected");
+    }
+  }
+  return out;
+}
+
+void World::log_overloads(output::Recorder& recorder) const {
+  for (const auto& o : overloaded_pools()) {
+    const std::string pool = o.substr(0, o.find(':'));
+    recorder.event("overload", "/sites/" + pool.substr(0, pool.find('/')) + "/pools/" + pool.substr(pool.find('/') + 1),
+                   std::numeric_limits<double>::quiet_NaN(), o);
+  }
 }
 
 RequestCounts World::request_counts() const {
@@ -125,6 +159,7 @@ std::vector<output::SummaryEntry> World::summary(double now) const {
       {"latency_p99_s", latency.quantile(0.99), "s"},
       {"slo_attainment", c.completed ? d(slo_met) / d(c.completed) : nan, "1"},
       {"simulated_s", now, "s"},
+      {"pools_overloaded", d(overloaded_pools().size()), "1"},
   };
   // Totals the arrival processes report (trace rows skipped, ...), per workload.
   for (const auto& w : workloads_) {

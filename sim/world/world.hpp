@@ -27,11 +27,17 @@ class World : public EventHandler {
   // scenario_dir: folder of the scenario file (relative paths in it resolve there).
   World(const scenario::Config& scenario, const std::string& scenario_dir, Engine& engine, output::Recorder& recorder);
 
-  // Schedule the start of everything at the current time (pools load weights, first arrivals).
-  void start();
+  // Schedule the start of everything at the current time (pools load weights, first arrivals),
+  // and the mid-run look at every pool's backlog used by overloaded_pools().
+  void start(double horizon_s);
   void on_event(uint64_t tag) override;
 
   RequestCounts request_counts() const;
+  // Pools whose backlog (requests in flight) grew without bound: at the end more than twice, and
+  // at least 100 more than, at mid-run, or that rejected requests because their queue was full.
+  // Each as "site/pool: why". Also logged as `overload` events at the end (log_overloads).
+  std::vector<std::string> overloaded_pools() const;
+  void log_overloads(output::Recorder& recorder) const;
   std::vector<output::SummaryEntry> summary(double now) const;
 
   const platform::Topology& topology() const { return topology_; }
@@ -42,7 +48,9 @@ class World : public EventHandler {
  private:
   void declare_aggregates(const scenario::Config& scenario, output::Recorder& recorder);
 
+  static constexpr uint64_t kStartTag = 0, kMidRunTag = 1;
   Engine& engine_;
+  std::vector<uint64_t> backlog_mid_;  // in flight per pool at mid-run
   platform::Topology topology_;
   platform::Platform platform_;
   std::vector<std::unique_ptr<workload::Workload>> workloads_;

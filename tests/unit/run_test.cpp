@@ -88,6 +88,22 @@ TEST_CASE("run: one replica with Poisson arrivals matches M/M/1 theory") {
   const double mean_util = std::accumulate(util.begin() + 1, util.end(), 0.0) / double(util.size() - 1);
   CHECK(mean_util == Approx(0.5).epsilon(0.03));
   CHECK(summary(r, "requests_rejected") == 0);
+  CHECK(summary(r, "pools_overloaded") == 0);  // below capacity the backlog stays bounded
+  CHECK(r.overloaded.empty());
+}
+
+TEST_CASE("run: above capacity with an unbounded queue the backlog grows and the run says so") {
+  // Offered 1.5/s to a server of 1/s: the backlog grows by ~0.5/s, from ~1000 at mid-run to ~2000.
+  output::MemorySink sink;
+  const auto r = run_scenario(load({"sites[0].pools[0].gpus_per_server=1", "workloads[0].arrivals.rate=1.5 /s",
+                                    "sites[0].pools[0].queue_capacity=1000000", "horizon=4000 s"}),
+                              &sink);
+  CHECK(summary(r, "pools_overloaded") == 1);
+  REQUIRE(r.overloaded.size() == 1);
+  CHECK_THAT(r.overloaded[0], Catch::StartsWith("dc1/p: backlog grew from"));
+  bool logged = false;
+  for (const auto& e : sink.events()) logged = logged || (e.kind == "overload" && e.subject == "/sites/dc1/pools/p");
+  CHECK(logged);
 }
 
 TEST_CASE("run: above capacity the queue grows and arrivals are rejected once it is full") {
