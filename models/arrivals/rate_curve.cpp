@@ -2,30 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <limits>
 #include <numbers>
-#include <sstream>
 
-#include "sim/scenario/diagnostics.hpp"
-#include "sim/scenario/units.hpp"
 
 namespace dcsim::arrivals {
 
-using scenario::ChildKind;
-using scenario::ChildSpec;
-using scenario::Config;
-using scenario::InputError;
-using scenario::Location;
-using scenario::ParamSpec;
-using scenario::Schema;
-using units::Quantity;
-
 namespace {
-
-constexpr double kInf = std::numeric_limits<double>::infinity();
-constexpr double kDay = 86400.0;
-constexpr double kHour = 3600.0;
 
 double positive_mod(double x, double m) {
   const double r = std::fmod(x, m);

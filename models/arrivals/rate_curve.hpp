@@ -41,6 +41,10 @@
 
 namespace dcsim::arrivals {
 
+inline constexpr double kInf = std::numeric_limits<double>::infinity();
+inline constexpr double kDay = 86400.0;
+inline constexpr double kHour = 3600.0;
+
 // value(s) <= max for every s in [t, until).
 struct RateBound {
   double max = 0;

@@ -23,14 +23,6 @@ using scenario::ParamSpec;
 using scenario::Schema;
 using units::Quantity;
 
-namespace {
-
-constexpr double kInf = std::numeric_limits<double>::infinity();
-constexpr double kDay = 86400.0;
-constexpr double kHour = 3600.0;
-
-}  // namespace
-
 // ---- declarations ----
 
 namespace {
