@@ -1,7 +1,6 @@
 #include "models/serving/fifo_pool.hpp"
 
-#include <simgrid/s4u/Comm.hpp>
-#include <simgrid/s4u/Host.hpp>
+#include "models/serving/weight_loading.hpp"
 
 namespace dcsim::serving {
 
@@ -46,11 +45,7 @@ void FifoPool::start() {
   update_power();
   for (uint32_t i = 0; i < replicas_.size(); ++i) {
     replicas_[i].load_started_s = engine_.now();
-    simgrid::s4u::Host* src = placement_.storage;
-    simgrid::s4u::Host* dst = placement_.servers[replicas_[i].server];
-    const auto bytes = static_cast<uint64_t>(weights_bytes_);
-    engine_.start_activity([src, dst, bytes] { return simgrid::s4u::Comm::sendto_async(src, dst, bytes); }, this,
-                           kLoadDoneBit | i);
+    load_weights(engine_, placement_, replicas_[i].server, weights_bytes_, this, kLoadDoneBit | i);
   }
 }
 

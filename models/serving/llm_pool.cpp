@@ -1,4 +1,5 @@
 #include "models/serving/llm_pool.hpp"
+#include "models/serving/weight_loading.hpp"
 
 #include <algorithm>
 #include <cassert>
@@ -84,13 +85,9 @@ void LlmPool::start() {
   const double now = engine_.now();
   for (auto& rep : replicas_) set_replica_state(rep, State::loading, 0);
   power_since_s_ = now;
-  const auto bytes = static_cast<uint64_t>(cfg_.model.weights_B());
   for (uint32_t i = 0; i < replicas_.size(); ++i) {
     replicas_[i].load_started_s = now;
-    simgrid::s4u::Host* src = placement_.storage;
-    simgrid::s4u::Host* dst = placement_.servers[replicas_[i].server];
-    engine_.start_activity([src, dst, bytes] { return simgrid::s4u::Comm::sendto_async(src, dst, bytes); }, this,
-                           kLoadDoneBit | i);
+    load_weights(engine_, placement_, replicas_[i].server, cfg_.model.weights_B(), this, kLoadDoneBit | i);
   }
 }
 
