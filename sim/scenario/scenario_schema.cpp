@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "models/serving/diffusion_pool_factory.hpp"
 #include "sim/registry/registry.hpp"
 #include "sim/util/text.hpp"
 
@@ -101,6 +102,11 @@ Schema make_llm() {
 const Schema& pool_schema() {
   static const Schema gpu = make_gpu();
   static const Schema llm = make_llm();
+  static const Schema diffusion{"diffusion",
+                                "Batched image and video generation (serving: diffusion): hardware and model from the "
+                                "catalog, batch times calibrated to MLPerf SDXL (docs/models/serving-diffusion.md).",
+                                serving::diffusion_block_params(),
+                                {}};
   static const Schema s{
       "pool",
       "A pool of identical GPU servers running replicas of one model (placeholder serving model: one request at a "
@@ -114,10 +120,11 @@ const Schema& pool_schema() {
            .above(0)
            .doc("Size of the model weights each replica loads from the site storage at start-up.")
            .src("Llama-3.1-8B, 8.03e9 parameters x 2 B (BF16)"),
-       P::choice("serving", {"fifo", "llm"})
+       P::choice("serving", {"fifo", "llm", "diffusion"})
            .def("fifo")
            .doc("fifo: the placeholder pool (one request at a time per replica, `service` times); llm: continuous "
-                "batching with a KV cache (the `llm` block)."),
+                "batching with a KV cache (the `llm` block); diffusion: batched image/video generation (the `diffusion` "
+                "block)."),
        P::integer("queue_capacity")
            .def("100000")
            .at_least(0)
@@ -125,7 +132,8 @@ const Schema& pool_schema() {
       {ChildSpec{"gpu", ChildKind::block, &gpu, "", "", false, "GPU power."},
        ChildSpec{"service", ChildKind::model, nullptr, "service_time", "", false,
                  "Service time of one request on one replica (serving: fifo)."},
-       ChildSpec{"llm", ChildKind::block, &llm, "", "", false, "Continuous batching (serving: llm)."}}};
+       ChildSpec{"llm", ChildKind::block, &llm, "", "", false, "Continuous batching (serving: llm)."},
+       ChildSpec{"diffusion", ChildKind::block, &diffusion, "", "", false, "Batched generation (serving: diffusion)."}}};
   return s;
 }
 

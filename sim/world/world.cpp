@@ -34,6 +34,15 @@ World::World(const scenario::Config& scenario, const std::string& scenario_dir, 
       if (pool.str("serving") == "llm") {
         llm_parts_.push_back(serving::make_llm_pool(pool, catalog_, std::move(placement), engine, recorder, observers));
         pools_.push_back(std::move(llm_parts_.back().pool));
+      } else if (pool.str("serving") == "diffusion") {
+        diffusion_parts_.push_back(
+            serving::make_diffusion_pool(pool, catalog_, std::move(placement), engine, recorder, observers));
+        // Requests of image classes declared not batchable run alone.
+        for (uint32_t i = 0; i < workload_cfgs.size(); ++i) {
+          const auto& cls = workload_cfgs[i].child("class");
+          if (cls.model() == "image" && !cls.flag("batchable")) diffusion_parts_.back().pool->set_batchable(i, false);
+        }
+        pools_.push_back(std::move(diffusion_parts_.back().pool));
       } else {
         pools_.push_back(std::make_unique<serving::FifoPool>(pool, std::move(placement), engine, recorder,
                                                              Rng(seed, "sites/" + s + "/pools/" + p + "/service"),

@@ -10,6 +10,7 @@
 
 #include "models/catalog/catalog.hpp"
 #include "models/serving/fifo_pool.hpp"
+#include "models/serving/diffusion_pool_factory.hpp"
 #include "models/serving/llm_pool_factory.hpp"
 #include "models/workload/workload.hpp"
 #include "sim/engine/engine.hpp"
@@ -55,7 +56,8 @@ class World : public EventHandler {
   platform::Platform platform_;
   std::vector<std::unique_ptr<workload::Workload>> workloads_;
   catalog::Catalog catalog_;
-  std::vector<serving::LlmPoolParts> llm_parts_;  // models the LLM pools refer to
+  std::vector<serving::LlmPoolParts> llm_parts_;              // models the LLM pools refer to
+  std::vector<serving::DiffusionPoolParts> diffusion_parts_;  // and the diffusion pools
   std::vector<std::unique_ptr<serving::Pool>> pools_;
 };
 
