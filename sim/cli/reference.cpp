@@ -62,7 +62,9 @@ void schema_md(std::ostringstream& os, const Schema& s, const std::string& path,
   params_md(os, s.params);
   for (const auto& c : s.children) {
     const std::string cpath = path.empty() ? c.key : path + "." + c.key;
-    if (c.kind == ChildKind::model) {
+    if (c.kind == ChildKind::raw) {
+      os << "- `" << cpath << "`: " << c.help << "\n";
+    } else if (c.kind == ChildKind::model) {
       os << "- `" << cpath << "`: a `" << c.category << "` model (`model: NAME` plus that model's parameters; see "
          << "[" << c.category << "](#models-" << c.category << ")). " << c.help << "\n";
     } else {
@@ -73,7 +75,7 @@ void schema_md(std::ostringstream& os, const Schema& s, const std::string& path,
   }
   os << "\n";
   for (const auto& c : s.children) {
-    if (c.kind == ChildKind::model || !seen.insert(c.schema).second) continue;
+    if (c.kind == ChildKind::model || c.kind == ChildKind::raw || !seen.insert(c.schema).second) continue;
     const std::string cpath = (path.empty() ? c.key : path + "." + c.key) + (c.kind == ChildKind::list ? "[]" : "");
     schema_md(os, *c.schema, cpath, seen);
   }
@@ -85,10 +87,11 @@ void schema_text(std::ostringstream& os, const Schema& s, const std::string& pat
   for (const auto& c : s.children) {
     const std::string cpath = path.empty() ? c.key : path + "." + c.key;
     if (c.kind == ChildKind::model) os << "  " << c.key << ": a '" << c.category << "' model\n";
+    if (c.kind == ChildKind::raw) os << "  " << c.key << ": " << c.help << "\n";
   }
   os << "\n";
   for (const auto& c : s.children) {
-    if (c.kind == ChildKind::model || !seen.insert(c.schema).second) continue;
+    if (c.kind == ChildKind::model || c.kind == ChildKind::raw || !seen.insert(c.schema).second) continue;
     schema_text(os, *c.schema, (path.empty() ? c.key : path + "." + c.key) + (c.kind == ChildKind::list ? "[]" : ""), seen);
   }
 }

@@ -13,6 +13,10 @@
 #include "sim/scenario/diagnostics.hpp"
 #include "sim/scenario/param.hpp"
 
+namespace YAML {
+class Node;
+}
+
 namespace dcsim::scenario {
 
 struct Value {
@@ -46,6 +50,9 @@ class Config {
   const Config& child(const std::string& key) const;
   const std::vector<Config>& list(const std::string& key) const;
   bool has_child(const std::string& key) const;
+  // For ChildKind::raw blocks: the YAML as written (with its file positions), or null if absent.
+  const YAML::Node* raw() const { return raw_.get(); }
+  void set_raw(std::shared_ptr<const YAML::Node> node) { raw_ = std::move(node); }
 
   // Construction (loader).
   void set_model(std::string m) { model_ = std::move(m); }
@@ -64,6 +71,7 @@ class Config {
   std::map<std::string, Value> values_;
   std::map<std::string, Config> children_;
   std::map<std::string, std::vector<Config>> lists_;
+  std::shared_ptr<const YAML::Node> raw_;
 };
 
 }  // namespace dcsim::scenario

@@ -260,6 +260,12 @@ void Validator::children(const YAML::Node& node, const Schema& schema, const std
       case ChildKind::model:
         cfg.set_child(child.key, model(n, child, cpath, loc));
         break;
+      case ChildKind::raw: {
+        Config raw(nullptr, cpath, present ? at(n) : loc);
+        if (present) raw.set_raw(std::make_shared<const YAML::Node>(n));
+        cfg.set_child(child.key, std::move(raw));
+        break;
+      }
     }
   }
 }
@@ -375,11 +381,14 @@ void emit_block(YAML::Emitter& out, const Config& cfg) {
       emit_value(out, cfg.value(p.name));
     }
     for (const auto& c : schema->children) {
+      if (c.kind == ChildKind::raw && !cfg.child(c.key).raw()) continue;  // absent: nothing to keep
       out << YAML::Key << c.key << YAML::Value;
       if (c.kind == ChildKind::list) {
         out << YAML::BeginSeq;
         for (const auto& e : cfg.list(c.key)) emit_block(out, e);
         out << YAML::EndSeq;
+      } else if (c.kind == ChildKind::raw) {
+        out << *cfg.child(c.key).raw();
       } else {
         emit_block(out, cfg.child(c.key));
       }

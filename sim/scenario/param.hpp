@@ -57,6 +57,7 @@ enum class ChildKind {
   block,   // a mapping with the child schema's keys
   list,    // a sequence of such mappings (each with a unique `name`)
   model,   // a mapping `{model: NAME, ...}` whose other keys are the chosen model's parameters
+  raw,     // any YAML, kept as it is for a model that validates it itself (the `catalog:` block)
 };
 
 struct ChildSpec {

@@ -229,7 +229,11 @@ const Schema& scenario_schema() {
        P::choice("fidelity", {"request"}).def("request").doc("Simulation fidelity (request: every request tracked).")},
       {ChildSpec{"record", ChildKind::block, &record, "", "", false, "Output sampling."},
        ChildSpec{"sites", ChildKind::list, &site_schema(), "", "", true, "Data-center sites."},
-       ChildSpec{"workloads", ChildKind::list, &workload_schema(), "", "", true, "Request streams."}}};
+       ChildSpec{"workloads", ChildKind::list, &workload_schema(), "", "", true, "Request streams."},
+       ChildSpec{"catalog", ChildKind::raw, nullptr, "", "", false,
+                 "Additions to and overrides of the hardware and model catalogs (gpus:, servers:, models:; same "
+                 "fields as models/catalog/*.yaml; an override of one field keeps the others). See "
+                 "docs/models/catalog.md."}}};
   return s;
 }
 

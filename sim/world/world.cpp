@@ -3,6 +3,8 @@
 #include <cmath>
 #include <limits>
 
+#include <yaml-cpp/yaml.h>
+
 namespace dcsim {
 
 World::World(const scenario::Config& scenario, const std::string& scenario_dir, Engine& engine,
@@ -11,6 +13,7 @@ World::World(const scenario::Config& scenario, const std::string& scenario_dir, 
       topology_(platform::build_topology(scenario)),
       platform_(platform::build_simgrid_platform(topology_)),
       catalog_(catalog::Catalog::load_builtin()) {
+  if (const YAML::Node* extra = scenario.child("catalog").raw()) catalog_.merge(*extra, scenario.where().file);
   const uint64_t seed = static_cast<uint64_t>(scenario.integer("seed"));
   arrivals::ArrivalContext context;
   context.start_epoch_s = scenario.num("start");

@@ -156,3 +156,34 @@ def test_image_serving_saturates_at_the_mlperf_sdxl_throughput(tmp_path):
         r = f["/requests"][:]
         done = r[r["outcome"] == 0]
         assert np.all(done["energy_j"] > 0) and np.all(done["kind"] == 1)
+
+
+def test_a_scenario_adds_and_overrides_catalog_entries(tmp_path):
+    scenario = tmp_path / "cat.yaml"
+    scenario.write_text("""
+name: cat
+horizon: 5 min
+catalog:
+  gpus:
+    h100-sxm: {tdp: 600 W}
+    my-gpu: {memory: 96 GB, memory_bandwidth: 4 TB/s, bf16: 1000 TFLOP/s, tdp: 700 W,
+             idle_power: 80 W, idle_loaded_power: 120 W, nvlink: 900 GB/s}
+sites:
+  - name: dc1
+    pools:
+      - {name: mine, servers: 1, serving: llm, llm: {gpu: my-gpu}}
+      - {name: stock, servers: 1, serving: llm, llm: {gpu: h100-sxm}}
+workloads:
+  - {name: a, pool: dc1/mine, arrivals: {model: poisson, rate: 20 /s}}
+  - {name: b, pool: dc1/stock, arrivals: {model: poisson, rate: 20 /s}}
+""")
+    out = tmp_path / "cat.h5"
+    run_dcsim("run", scenario, "-o", out, check=True)
+    with h5py.File(out) as f:
+        assert "my-gpu" in f.attrs["scenario"]  # the catalog block travels in the resolved scenario
+        mine = f["/sites/dc1/pools/mine/power_w"][:]
+        stock = f["/sites/dc1/pools/stock/power_w"][:]
+        # 8 GPUs each; idle-with-model 120 W on my-gpu against the stock H100's 113 W, and the
+        # stock H100's TDP lowered to 600 W bounds its power.
+        assert mine.min() >= 8 * 120 - 1e-6
+        assert stock.max() <= 8 * 600 + 1e-6
