@@ -187,6 +187,7 @@ void LlmPool::release(Replica& rep, int64_t n) {
 void LlmPool::preempt_newest(Replica& rep) {
   Seq s = rep.running.back();
   rep.running.pop_back();
+  s.energy_j = seq_energy(rep, s);  // its share so far; a new stint starts when it is readmitted
   --running_total_;
   release(rep, s.blocks);
   s.blocks = 0;
@@ -204,6 +205,7 @@ void LlmPool::preempt_newest(Replica& rep) {
 void LlmPool::plan(uint32_t i) {
   Replica& rep = replicas_[i];
   const double now = engine_.now();
+  attribute_energy(rep, now);  // admissions below start their energy share from here
   const int64_t cap = static_cast<int64_t>(kv_capacity_);
 
   // 1. Decoding sequences, oldest first, take one token each and the block it may need; if none
@@ -261,6 +263,7 @@ void LlmPool::plan(uint32_t i) {
       if (w.req.start_s < 0) w.req.start_s = now;
       budget -= w.chunk;
       prefill += w.chunk;
+      w.energy_mark = rep.energy_per_seq;
       rep.running.push_back(w);
       rep.waiting.pop_front();
       --waiting_total_;
@@ -374,7 +377,7 @@ void LlmPool::complete(Replica& rep, uint32_t i, const Seq& s, double now) {
   if (out > 1) tpot_.observe((now - s.first_token_s) / double(out - 1));
   workload::Request done = s.req;
   done.first_token_s = s.first_token_s;
-  done.energy_j = s.energy_j;
+  done.energy_j = seq_energy(rep, s);
   observers_[s.req.workload]->on_completed(done, now);
   if (on_done_) on_done_(LlmRequestStats{s.req, i, s.first_token_s, now, s.preempted});
 }
@@ -383,8 +386,7 @@ void LlmPool::attribute_energy(Replica& rep, double now) {
   const double dt = now - rep.energy_since_s;
   rep.energy_since_s = now;
   if (dt <= 0 || rep.running.empty()) return;
-  const double share = rep.power_w * dt / double(rep.running.size());
-  for (Seq& s : rep.running) s.energy_j += share;
+  rep.energy_per_seq += rep.power_w * dt / double(rep.running.size());
 }
 
 void LlmPool::set_replica_state(Replica& rep, State st, double batch) {

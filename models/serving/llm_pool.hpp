@@ -100,7 +100,8 @@ class LlmPool final : public Pool, public EventHandler {
     uint32_t preempted = 0;
     int64_t blocks = 0;       // KV blocks held
     double first_token_s = -1;
-    double energy_j = 0;      // attributed: replica power x time / running sequences
+    double energy_j = 0;      // attributed while running in earlier stints (before a preemption)
+    double energy_mark = 0;   // the replica's energy_per_seq when this stint began
     Role role = Role::idle;
   };
   enum class State : uint8_t { loading, idle, iterating };
@@ -110,6 +111,7 @@ class LlmPool final : public Pool, public EventHandler {
     double load_started_s = 0;
     double ready_s = -1;
     double energy_since_s = 0;  // energy attributed to running sequences up to here
+    double energy_per_seq = 0;  // cumulative energy one sequence running all along would have got
     std::vector<Seq> running;   // in admission order: back = newest
     std::deque<Seq> waiting;    // front = next to admit (preempted requests go back to the front)
     int64_t used_blocks = 0;
@@ -141,8 +143,10 @@ class LlmPool final : public Pool, public EventHandler {
   }
   void set_replica_state(Replica& rep, State st, double batch);
   // Split the replica's energy since the last call equally among its running sequences (idle
-  // energy, with nothing running, stays with the pool).
+  // energy, with nothing running, stays with the pool). O(1): a sequence's share is the growth of
+  // energy_per_seq while it runs (seq_energy()).
   void attribute_energy(Replica& rep, double now);
+  static double seq_energy(const Replica& rep, const Seq& s) { return s.energy_j + rep.energy_per_seq - s.energy_mark; }
   double kv_utilization() const;
 
   LlmPoolConfig cfg_;
