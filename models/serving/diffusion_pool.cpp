@@ -36,24 +36,10 @@ DiffusionPool::DiffusionPool(DiffusionPoolConfig cfg, PoolPlacement placement, E
   idle_.reserve(replicas_.size());
 
   const std::string& g = placement_.group;
-  using output::QuantileSpec;
-  arrivals_ = recorder_.counter(g, "arrivals", "1", "Requests that arrived at the pool during the step");
-  admitted_ = recorder_.counter(g, "admitted", "1", "Requests admitted to the pool's queue or a replica");
-  rejected_ = recorder_.counter(g, "rejected", "1", "Requests rejected because the queue was full");
-  completed_ = recorder_.counter(g, "completed", "1", "Requests completed during the step");
+  series_ = declare_pool_series(recorder_, g,
+                                {[this] { return double(queue_.size()); }, [this] { return double(running_); },
+                                 [this] { return double(active_replicas_); }});
   images_out_ = recorder_.counter(g, "images_out", "1", "Images (videos count 1) delivered by completed requests");
-  recorder_.gauge(g, "queue_length", "1", "Requests waiting in the FIFO queue (including a batch being collected)",
-                  [this] { return double(queue_.size()); });
-  recorder_.gauge(g, "running", "1", "Requests in service", [this] { return double(running_); });
-  recorder_.gauge(g, "replicas_active", "1", "Replicas with weights loaded (serving, collecting or idle)",
-                  [this] { return double(active_replicas_); });
-  utilization_ = recorder_.level(g, "gpu_utilization", "1", "Share of the pool's GPUs running a batch, step average");
-  latency_ = recorder_.quantiles(g,
-                                 {QuantileSpec{"latency_p50_s", 0.50, "Median end-to-end latency of requests completed in the step"},
-                                  QuantileSpec{"latency_p99_s", 0.99, "99th-percentile end-to-end latency of requests completed in the step"}},
-                                 "s");
-  power_ = recorder_.level(g, "power_w", "W", "GPU power of the pool, step average", "energy_j", "J",
-                           "GPU energy of the pool during the step");
 }
 
 void DiffusionPool::set_batchable(uint32_t workload, bool batchable) {
@@ -102,19 +88,19 @@ void DiffusionPool::start() {
 
 void DiffusionPool::submit(const workload::Request& r) {
   ++totals_.arrived;
-  arrivals_.add();
+  series_.arrivals.add();
   // While a replica collects, the queue is its batch: an arrival that joins it is taken by that
   // replica; anything else counts against the cap of requests waiting for no replica.
   const bool joins = collecting_ != kNone && batchable(r) && collect_images_ + images_of(r) <= cfg_.max_batch;
   const size_t waiting = collecting_ != kNone ? 0 : queue_.size();
   if (!joins && idle_.empty() && waiting >= cfg_.queue_capacity) {
     ++totals_.rejected;
-    rejected_.add();
+    series_.rejected.add();
     observers_[r.workload]->on_rejected(r, engine_.now());
     return;
   }
   ++totals_.admitted;
-  admitted_.add();
+  series_.admitted.add();
   queue_.push_back(r);
   if (collecting_ != kNone) {
     // The queue held exactly the batch being collected.
@@ -243,10 +229,10 @@ void DiffusionPool::finish_batch(uint32_t i) {
     const uint32_t u = images_of(r);
     r.energy_j = batch_energy * u / rep.batch_images;
     ++totals_.completed;
-    completed_.add();
+    series_.completed.add();
     images_out_total_ += u;
     images_out_.add(u);
-    latency_.observe(now - r.arrival_s);
+    series_.latency.observe(now - r.arrival_s);
     observers_[r.workload]->on_completed(r, now);
   }
   running_ -= rep.batch.size();
@@ -266,8 +252,8 @@ void DiffusionPool::set_power(Replica& rep, double w) {
   power_total_w_ += w - rep.power_w;
   rep.power_w = w;
   const double now = engine_.now();
-  power_.set(now, power_total_w_);
-  utilization_.set(now, replicas_.empty() ? 0.0 : double(busy_replicas_) / double(replicas_.size()));
+  series_.power.set(now, power_total_w_);
+  series_.utilization.set(now, replicas_.empty() ? 0.0 : double(busy_replicas_) / double(replicas_.size()));
 }
 
 PoolTotals DiffusionPool::totals(double now) const {

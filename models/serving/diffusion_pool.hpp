@@ -33,6 +33,7 @@
 #include "models/power/gpu_power_model.hpp"
 #include "models/serving/diffusion_time.hpp"
 #include "models/serving/pool.hpp"
+#include "models/serving/pool_series.hpp"
 #include "sim/output/recorder.hpp"
 
 namespace dcsim::serving {
@@ -139,9 +140,8 @@ class DiffusionPool final : public Pool, public EventHandler {
   double power_total_w_ = 0;
   double power_since_s_ = 0;
 
-  output::Counter arrivals_, admitted_, rejected_, completed_, images_out_;
-  output::Level power_, utilization_;
-  output::Quantiles latency_;
+  PoolSeries series_;
+  output::Counter images_out_;
 };
 
 }  // namespace dcsim::serving

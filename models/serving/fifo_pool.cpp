@@ -22,23 +22,9 @@ FifoPool::FifoPool(const scenario::Config& cfg, PoolPlacement placement, Engine&
   }
   idle_.reserve(replicas_.size());
 
-  const std::string& g = placement_.group;
-  using output::QuantileSpec;
-  arrivals_ = recorder_.counter(g, "arrivals", "1", "Requests that arrived at the pool during the step");
-  admitted_ = recorder_.counter(g, "admitted", "1", "Requests admitted to the pool's queue or a replica");
-  rejected_ = recorder_.counter(g, "rejected", "1", "Requests rejected because the queue was full");
-  completed_ = recorder_.counter(g, "completed", "1", "Requests completed during the step");
-  recorder_.gauge(g, "queue_length", "1", "Requests waiting in the FIFO queue", [this] { return double(queue_.size()); });
-  recorder_.gauge(g, "running", "1", "Requests in service", [this] { return double(busy_replicas_); });
-  recorder_.gauge(g, "replicas_active", "1", "Replicas with weights loaded (serving or idle)",
-                  [this] { return double(active_replicas_); });
-  utilization_ = recorder_.level(g, "gpu_utilization", "1", "Share of the pool's GPUs serving a request, step average");
-  latency_ = recorder_.quantiles(g,
-                                 {QuantileSpec{"latency_p50_s", 0.50, "Median end-to-end latency of requests completed in the step"},
-                                  QuantileSpec{"latency_p99_s", 0.99, "99th-percentile end-to-end latency of requests completed in the step"}},
-                                 "s");
-  power_ = recorder_.level(g, "power_w", "W", "GPU power of the pool, step average", "energy_j", "J",
-                           "GPU energy of the pool during the step");
+  series_ = declare_pool_series(recorder_, placement_.group,
+                                {[this] { return double(queue_.size()); }, [this] { return double(busy_replicas_); },
+                                 [this] { return double(active_replicas_); }});
 }
 
 void FifoPool::start() {
@@ -51,23 +37,23 @@ void FifoPool::start() {
 
 void FifoPool::submit(const workload::Request& r) {
   ++totals_.arrived;
-  arrivals_.add();
+  series_.arrivals.add();
   if (!idle_.empty()) {
     const uint32_t rep = idle_.back();
     idle_.pop_back();
     ++totals_.admitted;
-    admitted_.add();
+    series_.admitted.add();
     begin_service(rep, r);
     return;
   }
   if (queue_.size() >= queue_capacity_) {
     ++totals_.rejected;
-    rejected_.add();
+    series_.rejected.add();
     observers_[r.workload]->on_rejected(r, engine_.now());
     return;
   }
   ++totals_.admitted;
-  admitted_.add();
+  series_.admitted.add();
   queue_.push_back(r);
 }
 
@@ -108,8 +94,8 @@ void FifoPool::complete(uint32_t replica) {
   Replica& rep = replicas_[replica];
   const double now = engine_.now();
   ++totals_.completed;
-  completed_.add();
-  latency_.observe(now - rep.current.arrival_s);
+  series_.completed.add();
+  series_.latency.observe(now - rep.current.arrival_s);
   observers_[rep.current.workload]->on_completed(rep.current, now);
   --busy_replicas_;
   if (!queue_.empty()) {
@@ -130,8 +116,8 @@ void FifoPool::update_power() {
   const double gpus_total = double(replicas_.size()) * gpus_per_replica_;
   const double gpus_busy = double(busy_replicas_) * gpus_per_replica_;
   power_w_ = gpu_power_.pool_power_w(gpus_total, gpus_busy);
-  power_.set(now, power_w_);
-  utilization_.set(now, gpus_total > 0 ? gpus_busy / gpus_total : 0.0);
+  series_.power.set(now, power_w_);
+  series_.utilization.set(now, gpus_total > 0 ? gpus_busy / gpus_total : 0.0);
 }
 
 PoolTotals FifoPool::totals(double now) const {

@@ -19,6 +19,7 @@
 
 #include "models/power/gpu_power.hpp"
 #include "models/serving/pool.hpp"
+#include "models/serving/pool_series.hpp"
 #include "models/serving/service_time.hpp"
 #include "sim/output/recorder.hpp"
 #include "sim/scenario/config.hpp"
@@ -80,9 +81,7 @@ class FifoPool final : public Pool, public EventHandler {
   double power_w_ = 0;
   double power_since_s_ = 0;
 
-  output::Counter arrivals_, admitted_, rejected_, completed_;
-  output::Level power_, utilization_;
-  output::Quantiles latency_;
+  PoolSeries series_;
 };
 
 }  // namespace dcsim::serving

@@ -56,29 +56,16 @@ LlmPool::LlmPool(LlmPoolConfig cfg, PoolPlacement placement, Engine& engine, out
 
   const std::string& g = placement_.group;
   using output::QuantileSpec;
-  arrivals_ = recorder_.counter(g, "arrivals", "1", "Requests that arrived at the pool during the step");
-  admitted_ = recorder_.counter(g, "admitted", "1", "Requests admitted to a replica's queue");
-  rejected_ = recorder_.counter(g, "rejected", "1", "Requests rejected (queue full or larger than the KV cache)");
-  completed_ = recorder_.counter(g, "completed", "1", "Requests completed during the step");
+  series_ = declare_pool_series(recorder_, g,
+                                {[this] { return double(waiting_total_); }, [this] { return double(running_total_); },
+                                 [this] { return double(active_replicas_); }});
   tokens_out_ = recorder_.counter(g, "tokens_out", "1", "Output tokens produced during the step");
   preemptions_ = recorder_.counter(g, "preemptions", "1", "Running requests preempted (KV cache full) during the step");
-  recorder_.gauge(g, "queue_length", "1", "Requests waiting for admission to a running batch",
-                  [this] { return double(waiting_total_); });
-  recorder_.gauge(g, "running", "1", "Requests in the running batches", [this] { return double(running_total_); });
-  recorder_.gauge(g, "replicas_active", "1", "Replicas with weights loaded (serving or idle)",
-                  [this] { return double(active_replicas_); });
   recorder_.gauge(g, "kv_utilization", "1", "KV-cache blocks used / capacity, mean over active replicas",
                   [this] { return kv_utilization(); });
-  utilization_ = recorder_.level(g, "gpu_utilization", "1", "Share of the pool's replicas iterating, step average");
   ttft_ = recorder_.quantiles(g, {QuantileSpec{"ttft_p99_s", 0.99, "99th-percentile time to first token"}}, "s");
   tpot_ = recorder_.quantiles(g, {QuantileSpec{"tpot_p99_s", 0.99, "99th-percentile time per output token after the first"}},
                               "s");
-  latency_ = recorder_.quantiles(g,
-                                 {QuantileSpec{"latency_p50_s", 0.50, "Median end-to-end latency of requests completed in the step"},
-                                  QuantileSpec{"latency_p99_s", 0.99, "99th-percentile end-to-end latency of requests completed in the step"}},
-                                 "s");
-  power_ = recorder_.level(g, "power_w", "W", "GPU power of the pool, step average", "energy_j", "J",
-                           "GPU energy of the pool during the step");
 }
 
 void LlmPool::start() {
@@ -111,16 +98,16 @@ uint32_t LlmPool::route() const {
 void LlmPool::submit(const workload::Request& r) {
   const double now = engine_.now();
   ++totals_.arrived;
-  arrivals_.add();
+  series_.arrivals.add();
   const uint64_t longest = uint64_t(std::max<uint32_t>(1, r.prompt_tokens)) + output_of(r);
   if (waiting_total_ >= cfg_.queue_capacity || replicas_.empty() || blocks_for(longest) > int64_t(kv_capacity_)) {
     ++totals_.rejected;
-    rejected_.add();
+    series_.rejected.add();
     observers_[r.workload]->on_rejected(r, now);
     return;
   }
   ++totals_.admitted;
-  admitted_.add();
+  series_.admitted.add();
   const uint32_t i = route();
   Replica& rep = replicas_[i];
   Seq s;
@@ -371,8 +358,8 @@ void LlmPool::complete(Replica& rep, uint32_t i, const Seq& s, double now) {
   --running_total_;
   rep.outstanding_tokens -= uint64_t(std::max<uint32_t>(1, s.req.prompt_tokens)) + output_of(s.req);
   ++totals_.completed;
-  completed_.add();
-  latency_.observe(now - s.req.arrival_s);
+  series_.completed.add();
+  series_.latency.observe(now - s.req.arrival_s);
   const uint32_t out = output_of(s.req);
   if (out > 1) tpot_.observe((now - s.first_token_s) / double(out - 1));
   workload::Request done = s.req;
@@ -397,15 +384,15 @@ void LlmPool::set_replica_state(Replica& rep, State st, double batch) {
   rep.state = st;
   const double p = power_fn_(st == State::iterating ? batch : 0.0);
   if (p == rep.power_w) {
-    utilization_.set(now, replicas_.empty() ? 0.0 : double(iterating_replicas_) / double(replicas_.size()));
+    series_.utilization.set(now, replicas_.empty() ? 0.0 : double(iterating_replicas_) / double(replicas_.size()));
     return;
   }
   totals_.energy_j += power_total_w_ * (now - power_since_s_);
   power_since_s_ = now;
   power_total_w_ += p - rep.power_w;
   rep.power_w = p;
-  power_.set(now, power_total_w_);
-  utilization_.set(now, replicas_.empty() ? 0.0 : double(iterating_replicas_) / double(replicas_.size()));
+  series_.power.set(now, power_total_w_);
+  series_.utilization.set(now, replicas_.empty() ? 0.0 : double(iterating_replicas_) / double(replicas_.size()));
 }
 
 double LlmPool::kv_utilization() const {

@@ -24,6 +24,7 @@
 #include "models/catalog/specs.hpp"
 #include "models/serving/iteration_time.hpp"
 #include "models/serving/pool.hpp"
+#include "models/serving/pool_series.hpp"
 #include "sim/output/recorder.hpp"
 
 namespace dcsim::serving {
@@ -176,9 +177,9 @@ class LlmPool final : public Pool, public EventHandler {
   double power_total_w_ = 0;
   double power_since_s_ = 0;
 
-  output::Counter arrivals_, admitted_, rejected_, completed_, tokens_out_, preemptions_;
-  output::Level power_, utilization_;
-  output::Quantiles ttft_, tpot_, latency_;
+  PoolSeries series_;
+  output::Counter tokens_out_, preemptions_;
+  output::Quantiles ttft_, tpot_;
 };
 
 }  // namespace dcsim::serving

@@ -1,0 +1,30 @@
+// The series every pool records under /sites/<site>/pools/<pool> (docs/output-format.md):
+// arrivals, admitted, rejected, completed, queue_length, running, replicas_active,
+// gpu_utilization, latency_p50_s, latency_p99_s, power_w and energy_j. A pool adds its own
+// (tokens_out, images_out, ttft_p99_s, ...) after these.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "sim/output/recorder.hpp"
+
+namespace dcsim::serving {
+
+struct PoolSeries {
+  output::Counter arrivals, admitted, rejected, completed;
+  output::Level utilization;  // share of the pool's GPUs busy, step average
+  output::Level power;        // GPU power (W), with energy_j its integral over the step
+  output::Quantiles latency;  // end-to-end latency of requests completed in the step
+};
+
+// What the pool's gauges read at each sample.
+struct PoolProbes {
+  std::function<double()> queue_length;     // requests waiting
+  std::function<double()> running;          // requests in service
+  std::function<double()> replicas_active;  // replicas with their weights loaded
+};
+
+PoolSeries declare_pool_series(output::Recorder& recorder, const std::string& group, PoolProbes probes);
+
+}  // namespace dcsim::serving
