@@ -3,6 +3,8 @@
 // them), replay transformations, and error paths on the small files in tests/data/traces.
 #include <catch2/catch.hpp>
 
+#include "tests/unit/test_support.hpp"
+
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -33,26 +35,7 @@ bool have_shared(const std::string& name) {
 // A scenario whose one workload replays `arrivals` (the YAML flow mapping's inside).
 std::unique_ptr<arrivals::ArrivalProcess> make(const std::string& arrivals, const std::string& scenario_dir = "") {
   register_builtin_models();
-  const std::string yaml = R"(
-name: t
-seed: 5
-horizon: 1 h
-record: {step: 60 s}
-sites:
-  - name: dc1
-    storage: {bandwidth: 10 GB/s, latency: 50 us}
-    network: {server_link: 50 GB/s, latency: 5 us}
-    pools:
-      - name: p
-        servers: 1
-        gpus_per_server: 4
-        weights: 10 GB
-        service: {model: exponential, mean: 1 s}
-workloads:
-  - name: w
-    pool: dc1/p
-    arrivals: {model: trace, )" + arrivals + R"(}
-)";
+  const std::string yaml = test::one_pool_scenario("model: trace, " + arrivals);
   auto sc = scenario::load_text(yaml, "t.yaml", scenario::scenario_schema(), {}, scenario::check_scenario);
   arrivals::ArrivalContext ctx;
   ctx.horizon_s = 3600;

@@ -9,35 +9,15 @@
 #include "sim/output/memory_sink.hpp"
 #include "sim/run/run.hpp"
 #include "sim/scenario/scenario_schema.hpp"
+#include "tests/unit/test_support.hpp"
 
 using namespace dcsim;
 
 namespace {
 
-const char* kBase = R"(
-name: t
-seed: 5
-horizon: 1 h
-record: {step: 60 s}
-sites:
-  - name: dc1
-    storage: {bandwidth: 10 GB/s, latency: 50 us}
-    network: {server_link: 50 GB/s, latency: 5 us}
-    pools:
-      - name: p
-        servers: 1
-        gpus_per_server: 4
-        weights: 10 GB
-        service: {model: exponential, mean: 1 s}
-workloads:
-  - name: w
-    pool: dc1/p
-    arrivals: {model: poisson, rate: 1 /s}
-)";
-
 scenario::LoadedScenario load(const std::vector<std::string>& overrides) {
   register_builtin_models();
-  return scenario::load_text(kBase, "run_test.yaml", scenario::scenario_schema(), overrides, scenario::check_scenario);
+  return scenario::load_text(test::one_pool_scenario("model: poisson, rate: 1 /s"), "run_test.yaml", scenario::scenario_schema(), overrides, scenario::check_scenario);
 }
 
 double summary(const RunResult& r, const std::string& name) {

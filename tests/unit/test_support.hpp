@@ -33,6 +33,31 @@ inline std::pair<simgrid::s4u::Host*, simgrid::s4u::Host*> two_hosts(double band
   return {a, b};
 }
 
+// A one-site, one-pool (1 server, 4 GPUs, exponential 1 s service), one-workload scenario
+// whose workload's arrivals block is `{<arrivals_flow>}`, e.g. "model: poisson, rate: 1 /s".
+inline std::string one_pool_scenario(const std::string& arrivals_flow) {
+  return R"(
+name: t
+seed: 5
+horizon: 1 h
+record: {step: 60 s}
+sites:
+  - name: dc1
+    storage: {bandwidth: 10 GB/s, latency: 50 us}
+    network: {server_link: 50 GB/s, latency: 5 us}
+    pools:
+      - name: p
+        servers: 1
+        gpus_per_server: 4
+        weights: 10 GB
+        service: {model: exponential, mean: 1 s}
+workloads:
+  - name: w
+    pool: dc1/p
+    arrivals: {)" + arrivals_flow + R"(}
+)";
+}
+
 // Path of the repository's test data, scenarios, and the shared folder beside the checkout.
 inline std::string test_data(const std::string& rel) { return std::string(DCSIM_TEST_DATA) + "/" + rel; }
 inline std::string source_path(const std::string& rel) { return std::string(DCSIM_SOURCE_DIR) + "/" + rel; }
