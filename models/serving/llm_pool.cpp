@@ -96,6 +96,24 @@ uint32_t LlmPool::route() const {
 }
 
 void LlmPool::submit(const workload::Request& r) {
+  Seq s;
+  s.req = r;
+  s.target = std::max<uint32_t>(1, r.prompt_tokens);
+  enqueue(r, s);
+}
+
+void LlmPool::submit_prefilled(const workload::Request& r, double energy_j) {
+  Seq s;
+  s.req = r;
+  s.target = std::max<uint32_t>(1, r.prompt_tokens);
+  s.prefilled = s.target;
+  s.generated = 1;
+  s.first_token_s = r.first_token_s;
+  s.energy_j = energy_j;
+  enqueue(r, s);
+}
+
+bool LlmPool::enqueue(const workload::Request& r, Seq& s) {
   const double now = engine_.now();
   ++totals_.arrived;
   series_.arrivals.add();
@@ -104,15 +122,12 @@ void LlmPool::submit(const workload::Request& r) {
     ++totals_.rejected;
     series_.rejected.add();
     observers_[r.workload]->on_rejected(r, now);
-    return;
+    return false;
   }
   ++totals_.admitted;
   series_.admitted.add();
   const uint32_t i = route();
   Replica& rep = replicas_[i];
-  Seq s;
-  s.req = r;
-  s.target = std::max<uint32_t>(1, r.prompt_tokens);
   rep.waiting.push_back(s);
   ++waiting_total_;
   rep.outstanding_tokens += longest;
@@ -134,6 +149,7 @@ void LlmPool::submit(const workload::Request& r) {
       rep.ev = engine_.at(rep.ends[idx], this, i);
     }
   }
+  return true;
 }
 
 void LlmPool::on_event(uint64_t tag) {
@@ -241,15 +257,27 @@ void LlmPool::plan(uint32_t i) {
   if (!preempted_now) {
     while (budget > 0 && !rep.waiting.empty() && rep.running.size() < cfg_.max_batch) {
       Seq& w = rep.waiting.front();
-      const int64_t need = blocks_for(uint64_t(w.target) + 1);
+      // A request whose KV arrived ready (disaggregated decode) decodes at once: it holds its
+      // prompt and first token and needs room for the next one.
+      const bool ready = w.prefilled == w.target;
+      const uint64_t kv = ready ? uint64_t(w.req.prompt_tokens) + w.generated : 0;
+      const int64_t need = blocks_for(ready ? kv + 1 : uint64_t(w.target) + 1);
       if (rep.used_blocks + need > cap) break;
       alloc(rep, need);
       w.blocks = need;
-      w.role = Role::prefill;
-      w.chunk = static_cast<uint32_t>(std::min<uint64_t>(budget, w.target));
+      if (ready) {
+        w.role = Role::decode;
+        w.chunk = 0;
+        budget -= 1;
+        ++n_dec;
+        ctx += kv;
+      } else {
+        w.role = Role::prefill;
+        w.chunk = static_cast<uint32_t>(std::min<uint64_t>(budget, w.target));
+        budget -= w.chunk;
+        prefill += w.chunk;
+      }
       if (w.req.start_s < 0) w.req.start_s = now;
-      budget -= w.chunk;
-      prefill += w.chunk;
       w.energy_mark = rep.energy_per_seq;
       rep.running.push_back(w);
       rep.waiting.pop_front();
@@ -342,6 +370,8 @@ void LlmPool::finish_iterations(uint32_t i) {
     }
     if (s.generated >= output_of(s.req)) {
       complete(rep, i, s, now);
+    } else if (on_prefilled_ && s.role == Role::prefill && s.prefilled == s.target) {
+      hand_off(rep, s);
     } else {
       if (w != j) rep.running[w] = s;
       ++w;
@@ -367,6 +397,15 @@ void LlmPool::complete(Replica& rep, uint32_t i, const Seq& s, double now) {
   done.energy_j = seq_energy(rep, s);
   observers_[s.req.workload]->on_completed(done, now);
   if (on_done_) on_done_(LlmRequestStats{s.req, i, s.first_token_s, now, s.preempted});
+}
+
+void LlmPool::hand_off(Replica& rep, const Seq& s) {
+  release(rep, s.blocks);
+  --running_total_;
+  rep.outstanding_tokens -= uint64_t(std::max<uint32_t>(1, s.req.prompt_tokens)) + output_of(s.req);
+  workload::Request r = s.req;
+  r.first_token_s = s.first_token_s;
+  on_prefilled_(r, seq_energy(rep, s));
 }
 
 void LlmPool::attribute_energy(Replica& rep, double now) {

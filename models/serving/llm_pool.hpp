@@ -90,6 +90,19 @@ class LlmPool final : public Pool, public EventHandler {
   // Called on each completion, after the observer (optional).
   void set_on_done(std::function<void(const LlmRequestStats&)> cb) { on_done_ = std::move(cb); }
 
+  // Disaggregated serving (docs/models/serving-disaggregated.md).
+  // Prefill role: when set, a request leaves the pool as soon as its prefill produces the first
+  // token (unless that token was its last: then it completes here); its KV blocks are freed and
+  // `cb(request, energy_j)` is called with request.start_s and first_token_s set and its energy
+  // share so far. TTFT is observed by this pool.
+  using PrefilledFn = std::function<void(const workload::Request&, double energy_j)>;
+  void set_on_prefilled(PrefilledFn cb) { on_prefilled_ = std::move(cb); }
+  // Decode role: admit a request whose prompt KV cache arrives ready (r.first_token_s >= 0, the
+  // first output token produced): it waits for blocks for prompt + 2 tokens, takes no prefill and
+  // decodes the remaining output tokens; `energy_j` (its prefill share) is added to the energy it
+  // gets here. Rejected like submit() when the queue is full.
+  void submit_prefilled(const workload::Request& r, double energy_j);
+
  private:
   enum class Role : uint8_t { idle, prefill, decode };
   struct Seq {
@@ -132,6 +145,8 @@ class LlmPool final : public Pool, public EventHandler {
   static constexpr uint64_t kKickBit = 1ULL << 62;
 
   uint32_t route() const;
+  bool enqueue(const workload::Request& r, Seq& s);  // false: rejected
+  void hand_off(Replica& rep, const Seq& s);        // prefill role: the request leaves
   void replica_ready(uint32_t i);
   void plan(uint32_t i);                 // at an iteration boundary: choose the next iteration(s)
   void finish_iterations(uint32_t i);    // the planned iteration(s) ended now
@@ -158,6 +173,7 @@ class LlmPool final : public Pool, public EventHandler {
   std::function<double(double)> power_fn_;
   std::vector<RequestObserver*> observers_;
   std::function<void(const LlmRequestStats&)> on_done_;
+  PrefilledFn on_prefilled_;
   uint64_t kv_capacity_ = 0;
 
   std::vector<Replica> replicas_;

@@ -39,8 +39,12 @@ struct AffineTime : IterationTimeModel {
 
 struct Obs : dcsim::serving::RequestObserver {
   std::map<uint64_t, double> done;
+  std::map<uint64_t, double> energy;
   std::vector<uint64_t> rejected;
-  void on_completed(const Request& r, double now) override { done[r.id] = now; }
+  void on_completed(const Request& r, double now) override {
+    done[r.id] = now;
+    energy[r.id] = r.energy_j;
+  }
   void on_rejected(const Request& r, double) override { rejected.push_back(r.id); }
 };
 
@@ -162,6 +166,43 @@ TEST_CASE("llm pool: one request has hand-derived ttft tpot and completion") {
                            "gpu_utilization", "tokens_out", "preemptions", "ttft_p99_s", "tpot_p99_s", "latency_p50_s",
                            "latency_p99_s", "power_w", "energy_j", "kv_utilization"})
     CHECK(rec.has_series("/sites/dc1/pools/chat", name));
+}
+
+TEST_CASE("llm pool: prefill and decode roles hand a request over with its energy") {
+  Engine e(dcsim::platform::simgrid_config());
+  auto hosts = dcsim::test::two_hosts(1e9, 0);
+  dcsim::output::Recorder rec(e, 60);
+  ConstTime model;
+  Bench pre(e, rec, model, small_config(), hosts, "prefill");
+  Bench dec(e, rec, model, small_config(), hosts, "decode");
+  std::vector<Request> handed;
+  pre.pool->set_on_prefilled([&](const Request& r, double energy_j) {
+    handed.push_back(r);
+    dec.pool->submit_prefilled(r, energy_j);
+  });
+  // Both load 1e9 B over the shared 1e9 B/s link: ready at t = 2. The request arrives at t = 3.
+  pre.reqs = {llm(0, 3.0, 100, 50), llm(1, 3.0, 100, 1)};
+  pre.schedule(e);
+  dec.arrivals.engine = &e;
+  e.at(0.0, &dec.arrivals, UINT64_MAX);
+  e.run(100);
+  REQUIRE(handed.size() == 1);  // the one-token request completes in the prefill pool
+  CHECK(handed[0].first_token_s == Approx(3.01).epsilon(1e-12));
+  CHECK(handed[0].start_s == Approx(3.0).epsilon(1e-12));
+  CHECK(pre.obs.done.at(1) == Approx(3.01).epsilon(1e-12));
+  REQUIRE(dec.obs.done.count(0) == 1);
+  // One prefill iteration there, 49 decode iterations here: the same as one pool.
+  CHECK(dec.obs.done.at(0) == Approx(3.0 + 50 * 0.01).epsilon(1e-12));
+  CHECK(pre.pool->tokens_out() == 2);
+  CHECK(dec.pool->tokens_out() == 49);
+  CHECK(dec.pool->kv_used_blocks(0) == 0);
+  CHECK(pre.pool->kv_used_blocks(0) == 0);
+  CHECK(pre.pool->in_flight() == 0);
+  CHECK(dec.pool->in_flight() == 0);
+  // Energy: half of 402 W x 0.01 s in the prefill pool (two requests), then 401 W x 0.49 s.
+  CHECK(dec.obs.energy.at(0) == Approx(402.0 * 0.01 / 2 + 401.0 * 0.49).epsilon(1e-9));
+  CHECK(pre.pool->totals(100).completed == 1);
+  CHECK(dec.pool->totals(100).completed == 1);
 }
 
 TEST_CASE("llm pool: two requests arriving together share one batch") {
