@@ -99,10 +99,10 @@ void LlmPool::submit(const workload::Request& r) {
   Seq s;
   s.req = r;
   s.target = std::max<uint32_t>(1, r.prompt_tokens);
-  enqueue(r, s);
+  enqueue(r, s, UINT32_MAX);
 }
 
-void LlmPool::submit_prefilled(const workload::Request& r, double energy_j) {
+void LlmPool::submit_prefilled(const workload::Request& r, double energy_j, uint32_t replica) {
   Seq s;
   s.req = r;
   s.target = std::max<uint32_t>(1, r.prompt_tokens);
@@ -110,10 +110,10 @@ void LlmPool::submit_prefilled(const workload::Request& r, double energy_j) {
   s.generated = 1;
   s.first_token_s = r.first_token_s;
   s.energy_j = energy_j;
-  enqueue(r, s);
+  enqueue(r, s, replica < replicas_.size() ? replica : UINT32_MAX);
 }
 
-bool LlmPool::enqueue(const workload::Request& r, Seq& s) {
+bool LlmPool::enqueue(const workload::Request& r, Seq& s, uint32_t replica) {
   const double now = engine_.now();
   ++totals_.arrived;
   series_.arrivals.add();
@@ -126,7 +126,7 @@ bool LlmPool::enqueue(const workload::Request& r, Seq& s) {
   }
   ++totals_.admitted;
   series_.admitted.add();
-  const uint32_t i = route();
+  const uint32_t i = replica == UINT32_MAX ? route() : replica;
   Replica& rep = replicas_[i];
   rep.waiting.push_back(s);
   ++waiting_total_;
@@ -371,7 +371,7 @@ void LlmPool::finish_iterations(uint32_t i) {
     if (s.generated >= output_of(s.req)) {
       complete(rep, i, s, now);
     } else if (on_prefilled_ && s.role == Role::prefill && s.prefilled == s.target) {
-      hand_off(rep, s);
+      hand_off(rep, i, s);
     } else {
       if (w != j) rep.running[w] = s;
       ++w;
@@ -399,13 +399,13 @@ void LlmPool::complete(Replica& rep, uint32_t i, const Seq& s, double now) {
   if (on_done_) on_done_(LlmRequestStats{s.req, i, s.first_token_s, now, s.preempted});
 }
 
-void LlmPool::hand_off(Replica& rep, const Seq& s) {
+void LlmPool::hand_off(Replica& rep, uint32_t i, const Seq& s) {
   release(rep, s.blocks);
   --running_total_;
   rep.outstanding_tokens -= uint64_t(std::max<uint32_t>(1, s.req.prompt_tokens)) + output_of(s.req);
   workload::Request r = s.req;
   r.first_token_s = s.first_token_s;
-  on_prefilled_(r, seq_energy(rep, s));
+  on_prefilled_(r, seq_energy(rep, s), i);
 }
 
 void LlmPool::attribute_energy(Replica& rep, double now) {

@@ -93,15 +93,20 @@ class LlmPool final : public Pool, public EventHandler {
   // Disaggregated serving (docs/models/serving-disaggregated.md).
   // Prefill role: when set, a request leaves the pool as soon as its prefill produces the first
   // token (unless that token was its last: then it completes here); its KV blocks are freed and
-  // `cb(request, energy_j)` is called with request.start_s and first_token_s set and its energy
-  // share so far. TTFT is observed by this pool.
-  using PrefilledFn = std::function<void(const workload::Request&, double energy_j)>;
+  // `cb(request, energy_j, replica)` is called with request.start_s and first_token_s set, its
+  // energy share so far and the replica that holds its KV. TTFT is observed by this pool.
+  using PrefilledFn = std::function<void(const workload::Request&, double energy_j, uint32_t replica)>;
   void set_on_prefilled(PrefilledFn cb) { on_prefilled_ = std::move(cb); }
+  // Decode role: the replica the router would give a request now (fewest outstanding tokens
+  // among the replicas that are up), and the server (index in placement().servers) of a replica.
+  uint32_t choose_replica() const { return route(); }
+  uint32_t server_of(uint32_t replica) const { return replicas_[replica].server; }
   // Decode role: admit a request whose prompt KV cache arrives ready (r.first_token_s >= 0, the
-  // first output token produced): it waits for blocks for prompt + 2 tokens, takes no prefill and
-  // decodes the remaining output tokens; `energy_j` (its prefill share) is added to the energy it
-  // gets here. Rejected like submit() when the queue is full.
-  void submit_prefilled(const workload::Request& r, double energy_j);
+  // first output token produced) on `replica` (choose_replica()): it waits for blocks for
+  // prompt + 2 tokens, takes no prefill and decodes the remaining output tokens; `energy_j` (its
+  // prefill share) is added to the energy it gets here. Rejected like submit() when the queue is
+  // full.
+  void submit_prefilled(const workload::Request& r, double energy_j, uint32_t replica);
 
  private:
   enum class Role : uint8_t { idle, prefill, decode };
@@ -145,8 +150,8 @@ class LlmPool final : public Pool, public EventHandler {
   static constexpr uint64_t kKickBit = 1ULL << 62;
 
   uint32_t route() const;
-  bool enqueue(const workload::Request& r, Seq& s);  // false: rejected
-  void hand_off(Replica& rep, const Seq& s);        // prefill role: the request leaves
+  bool enqueue(const workload::Request& r, Seq& s, uint32_t replica);  // false: rejected
+  void hand_off(Replica& rep, uint32_t i, const Seq& s);  // prefill role: the request leaves
   void replica_ready(uint32_t i);
   void plan(uint32_t i);                 // at an iteration boundary: choose the next iteration(s)
   void finish_iterations(uint32_t i);    // the planned iteration(s) ended now

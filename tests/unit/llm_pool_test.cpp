@@ -176,9 +176,10 @@ TEST_CASE("llm pool: prefill and decode roles hand a request over with its energ
   Bench pre(e, rec, model, small_config(), hosts, "prefill");
   Bench dec(e, rec, model, small_config(), hosts, "decode");
   std::vector<Request> handed;
-  pre.pool->set_on_prefilled([&](const Request& r, double energy_j) {
+  pre.pool->set_on_prefilled([&](const Request& r, double energy_j, uint32_t replica) {
+    CHECK(replica == 0);
     handed.push_back(r);
-    dec.pool->submit_prefilled(r, energy_j);
+    dec.pool->submit_prefilled(r, energy_j, dec.pool->choose_replica());
   });
   // Both load 1e9 B over the shared 1e9 B/s link: ready at t = 2. The request arrives at t = 3.
   pre.reqs = {llm(0, 3.0, 100, 50), llm(1, 3.0, 100, 1)};
