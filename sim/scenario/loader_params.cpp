@@ -1,0 +1,192 @@
+// Schema-driven validation, the leaf level (Validator of loader_internal.hpp): the keys of one
+// mapping (non-scalar, duplicate and unknown keys, with a did-you-mean), and each parameter of a
+// block read against its ParamSpec (quantity with units, integer, boolean, identifier, date-time,
+// choice), range-checked, or filled in from its default when absent.
+#include <cmath>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "sim/scenario/datetime.hpp"
+#include "sim/scenario/loader_internal.hpp"
+#include "sim/util/text.hpp"
+
+namespace dcsim::scenario::validation {
+
+std::string join_path(const std::string& base, const std::string& key) { return base.empty() ? key : base + "." + key; }
+
+std::string show(const YAML::Node& n) {
+  if (n.IsScalar()) return "'" + n.Scalar() + "'";
+  if (n.IsSequence()) return "a list";
+  if (n.IsMap()) return "a mapping";
+  return "nothing";
+}
+
+namespace {
+
+std::string article(const std::string& word) {
+  return (std::string("aeiou").find(word.empty() ? 'x' : word[0]) != std::string::npos ? "an " : "a ") + word;
+}
+
+std::string expected_text(const ParamSpec& spec) {
+  if (spec.kind == ParamKind::string && spec.identifier) return "a name made of letters, digits, '_' or '-'";
+  std::string s = article(spec.kind_text());
+  if (spec.kind == ParamKind::quantity) s += std::string(" such as '") + units::info(spec.quantity).example + "'";
+  const std::string range = spec.range_text();
+  if (!range.empty() && spec.kind != ParamKind::choice) s += " " + range;
+  if (spec.kind == ParamKind::choice) s = range;
+  return s;
+}
+
+}  // namespace
+
+void Validator::check_keys(const YAML::Node& node, const std::vector<std::string>& allowed, const std::string& path,
+                           const std::string& what) {
+  std::set<std::string> seen;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    const YAML::Node& k = it->first;
+    if (!k.IsScalar()) {
+      error(k, path, "got " + show(k) + " as a key, expected a plain name");
+      continue;
+    }
+    const std::string key = k.Scalar();
+    if (!seen.insert(key).second) {
+      error(k, join_path(path, key), "duplicate key '" + key + "'");
+      continue;
+    }
+    bool known = false;
+    for (const auto& a : allowed) known = known || a == key;
+    if (!known) {
+      std::string msg = "unknown key '" + key + "' in " + what;
+      const std::string near = nearest(key, allowed);
+      msg += near.empty() ? "; valid keys: " + quoted_list(allowed, ", ") : "; did you mean '" + near + "'?";
+      error(k, path, msg);
+    }
+  }
+}
+
+bool Validator::in_range(double v, const ParamSpec& spec) const {
+  if (spec.min_exclusive ? !(v > spec.min) : !(v >= spec.min)) return false;
+  if (spec.max_exclusive ? !(v < spec.max) : !(v <= spec.max)) return false;
+  return true;
+}
+
+Value Validator::value(const YAML::Node& node, const ParamSpec& spec, const std::string& path) {
+  Value v;
+  v.kind = spec.kind;
+  v.where = at(node);
+  v.present = true;
+  if (!node.IsScalar()) {
+    error(node, path, "got " + show(node) + ", expected " + expected_text(spec));
+    return v;
+  }
+  const std::string text = node.Scalar();
+  v.text = text;
+  const std::string bad = "got '" + text + "', expected " + expected_text(spec);
+  switch (spec.kind) {
+    case ParamKind::quantity: {
+      try {
+        v.number = units::parse(text, spec.quantity);
+      } catch (const units::UnitError& e) {
+        error(node, path, std::string(e.what()));
+        return v;
+      }
+      if (!in_range(v.number, spec)) error(node, path, bad);
+      break;
+    }
+    case ParamKind::integer: {
+      std::string digits;
+      for (char c : text) {
+        if (c != '_') digits += c;
+      }
+      size_t used = 0;
+      double d = 0;
+      try {
+        d = std::stod(digits, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used == 0 || used != digits.size() || !std::isfinite(d) || d != std::floor(d) || std::abs(d) > 9e15) {
+        error(node, path, bad);
+        return v;
+      }
+      v.number = d;
+      if (!in_range(d, spec)) error(node, path, bad);
+      break;
+    }
+    case ParamKind::boolean: {
+      static const std::set<std::string> yes{"true", "True", "TRUE", "yes", "on"};
+      static const std::set<std::string> no{"false", "False", "FALSE", "no", "off"};
+      if (yes.count(text)) {
+        v.number = 1;
+      } else if (no.count(text)) {
+        v.number = 0;
+      } else {
+        error(node, path, bad);
+      }
+      break;
+    }
+    case ParamKind::string: {
+      if (spec.identifier) {
+        const bool ok = !text.empty() && text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") ==
+                                            std::string::npos;
+        if (!ok) error(node, path, "got '" + text + "', expected a name made of letters, digits, '_' or '-'");
+      }
+      break;
+    }
+    case ParamKind::datetime: {
+      try {
+        v.number = parse_datetime(text);
+      } catch (const std::invalid_argument& e) {
+        error(node, path, std::string("got ") + e.what());
+      }
+      break;
+    }
+    case ParamKind::choice: {
+      bool ok = false;
+      for (const auto& c : spec.choices) ok = ok || c == text;
+      if (!ok) {
+        const std::string near = nearest(text, spec.choices);
+        error(node, path, bad + (near.empty() ? "" : "; did you mean '" + near + "'?"));
+      }
+      break;
+    }
+  }
+  return v;
+}
+
+void Validator::params(const YAML::Node& node, const std::vector<ParamSpec>& specs, const std::string& path,
+                       const Location& loc, Config& cfg) {
+  for (const auto& spec : specs) {
+    const std::string ppath = join_path(path, spec.name);
+    const YAML::Node n = node.IsMap() ? node[spec.name] : YAML::Node();
+    if (n.IsDefined() && !n.IsNull()) {
+      cfg.set_value(spec.name, value(n, spec, ppath));
+      continue;
+    }
+    Value v;
+    v.kind = spec.kind;
+    v.where = loc;
+    if (spec.required) {
+      diags_.error(loc, path, "missing required key '" + spec.name + "' (" + expected_text(spec) + ")");
+    } else if (!spec.default_text.empty()) {
+      v.text = spec.default_text;
+      v.defaulted = true;
+      v.present = true;
+      if (spec.kind == ParamKind::quantity) {
+        v.number = units::parse(spec.default_text, spec.quantity);  // a bad default is a programming error
+      } else if (spec.kind == ParamKind::integer) {
+        v.number = std::stod(spec.default_text);
+      } else if (spec.kind == ParamKind::boolean) {
+        v.number = spec.default_text == "true" ? 1 : 0;
+      } else if (spec.kind == ParamKind::datetime) {
+        v.number = parse_datetime(spec.default_text);
+      }
+    }
+    cfg.set_value(spec.name, std::move(v));
+  }
+}
+
+}  // namespace dcsim::scenario::validation
