@@ -16,6 +16,20 @@ class IterationTimeModel {
  public:
   virtual ~IterationTimeModel() = default;
   virtual double seconds(const IterationLoad& load) const = 0;
+  // End times of k iterations that start at t0, the decode context growing by decode_seqs tokens
+  // per iteration: ends[j] = ends[j-1] + seconds(load_j) (ends[-1] = t0), accumulated one
+  // iteration at a time so a skip ends exactly when per-iteration events would. A model may
+  // override it to hoist work that does not change within the k iterations; the values must stay
+  // those of seconds().
+  virtual void iteration_ends(IterationLoad load, uint32_t k, double t0, double* ends) const {
+    const uint64_t c0 = load.context_tokens;
+    double t = t0;
+    for (uint32_t j = 0; j < k; ++j) {
+      load.context_tokens = c0 + uint64_t(j) * load.decode_seqs;
+      t += seconds(load);
+      ends[j] = t;
+    }
+  }
 };
 
 }  // namespace dcsim::serving

@@ -39,19 +39,29 @@ LlmPool::LlmPool(LlmPoolConfig cfg, PoolPlacement placement, Engine& engine, out
       engine_(engine),
       recorder_(recorder),
       iteration_time_(iteration_time),
-      power_fn_(std::move(power_w)),
       observers_(std::move(observers)),
       kv_capacity_(llm_kv_capacity_blocks(cfg_)) {
   if (cfg_.max_batch_tokens < cfg_.max_batch)
     throw std::invalid_argument("llm pool: max_batch_tokens must be >= max_batch");
   if (cfg_.gpus_per_server < cfg_.tp) throw std::invalid_argument("llm pool: tp larger than a server");
-  if (!power_fn_) throw std::invalid_argument("llm pool: no power function");
+  if (!power_w) throw std::invalid_argument("llm pool: no power function");
+  power_by_batch_.resize(size_t(cfg_.max_batch) + 1);
+  for (size_t b = 0; b < power_by_batch_.size(); ++b) power_by_batch_[b] = power_w(double(b));
   const uint32_t per_server = cfg_.gpus_per_server / cfg_.tp;
   replicas_.resize(placement_.servers.size() * per_server);
   for (size_t k = 0; k < replicas_.size(); ++k) {
     replicas_[k].server = static_cast<uint32_t>(k / per_server);
     replicas_[k].running.reserve(cfg_.max_batch);
+    replicas_[k].residue.assign(cfg_.block_tokens, 0);
     replicas_[k].ends.reserve(64);
+  }
+  route_leaves_ = 1;
+  while (route_leaves_ < replicas_.size()) route_leaves_ *= 2;
+  if (!replicas_.empty()) {
+    route_tree_.assign(2 * route_leaves_, 0);
+    for (size_t k = 0; k < route_leaves_; ++k) route_tree_[route_leaves_ + k] = uint32_t(std::min(k, replicas_.size() - 1));
+    for (size_t n = route_leaves_ - 1; n >= 1; --n) route_tree_[n] = route_tree_[2 * n];
+    for (uint32_t k = 0; k < replicas_.size(); ++k) route_update(k);
   }
 
   const std::string& g = placement_.group;
@@ -70,55 +80,77 @@ LlmPool::LlmPool(LlmPoolConfig cfg, PoolPlacement placement, Engine& engine, out
 
 void LlmPool::start() {
   const double now = engine_.now();
-  for (auto& rep : replicas_) set_replica_state(rep, State::loading, 0);
+  for (auto& rep : replicas_) {
+    set_replica_state(rep, State::loading, 0);
+    rep.load_started_s = now;
+  }
   power_since_s_ = now;
-  for (uint32_t i = 0; i < replicas_.size(); ++i) {
-    replicas_[i].load_started_s = now;
-    load_weights(engine_, placement_, replicas_[i].server, cfg_.model.weights_B(), this, kLoadDoneBit | i);
+  // One transfer per server carries the weights of all its replicas: the same times as one per
+  // replica (they would share the server's link equally and end together), fewer flows.
+  const uint32_t per_server = cfg_.gpus_per_server / cfg_.tp;
+  for (uint32_t k = 0; k < placement_.servers.size(); ++k)
+    load_weights(engine_, placement_, k, cfg_.model.weights_B() * per_server, this, kLoadDoneBit | k);
+}
+
+// Routing: fewest outstanding tokens among the replicas that are up; among all if none is up yet;
+// ties to the lowest index. Key: (loading, tokens) packed in one integer.
+uint64_t LlmPool::route_key(uint32_t i) const {
+  const Replica& r = replicas_[i];
+  return (r.state == State::loading ? (1ULL << 62) : 0) + r.outstanding_tokens;
+}
+
+void LlmPool::route_update(uint32_t i) {
+  size_t n = (route_leaves_ + i) / 2;
+  while (n >= 1) {
+    const uint32_t a = route_tree_[2 * n], b = route_tree_[2 * n + 1];
+    const uint32_t w = (a <= b ? route_key(a) <= route_key(b) : route_key(a) < route_key(b)) ? a : b;
+    if (route_tree_[n] == w && w != i) break;  // nothing above changes
+    route_tree_[n] = w;
+    n /= 2;
   }
 }
 
-uint32_t LlmPool::route() const {
-  // Fewest outstanding tokens among the replicas that are up; among all if none is up yet.
-  uint32_t best = 0;
-  uint64_t best_tokens = UINT64_MAX;
-  bool best_up = false;
-  for (uint32_t i = 0; i < replicas_.size(); ++i) {
-    const bool up = replicas_[i].state != State::loading;
-    const uint64_t t = replicas_[i].outstanding_tokens;
-    if ((up && !best_up) || (up == best_up && t < best_tokens)) {
-      best = i;
-      best_tokens = t;
-      best_up = up;
-    }
+uint32_t LlmPool::new_slot() {
+  if (free_slots_.empty()) {
+    seqs_.emplace_back();
+    decoding_stint_.push_back(kNotDecoding);
+    return static_cast<uint32_t>(seqs_.size() - 1);
   }
-  return best;
+  const uint32_t slot = free_slots_.back();
+  free_slots_.pop_back();
+  const uint32_t stint = seqs_[slot].stint;
+  seqs_[slot] = Seq{};
+  seqs_[slot].stint = stint + 1;  // stints never repeat on a slot: old heap marks stay stale
+  return slot;
 }
 
 void LlmPool::submit(const workload::Request& r) {
-  Seq s;
+  const uint32_t slot = new_slot();
+  Seq& s = seqs_[slot];
   s.req = r;
   s.target = std::max<uint32_t>(1, r.prompt_tokens);
-  enqueue(r, s, UINT32_MAX);
+  enqueue(r, slot, UINT32_MAX);
 }
 
 void LlmPool::submit_prefilled(const workload::Request& r, double energy_j, uint32_t replica) {
-  Seq s;
+  const uint32_t slot = new_slot();
+  Seq& s = seqs_[slot];
   s.req = r;
   s.target = std::max<uint32_t>(1, r.prompt_tokens);
   s.prefilled = s.target;
   s.generated = 1;
   s.first_token_s = r.first_token_s;
   s.energy_j = energy_j;
-  enqueue(r, s, replica < replicas_.size() ? replica : UINT32_MAX);
+  enqueue(r, slot, replica < replicas_.size() ? replica : UINT32_MAX);
 }
 
-bool LlmPool::enqueue(const workload::Request& r, Seq& s, uint32_t replica) {
+bool LlmPool::enqueue(const workload::Request& r, uint32_t slot, uint32_t replica) {
   const double now = engine_.now();
   ++totals_.arrived;
   series_.arrivals.add();
   const uint64_t longest = uint64_t(std::max<uint32_t>(1, r.prompt_tokens)) + output_of(r);
   if (waiting_total_ >= cfg_.queue_capacity || replicas_.empty() || blocks_for(longest) > int64_t(kv_capacity_)) {
+    free_slots_.push_back(slot);
     ++totals_.rejected;
     series_.rejected.add();
     observers_[r.workload]->on_rejected(r, now);
@@ -128,9 +160,10 @@ bool LlmPool::enqueue(const workload::Request& r, Seq& s, uint32_t replica) {
   series_.admitted.add();
   const uint32_t i = replica == UINT32_MAX ? route() : replica;
   Replica& rep = replicas_[i];
-  rep.waiting.push_back(s);
+  rep.waiting.push_back(slot);
   ++waiting_total_;
   rep.outstanding_tokens += longest;
+  route_update(i);
 
   if (rep.state == State::idle) {
     // Start at the end of this instant, so requests arriving together share the first iteration.
@@ -154,7 +187,7 @@ bool LlmPool::enqueue(const workload::Request& r, Seq& s, uint32_t replica) {
 
 void LlmPool::on_event(uint64_t tag) {
   if (tag & kLoadDoneBit) {
-    replica_ready(static_cast<uint32_t>(tag & ~kLoadDoneBit));
+    server_ready(static_cast<uint32_t>(tag & ~kLoadDoneBit));
   } else if (tag & kKickBit) {
     const auto i = static_cast<uint32_t>(tag & ~kKickBit);
     replicas_[i].kick_pending = false;
@@ -164,15 +197,19 @@ void LlmPool::on_event(uint64_t tag) {
   }
 }
 
-void LlmPool::replica_ready(uint32_t i) {
-  Replica& rep = replicas_[i];
+void LlmPool::server_ready(uint32_t server) {
   const double now = engine_.now();
-  rep.ready_s = now;
-  ++active_replicas_;
-  recorder_.event("replica_ready", placement_.group + "/replicas/" + std::to_string(i), now - rep.load_started_s,
-                  "weights loaded from site storage; value = load time in s");
-  set_replica_state(rep, State::idle, 0);
-  if (!rep.waiting.empty()) plan(i);
+  const uint32_t per_server = cfg_.gpus_per_server / cfg_.tp;
+  for (uint32_t i = server * per_server; i < (server + 1) * per_server && i < replicas_.size(); ++i) {
+    Replica& rep = replicas_[i];
+    rep.ready_s = now;
+    ++active_replicas_;
+    recorder_.event("replica_ready", placement_.group + "/replicas/" + std::to_string(i), now - rep.load_started_s,
+                    "weights loaded from site storage; value = load time in s");
+    set_replica_state(rep, State::idle, 0);
+    route_update(i);
+    if (!rep.waiting.empty()) plan(i);
+  }
 }
 
 void LlmPool::alloc(Replica& rep, int64_t n) {
@@ -187,19 +224,77 @@ void LlmPool::release(Replica& rep, int64_t n) {
   kv_min_seen_ = std::min(kv_min_seen_, rep.used_blocks);
 }
 
-void LlmPool::preempt_newest(Replica& rep) {
-  Seq s = rep.running.back();
-  rep.running.pop_back();
-  s.energy_j = seq_energy(rep, s);  // its share so far; a new stint starts when it is readmitted
-  --running_total_;
+void LlmPool::clean_top(std::vector<Mark>& heap) const {
+  while (!heap.empty()) {
+    const Mark& m = heap.front();
+    if (decoding_stint_[m.slot] == m.stint) return;
+    std::pop_heap(heap.begin(), heap.end(), MarkAfter{});
+    heap.pop_back();
+  }
+}
+
+// The sequence starts decoding now (its prefill gave a token, or its KV arrived ready).
+void LlmPool::start_decode(Replica& rep, uint32_t slot) {
+  Seq& s = seqs_[slot];
+  s.role = Role::decode;
+  decoding_stint_[slot] = s.stint;
+  s.gen_base = int64_t(s.generated) - rep.clock;
+  const int64_t base = int64_t(s.req.prompt_tokens) + s.gen_base;
+  ++rep.n_dec;
+  rep.ctx_base += base;
+  ++rep.residue[size_t(residue_of(base))];
+  // From now on its blocks follow from the clock (equal to what it holds, but for a 0-token
+  // prompt with 1-token blocks).
+  const int64_t held = decoder_blocks(rep, s);
+  if (s.blocks < held) alloc(rep, held - s.blocks);
+  if (s.blocks > held) release(rep, s.blocks - held);
+  s.blocks = 0;
+  // Last token at clock + (output - generated).
+  rep.finish.push_back(Mark{int64_t(output_of(s.req)) - s.gen_base, s.adm, slot, s.stint});
+  std::push_heap(rep.finish.begin(), rep.finish.end(), MarkAfter{});
+}
+
+void LlmPool::stop_decode(Replica& rep, Seq& s) {
+  const int64_t base = int64_t(s.req.prompt_tokens) + s.gen_base;
+  s.generated = static_cast<uint32_t>(rep.clock + s.gen_base);
+  s.blocks = decoder_blocks(rep, s);
+  --rep.n_dec;
+  rep.ctx_base -= base;
+  --rep.residue[size_t(residue_of(base))];
+  ++s.stint;
+  decoding_stint_[size_t(&s - seqs_.data())] = kNotDecoding;
+}
+
+int64_t LlmPool::crossings(const Replica& rep, int64_t from, int64_t to) const {
+  if (to < from) return 0;
+  const int64_t b = cfg_.block_tokens;
+  const int64_t n = to - from + 1;
+  int64_t sum = (n / b) * int64_t(rep.n_dec);  // every decoder crosses once per B tokens
+  for (int64_t x = from + (n / b) * b; x <= to; ++x) sum += rep.residue[size_t(residue_of(1 - x))];
+  return sum;
+}
+
+void LlmPool::leave(Replica& rep, uint32_t slot) {
+  Seq& s = seqs_[slot];
+  if (s.role == Role::decode) stop_decode(rep, s);
+  if (s.role == Role::prefill) rep.prefilling.erase(std::find(rep.prefilling.begin(), rep.prefilling.end(), slot));
+  rep.running.erase(std::find(rep.running.begin(), rep.running.end(), slot));
   release(rep, s.blocks);
   s.blocks = 0;
+  s.role = Role::waiting;
+  --running_total_;
+}
+
+void LlmPool::preempt_newest(Replica& rep) {
+  const uint32_t slot = rep.running.back();
+  Seq& s = seqs_[slot];
+  s.energy_j = seq_energy(rep, s);  // its share so far; a new stint starts when it is readmitted
+  leave(rep, slot);
   s.prefilled = 0;
   s.chunk = 0;
-  s.role = Role::idle;
   s.target = std::max<uint32_t>(1, s.req.prompt_tokens + s.generated);  // recompute prompt + output so far
   ++s.preempted;
-  rep.waiting.push_front(s);
+  rep.waiting.push_front(slot);
   ++waiting_total_;
   ++preemptions_total_;
   preemptions_.add();
@@ -211,78 +306,74 @@ void LlmPool::plan(uint32_t i) {
   attribute_energy(rep, now);  // admissions below start their energy share from here
   const int64_t cap = static_cast<int64_t>(kv_capacity_);
 
-  // 1. Decoding sequences, oldest first, take one token each and the block it may need; if none
-  //    is free the newest running request is preempted (possibly the sequence itself).
+  // 1. Decoding sequences take one token each and the block it may need. If the free blocks do
+  //    not cover all crossings: oldest first, and when none is free the newest running request is
+  //    preempted (possibly the sequence itself).
   bool preempted_now = false;
-  uint32_t n_dec = 0;
-  uint64_t ctx = 0;
-  for (size_t j = 0; j < rep.running.size(); ++j) {
-    Seq& s = rep.running[j];
-    s.chunk = 0;
-    if (s.prefilled < s.target) {
-      s.role = Role::prefill;
-      continue;
-    }
-    s.role = Role::decode;
-    const uint64_t kv = uint64_t(s.req.prompt_tokens) + s.generated;
-    const int64_t need = blocks_for(kv + 1);
-    bool self_preempted = false;
-    while (s.blocks < need) {
-      if (rep.used_blocks < cap) {
-        alloc(rep, 1);
-        ++s.blocks;
-      } else {
+  const int64_t crossing = rep.n_dec ? int64_t(rep.residue[size_t(residue_of(-rep.clock))]) : 0;
+  if (crossing <= cap - rep.used_blocks) {
+    if (crossing > 0) alloc(rep, crossing);
+  } else {
+    for (size_t j = 0; j < rep.running.size(); ++j) {
+      const Seq& s = seqs_[rep.running[j]];
+      if (s.role != Role::decode || residue_of(int64_t(s.req.prompt_tokens) + s.gen_base + rep.clock) != 0) continue;
+      bool self_preempted = false;
+      for (;;) {
+        if (rep.used_blocks < cap) {
+          alloc(rep, 1);
+          break;
+        }
         self_preempted = (j + 1 == rep.running.size());
         preempt_newest(rep);  // pops the back: s stays valid unless it was the back
         preempted_now = true;
         if (self_preempted) break;
       }
+      if (self_preempted) break;
     }
-    if (self_preempted) break;
-    ++n_dec;
-    ctx += kv;
   }
+  rep.reserved = true;
   if (rep.running.empty()) preempted_now = false;  // nothing runs: let the queue in
 
   // 2. The rest of the budget goes to prefill chunks, FIFO: partially prefilled requests first,
   //    then waiting requests admitted if their prompt (+ first token) fits in free blocks.
-  uint64_t budget = cfg_.max_batch_tokens - n_dec;
+  uint64_t budget = cfg_.max_batch_tokens - rep.n_dec;
   uint64_t prefill = 0;
-  for (auto& s : rep.running) {
-    if (s.role != Role::prefill || budget == 0) continue;
+  for (uint32_t slot : rep.prefilling) {
+    Seq& s = seqs_[slot];
     s.chunk = static_cast<uint32_t>(std::min<uint64_t>(budget, s.target - s.prefilled));
     budget -= s.chunk;
     prefill += s.chunk;
   }
   if (!preempted_now) {
     while (budget > 0 && !rep.waiting.empty() && rep.running.size() < cfg_.max_batch) {
-      Seq& w = rep.waiting.front();
+      const uint32_t slot = rep.waiting.front();
+      Seq& w = seqs_[slot];
       // A request whose KV arrived ready (disaggregated decode) decodes at once: it holds its
       // prompt and first token and needs room for the next one.
       const bool ready = w.prefilled == w.target;
-      const uint64_t kv = ready ? uint64_t(w.req.prompt_tokens) + w.generated : 0;
-      const int64_t need = blocks_for(ready ? kv + 1 : uint64_t(w.target) + 1);
+      const int64_t need =
+          blocks_for(ready ? uint64_t(w.req.prompt_tokens) + w.generated + 1 : uint64_t(w.target) + 1);
       if (rep.used_blocks + need > cap) break;
       alloc(rep, need);
       w.blocks = need;
+      w.adm = rep.next_adm++;
+      if (w.req.start_s < 0) w.req.start_s = now;
+      w.energy_mark = rep.energy_per_seq;
+      rep.running.push_back(slot);
+      rep.waiting.pop_front();
+      --waiting_total_;
+      ++running_total_;
       if (ready) {
-        w.role = Role::decode;
         w.chunk = 0;
         budget -= 1;
-        ++n_dec;
-        ctx += kv;
+        start_decode(rep, slot);
       } else {
         w.role = Role::prefill;
         w.chunk = static_cast<uint32_t>(std::min<uint64_t>(budget, w.target));
         budget -= w.chunk;
         prefill += w.chunk;
+        rep.prefilling.push_back(slot);
       }
-      if (w.req.start_s < 0) w.req.start_s = now;
-      w.energy_mark = rep.energy_per_seq;
-      rep.running.push_back(w);
-      rep.waiting.pop_front();
-      --waiting_total_;
-      ++running_total_;
     }
   }
 
@@ -293,46 +384,39 @@ void LlmPool::plan(uint32_t i) {
   }
 
   // 3. How many identical iterations follow: with no prefill, until a sequence finishes or the
-  //    free blocks cannot hold the growth of the contexts.
-  // After a preemption the queue was not offered admission: step once so it is at the next boundary.
+  //    free blocks cannot hold the growth of the contexts. After a preemption the queue was not
+  //    offered admission: step once so it is at the next boundary.
   uint64_t k = 1;
-  if (prefill == 0 && !preempted_now && !cfg_.step_every_iteration) {
-    uint64_t r_min = kMaxSkip;
-    for (const auto& s : rep.running) r_min = std::min<uint64_t>(r_min, output_of(s.req) - s.generated);
-    const int64_t free_blocks = cap - rep.used_blocks;
-    auto extra = [&](uint64_t kk) {
-      int64_t e = 0;
-      for (const auto& s : rep.running) {
-        const int64_t need = blocks_for(uint64_t(s.req.prompt_tokens) + s.generated + kk);
-        if (need > s.blocks) e += need - s.blocks;
-      }
-      return e;
-    };
-    uint64_t lo = 1, hi = r_min;  // extra(1) == 0: blocks for the first iteration are held
-    while (lo < hi) {
-      const uint64_t mid = lo + (hi - lo + 1) / 2;
-      if (extra(mid) <= free_blocks) lo = mid; else hi = mid - 1;
-    }
-    k = lo;
-  }
+  if (prefill == 0 && !preempted_now && !cfg_.step_every_iteration && rep.prefilling.empty()) k = skip_length(rep);
 
   // End times accumulated exactly as one event per iteration would (t += dt each iteration).
   IterationLoad load;
   load.prefill_tokens = static_cast<uint32_t>(prefill);
-  load.decode_seqs = n_dec;
+  load.decode_seqs = rep.n_dec;
+  load.context_tokens = static_cast<uint64_t>(rep.ctx_base + int64_t(rep.n_dec) * rep.clock);
   if (rep.ends.size() < k) rep.ends.resize(k);
-  double t = now;
-  for (uint64_t j = 0; j < k; ++j) {
-    load.context_tokens = ctx + j * n_dec;
-    t += iteration_time_.seconds(load);
-    rep.ends[j] = t;
-  }
+  iteration_time_.iteration_ends(load, static_cast<uint32_t>(k), now, rep.ends.data());
   rep.skip_k = static_cast<uint32_t>(k);
-  rep.decoders = n_dec;
-  rep.context0 = ctx;
-  rep.iter_start_s = now;
   rep.ev = engine_.at(rep.ends[k - 1], this, i);
-  set_replica_state(rep, State::iterating, double(rep.running.size()));
+  set_replica_state(rep, State::iterating, rep.running.size());
+}
+
+// Decode-only iterations that can run back to back: up to the first finish, and as long as the
+// free blocks hold the contexts' growth: extra(k) = crossings of tokens 2..k <= free blocks.
+uint64_t LlmPool::skip_length(Replica& rep) {
+  clean_top(rep.finish);
+  assert(!rep.finish.empty());
+  const int64_t r_min = std::min<int64_t>(int64_t(kMaxSkip), rep.finish.front().clock - rep.clock);
+  if (r_min <= 1) return 1;
+  const int64_t free_blocks = int64_t(kv_capacity_) - rep.used_blocks;
+  const int64_t c = rep.clock;
+  if (crossings(rep, c + 2, c + r_min) <= free_blocks) return uint64_t(r_min);
+  int64_t lo = 1, hi = r_min;  // extra(1) == 0: blocks for the first iteration are held
+  while (lo < hi) {
+    const int64_t mid = lo + (hi - lo + 1) / 2;
+    if (crossings(rep, c + 2, c + mid) <= free_blocks) lo = mid; else hi = mid - 1;
+  }
+  return uint64_t(lo);
 }
 
 void LlmPool::finish_iterations(uint32_t i) {
@@ -344,19 +428,21 @@ void LlmPool::finish_iterations(uint32_t i) {
   rep.ev = {};
   iterations_total_ += k;
   ++boundaries_total_;
-  uint64_t produced = 0;
+  uint64_t produced = uint64_t(k) * rep.n_dec;  // every decoder produced k tokens
+  // The decoders' KV grew by k tokens: from blocks_for(a + clock + 1) to blocks_for(a + clock + k).
+  if (k > 1) {
+    const int64_t grown = crossings(rep, rep.clock + 2, rep.clock + k);
+    if (grown > 0) alloc(rep, grown);  // planned to fit
+  }
+  rep.clock += k;
+  rep.reserved = false;
+
+  // Prefill chunks; a finished prefill gives the first (or, after a preemption, the next) token.
   size_t w = 0;
-  for (size_t j = 0; j < rep.running.size(); ++j) {
-    Seq& s = rep.running[j];
-    if (s.role == Role::decode) {
-      s.generated += k;
-      produced += k;
-      const int64_t need = blocks_for(uint64_t(s.req.prompt_tokens) + s.generated);
-      if (need > s.blocks) {  // growth inside a skip (planned to fit)
-        alloc(rep, need - s.blocks);
-        s.blocks = need;
-      }
-    } else if (s.role == Role::prefill && s.chunk > 0) {
+  for (size_t j = 0; j < rep.prefilling.size(); ++j) {
+    const uint32_t slot = rep.prefilling[j];
+    Seq& s = seqs_[slot];
+    if (s.chunk > 0) {
       s.prefilled += s.chunk;
       s.chunk = 0;
       if (s.prefilled == s.target) {
@@ -366,27 +452,49 @@ void LlmPool::finish_iterations(uint32_t i) {
           s.first_token_s = now;
           ttft_.observe(now - s.req.arrival_s);
         }
+        s.role = Role::waiting;  // off the prefill list (compacted below)
+        if (s.generated >= output_of(s.req)) {
+          complete(rep, i, slot, now);
+        } else if (on_prefilled_) {
+          hand_off(rep, i, slot);
+        } else {
+          start_decode(rep, slot);
+        }
+        continue;
       }
     }
-    if (s.generated >= output_of(s.req)) {
-      complete(rep, i, s, now);
-    } else if (on_prefilled_ && s.role == Role::prefill && s.prefilled == s.target) {
-      hand_off(rep, i, s);
-    } else {
-      if (w != j) rep.running[w] = s;
-      ++w;
-    }
+    rep.prefilling[w++] = slot;
   }
-  rep.running.resize(w);
+  rep.prefilling.resize(w);
+
+  // Decoders that produced their last token.
+  for (;;) {
+    clean_top(rep.finish);
+    if (rep.finish.empty() || rep.finish.front().clock > rep.clock) break;
+    const uint32_t slot = rep.finish.front().slot;
+    std::pop_heap(rep.finish.begin(), rep.finish.end(), MarkAfter{});
+    rep.finish.pop_back();
+    complete(rep, i, slot, now);
+  }
   tokens_out_total_ += produced;
   tokens_out_.add(double(produced));
   plan(i);
 }
 
-void LlmPool::complete(Replica& rep, uint32_t i, const Seq& s, double now) {
-  release(rep, s.blocks);
-  --running_total_;
+void LlmPool::complete(Replica& rep, uint32_t i, uint32_t slot, double now) {
+  Seq& s = seqs_[slot];
+  const double energy = seq_energy(rep, s);
+  // A prefill that just finished is already off the prefill list.
+  if (s.role == Role::waiting) {
+    rep.running.erase(std::find(rep.running.begin(), rep.running.end(), slot));
+    release(rep, s.blocks);
+    s.blocks = 0;
+    --running_total_;
+  } else {
+    leave(rep, slot);
+  }
   rep.outstanding_tokens -= uint64_t(std::max<uint32_t>(1, s.req.prompt_tokens)) + output_of(s.req);
+  route_update(i);
   ++totals_.completed;
   series_.completed.add();
   series_.latency.observe(now - s.req.arrival_s);
@@ -394,18 +502,26 @@ void LlmPool::complete(Replica& rep, uint32_t i, const Seq& s, double now) {
   if (out > 1) tpot_.observe((now - s.first_token_s) / double(out - 1));
   workload::Request done = s.req;
   done.first_token_s = s.first_token_s;
-  done.energy_j = seq_energy(rep, s);
-  observers_[s.req.workload]->on_completed(done, now);
-  if (on_done_) on_done_(LlmRequestStats{s.req, i, s.first_token_s, now, s.preempted});
+  done.energy_j = energy;
+  const uint32_t preempted = s.preempted;
+  free_slots_.push_back(slot);
+  observers_[done.workload]->on_completed(done, now);
+  if (on_done_) on_done_(LlmRequestStats{done, i, done.first_token_s, now, preempted});
 }
 
-void LlmPool::hand_off(Replica& rep, uint32_t i, const Seq& s) {
+void LlmPool::hand_off(Replica& rep, uint32_t i, uint32_t slot) {
+  Seq& s = seqs_[slot];
+  const double energy = seq_energy(rep, s);
+  rep.running.erase(std::find(rep.running.begin(), rep.running.end(), slot));
   release(rep, s.blocks);
+  s.blocks = 0;
   --running_total_;
   rep.outstanding_tokens -= uint64_t(std::max<uint32_t>(1, s.req.prompt_tokens)) + output_of(s.req);
+  route_update(i);
   workload::Request r = s.req;
   r.first_token_s = s.first_token_s;
-  on_prefilled_(r, seq_energy(rep, s), i);
+  free_slots_.push_back(slot);
+  on_prefilled_(r, energy, i);
 }
 
 void LlmPool::attribute_energy(Replica& rep, double now) {
@@ -415,23 +531,22 @@ void LlmPool::attribute_energy(Replica& rep, double now) {
   rep.energy_per_seq += rep.power_w * dt / double(rep.running.size());
 }
 
-void LlmPool::set_replica_state(Replica& rep, State st, double batch) {
+void LlmPool::set_replica_state(Replica& rep, State st, size_t batch) {
   const double now = engine_.now();
   attribute_energy(rep, now);
   if (st == State::iterating && rep.state != State::iterating) ++iterating_replicas_;
   if (st != State::iterating && rep.state == State::iterating) --iterating_replicas_;
+  const bool util_changed = (st == State::iterating) != (rep.state == State::iterating);
   rep.state = st;
-  const double p = power_fn_(st == State::iterating ? batch : 0.0);
-  if (p == rep.power_w) {
+  const double p = power_by_batch_[st == State::iterating ? batch : 0];
+  if (util_changed)
     series_.utilization.set(now, replicas_.empty() ? 0.0 : double(iterating_replicas_) / double(replicas_.size()));
-    return;
-  }
+  if (p == rep.power_w) return;
   totals_.energy_j += power_total_w_ * (now - power_since_s_);
   power_since_s_ = now;
   power_total_w_ += p - rep.power_w;
   rep.power_w = p;
   series_.power.set(now, power_total_w_);
-  series_.utilization.set(now, replicas_.empty() ? 0.0 : double(iterating_replicas_) / double(replicas_.size()));
 }
 
 double LlmPool::kv_utilization() const {

@@ -12,8 +12,13 @@
 // middle shortens the skip to the iteration in progress (the same boundaries as stepping every
 // iteration, bit for bit: the end times are accumulated exactly as per-iteration events would).
 //
-// Hot path: per-replica state lives in vectors reused across iterations; no allocation per
-// iteration once the buffers have grown.
+// Hot path (docs/benchmarks.md "Serving"): a boundary costs what changes, not the batch size.
+// A decoding sequence's output count is implicit (replica iteration clock + an offset); the
+// iteration at which each decoder finishes and the one at which it next needs a KV block are
+// kept in two per-replica min-heaps; the running context and decoder count are running sums;
+// sequences live in one slab and queues hold slot numbers; the router keeps a tournament tree
+// over the replicas' outstanding tokens; replica power per batch size is tabulated. No
+// allocation per iteration once the buffers have grown.
 #pragma once
 
 #include <cstdint>
@@ -109,19 +114,32 @@ class LlmPool final : public Pool, public EventHandler {
   void submit_prefilled(const workload::Request& r, double energy_j, uint32_t replica);
 
  private:
-  enum class Role : uint8_t { idle, prefill, decode };
+  enum class Role : uint8_t { waiting, prefill, decode };
   struct Seq {
     workload::Request req;
-    uint32_t target = 0;      // tokens to prefill: prompt (+ generated, after a preemption)
-    uint32_t prefilled = 0;   // of target
-    uint32_t generated = 0;   // output tokens produced so far
-    uint32_t chunk = 0;       // prefill tokens in the planned iteration
-    uint32_t preempted = 0;
-    int64_t blocks = 0;       // KV blocks held
     double first_token_s = -1;
     double energy_j = 0;      // attributed while running in earlier stints (before a preemption)
     double energy_mark = 0;   // the replica's energy_per_seq when this stint began
-    Role role = Role::idle;
+    uint64_t adm = 0;         // admission ordinal in its replica (larger = admitted later)
+    int64_t gen_base = 0;     // decoding: generated = replica clock + gen_base
+    int64_t blocks = 0;       // KV blocks held while not decoding (a decoder's follow from the clock)
+    uint32_t target = 0;      // tokens to prefill: prompt (+ generated, after a preemption)
+    uint32_t prefilled = 0;   // of target
+    uint32_t generated = 0;   // output tokens produced so far (while not decoding)
+    uint32_t chunk = 0;       // prefill tokens in the planned iteration
+    uint32_t preempted = 0;
+    uint32_t stint = 0;       // bumped when it stops decoding: its heap entries become stale
+    Role role = Role::waiting;
+  };
+  // A decoder's next finish or block need, at replica clock `clock`; stale if the slot's stint moved on.
+  struct Mark {
+    int64_t clock;
+    uint64_t adm;
+    uint32_t slot;
+    uint32_t stint;
+  };
+  struct MarkAfter {  // std heap comparator: a min-heap on (clock, adm)
+    bool operator()(const Mark& a, const Mark& b) const { return a.clock != b.clock ? a.clock > b.clock : a.adm > b.adm; }
   };
   enum class State : uint8_t { loading, idle, iterating };
   struct Replica {
@@ -131,16 +149,23 @@ class LlmPool final : public Pool, public EventHandler {
     double ready_s = -1;
     double energy_since_s = 0;  // energy attributed to running sequences up to here
     double energy_per_seq = 0;  // cumulative energy one sequence running all along would have got
-    std::vector<Seq> running;   // in admission order: back = newest
-    std::deque<Seq> waiting;    // front = next to admit (preempted requests go back to the front)
+    int64_t clock = 0;          // iterations run
+    uint64_t next_adm = 0;
+    std::vector<uint32_t> running;     // slots in admission order: back = newest
+    std::vector<uint32_t> prefilling;  // running slots still in prefill, admission order
+    std::deque<uint32_t> waiting;      // front = next to admit (preempted requests go back to the front)
+    std::vector<Mark> finish;          // decoders by the clock at which they produce their last token
+    uint32_t n_dec = 0;                // decoding sequences
+    int64_t ctx_base = 0;              // sum over decoders of (prompt + gen_base)
+    // Decoders by (prompt + gen_base) mod block_tokens: those with residue (-clock) mod B cross a
+    // block boundary with the next token. A decoder holds blocks_for(prompt + generated), + 1 token
+    // once the plan at this clock has reserved the next one (`reserved`).
+    std::vector<uint32_t> residue;
+    bool reserved = false;
     int64_t used_blocks = 0;
     uint64_t outstanding_tokens = 0;  // prompt + output of unfinished requests routed here
-    // The planned iteration(s): `skip_k` identical iterations starting at `iter_start_s`, whose
-    // end times are ends[0..skip_k).
+    // The planned iteration(s): `skip_k` identical iterations whose end times are ends[0..skip_k).
     uint32_t skip_k = 0;
-    uint32_t decoders = 0;
-    uint64_t context0 = 0;
-    double iter_start_s = 0;
     std::vector<double> ends;
     EventId ev;
     bool kick_pending = false;
@@ -149,20 +174,39 @@ class LlmPool final : public Pool, public EventHandler {
   static constexpr uint64_t kLoadDoneBit = 1ULL << 63;
   static constexpr uint64_t kKickBit = 1ULL << 62;
 
-  uint32_t route() const;
-  bool enqueue(const workload::Request& r, Seq& s, uint32_t replica);  // false: rejected
-  void hand_off(Replica& rep, uint32_t i, const Seq& s);  // prefill role: the request leaves
-  void replica_ready(uint32_t i);
+  int64_t residue_of(int64_t x) const {
+    const int64_t b = cfg_.block_tokens;
+    return ((x % b) + b) % b;
+  }
+  // Blocks the decoders gain as their KV grows through tokens x = from..to (the x-th token of a
+  // decoder with base a crosses a boundary iff (a + x - 1) mod B == 0), in O(B).
+  int64_t crossings(const Replica& rep, int64_t from, int64_t to) const;
+  int64_t decoder_blocks(const Replica& rep, const Seq& s) const {
+    return blocks_for(uint64_t(int64_t(s.req.prompt_tokens) + s.gen_base + rep.clock + (rep.reserved ? 1 : 0)));
+  }
+
+  uint32_t route() const { return route_tree_.empty() ? 0 : route_tree_[1]; }
+  void route_update(uint32_t i);     // replica i's routing key changed
+  uint64_t route_key(uint32_t i) const;
+  bool enqueue(const workload::Request& r, uint32_t slot, uint32_t replica);  // false: rejected
+  uint32_t new_slot();
+  void server_ready(uint32_t server);
   void plan(uint32_t i);                 // at an iteration boundary: choose the next iteration(s)
   void finish_iterations(uint32_t i);    // the planned iteration(s) ended now
+  uint64_t skip_length(Replica& rep);
   void preempt_newest(Replica& rep);
-  void complete(Replica& rep, uint32_t i, const Seq& s, double now);
+  void start_decode(Replica& rep, uint32_t slot);
+  void stop_decode(Replica& rep, Seq& s);
+  void leave(Replica& rep, uint32_t slot);  // off the running list, blocks freed, slot not yet
+  void complete(Replica& rep, uint32_t i, uint32_t slot, double now);
+  void hand_off(Replica& rep, uint32_t i, uint32_t slot);  // prefill role: the request leaves
+  void clean_top(std::vector<Mark>& heap) const;
   void alloc(Replica& rep, int64_t n);
   void release(Replica& rep, int64_t n);
   int64_t blocks_for(uint64_t tokens) const {
     return static_cast<int64_t>((tokens + cfg_.block_tokens - 1) / cfg_.block_tokens);
   }
-  void set_replica_state(Replica& rep, State st, double batch);
+  void set_replica_state(Replica& rep, State st, size_t batch);
   // Split the replica's energy since the last call equally among its running sequences (idle
   // energy, with nothing running, stays with the pool). O(1): a sequence's share is the growth of
   // energy_per_seq while it runs (seq_energy()).
@@ -175,13 +219,21 @@ class LlmPool final : public Pool, public EventHandler {
   Engine& engine_;
   output::Recorder& recorder_;
   const IterationTimeModel& iteration_time_;
-  std::function<double(double)> power_fn_;
   std::vector<RequestObserver*> observers_;
   std::function<void(const LlmRequestStats&)> on_done_;
   PrefilledFn on_prefilled_;
   uint64_t kv_capacity_ = 0;
 
   std::vector<Replica> replicas_;
+  std::vector<Seq> seqs_;              // slab of waiting and running sequences
+  // Per slot: its stint while it decodes, kNotDecoding otherwise. A heap mark is valid iff it
+  // names that stint; kept apart from the Seq so the check reads a small, cache-resident array.
+  std::vector<uint32_t> decoding_stint_;
+  static constexpr uint32_t kNotDecoding = UINT32_MAX;
+  std::vector<uint32_t> free_slots_;
+  std::vector<uint32_t> route_tree_;   // tournament tree: node n holds the best replica below it
+  size_t route_leaves_ = 0;
+  std::vector<double> power_by_batch_; // replica power at batch b (0 = idle), b <= max_batch
   uint64_t waiting_total_ = 0;
   uint64_t running_total_ = 0;
   size_t active_replicas_ = 0;

@@ -10,12 +10,23 @@ namespace {
 class CappedIterationTime final : public IterationTimeModel {
  public:
   CappedIterationTime(const IterationTimeModel& base, const power::GpuPowerModel& gpu) : base_(base), gpu_(gpu) {}
-  double seconds(const IterationLoad& l) const override {
-    const double uncapped = l.decode_seqs > 0 ? gpu_.llm_w(l.decode_seqs) : gpu_.prefill_w();
-    return base_.seconds(l) / gpu_.throughput_factor(uncapped);
+  double seconds(const IterationLoad& l) const override { return base_.seconds(l) / factor(l); }
+  // The factor depends on the batch only: computed once for the k iterations of a skip.
+  void iteration_ends(IterationLoad l, uint32_t k, double t0, double* ends) const override {
+    const double f = factor(l);
+    const uint64_t c0 = l.context_tokens;
+    double t = t0;
+    for (uint32_t j = 0; j < k; ++j) {
+      l.context_tokens = c0 + uint64_t(j) * l.decode_seqs;
+      t += base_.seconds(l) / f;
+      ends[j] = t;
+    }
   }
 
  private:
+  double factor(const IterationLoad& l) const {
+    return gpu_.throughput_factor(l.decode_seqs > 0 ? gpu_.llm_w(l.decode_seqs) : gpu_.prefill_w());
+  }
   const IterationTimeModel& base_;
   const power::GpuPowerModel& gpu_;
 };

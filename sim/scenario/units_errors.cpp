@@ -9,7 +9,15 @@
 
 namespace dcsim::units::internal {
 
-std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+std::string quoted(std::string_view s) {
+  // Built by appending: GCC 12 at -O3 warns (-Wrestrict, a false positive) on "'" + std::string(s).
+  std::string r;
+  r.reserve(s.size() + 2);
+  r += '\'';
+  r.append(s);
+  r += '\'';
+  return r;
+}
 
 // " in '700 wats'" unless the part is the whole text.
 std::string in_text(const Context& ctx, std::string_view part) {
