@@ -134,10 +134,16 @@ void DisaggPool::prefilled(const workload::Request& r, double energy_j, uint32_t
   const double bytes = double(uint64_t(r.prompt_tokens > 0 ? r.prompt_tokens : 1) + 1) * cfg_.decode.model.kv_bytes_per_token;
   kv_bytes_total_ += bytes;
   kv_bytes_.add(bytes);
-  simgrid::s4u::Host* src = prefill_->placement().servers.at(prefill_->server_of(prefill_replica));
-  simgrid::s4u::Host* dst = decode_->placement().servers.at(decode_->server_of(d));
-  const auto size = static_cast<uint64_t>(bytes / cfg_.kv_transfer_efficiency);
-  engine_.start_activity([src, dst, size] { return simgrid::s4u::Comm::sendto_async(src, dst, size); }, this, slot);
+  t.src = prefill_->placement().servers[prefill_->server_of(prefill_replica)];
+  t.dst = decode_->placement().servers[decode_->server_of(d)];
+  t.size = static_cast<uint64_t>(bytes / cfg_.kv_transfer_efficiency);
+  // Captures 16 trivially copyable bytes: std::function keeps them inline (no allocation).
+  engine_.start_activity([this, slot] { return start_transfer(slot); }, this, slot);
+}
+
+simgrid::s4u::ActivityPtr DisaggPool::start_transfer(uint32_t slot) const {
+  const Transfer& t = transfers_[slot];
+  return simgrid::s4u::Comm::sendto_async(t.src, t.dst, t.size);
 }
 
 void DisaggPool::on_event(uint64_t tag) {

@@ -89,11 +89,15 @@ class DisaggPool final : public Pool, public EventHandler {
     double energy_j = 0;
     double start_s = 0;
     uint32_t replica = 0;  // decode replica
+    simgrid::s4u::Host* src = nullptr;
+    simgrid::s4u::Host* dst = nullptr;
+    uint64_t size = 0;  // bytes sent
   };
 
   void completed(const workload::Request& r, double now, bool decode);
   void rejected(const workload::Request& r, double now, bool decode);
   void prefilled(const workload::Request& r, double energy_j, uint32_t prefill_replica);
+  simgrid::s4u::ActivityPtr start_transfer(uint32_t slot) const;
   uint32_t route_decode() const;  // fewest outstanding tokens (incl. transfers) among loaded replicas
   static uint64_t tokens_of(const workload::Request& r) {
     return uint64_t(r.prompt_tokens > 0 ? r.prompt_tokens : 1) + (r.output_tokens > 0 ? r.output_tokens : 1);

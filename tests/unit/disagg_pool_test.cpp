@@ -4,6 +4,7 @@
 // ctest runs each TEST_CASE in its own process (one SimGrid engine per process).
 #include <catch2/catch.hpp>
 
+#include <iomanip>
 #include <map>
 #include <memory>
 #include <numeric>
@@ -150,7 +151,7 @@ TEST_CASE("disagg pool: one request completes after prefill then kv transfer the
   // One prefill iteration (0.01 s, first token), the transfer, 49 decode iterations (0.01 s each).
   const double expected = 3.0 + 0.01 + transfer + 49 * 0.01;
   CHECK(b.obs.done.at(0) == Approx(expected).epsilon(1e-12));
-  WARN("hand-derived completion " << expected << " s, simulated " << b.obs.done.at(0) << " s; transfer "
+  WARN(std::setprecision(12) << "hand-derived completion " << expected << " s, simulated " << b.obs.done.at(0) << " s; transfer "
                                   << transfer << " s vs " << b.transfer_s.at(0) << " s");
   CHECK(b.pool->kv_bytes_sent() == bytes);
   // Energy: 401 W x 0.01 s on the prefill replica, 401 W x 0.49 s on the decode replica.
@@ -186,7 +187,7 @@ TEST_CASE("disagg pool: two simultaneous transfers over one shared link take twi
   CHECK(both_in_flight);
   for (const auto& [id, s] : b.transfer_s) {
     CHECK(s == Approx(2 * alone).margin(1e-6));
-    WARN("request " << id << ": transfer " << s << " s, alone " << alone << " s");
+    WARN(std::setprecision(12) << "request " << id << ": transfer " << s << " s, alone " << alone << " s");
   }
   REQUIRE(b.obs.done.size() == 2);
   // Each goes to its own decode replica (the router counts the transfers in flight).
