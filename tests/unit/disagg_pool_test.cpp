@@ -19,6 +19,7 @@
 #include "sim/platform/simgrid_platform.hpp"
 #include "sim/run/run.hpp"
 #include "sim/scenario/scenario_schema.hpp"
+#include "sim/world/world.hpp"
 #include "tests/unit/test_support.hpp"
 
 using dcsim::Engine;
@@ -285,4 +286,59 @@ TEST_CASE("disagg pool: a scenario run keeps the request invariant and records t
   const auto p99 = sink.column(g, "kv_transfer_p99_s");
   CHECK(p99.back() > 0);
   CHECK(p99.back() < 0.1);
+}
+
+namespace {
+
+// Two workloads with deterministic arrivals at the same instants into one disaggregated pool:
+// both requests are prefilled together on the one prefill server and sent at once.
+std::string two_at_once_scenario() {
+  const std::string workload = R"(
+    pool: dc1/p
+    arrivals: {model: deterministic, rate: 0.05 /s, phase: 10 s}
+    class: {model: llm, prompt_tokens: {model: fixed, tokens: 1000}, output_tokens: {model: fixed, tokens: 20}}
+)";
+  return R"(
+name: t
+horizon: 15 s
+record: {step: 5 s}
+sites:
+  - name: dc1
+    storage: {bandwidth: 100 GB/s, latency: 50 us}
+    network: {server_link: 50 GB/s, latency: 5 us}
+    pools:
+      - name: p
+        servers: 2
+        serving: disaggregated
+        disaggregated: {ai_model: llama-3.1-8b, prefill_servers: 1}
+workloads:
+  - name: a)" + workload + "  - name: b" + workload;
+}
+
+}  // namespace
+
+TEST_CASE("disagg pool: on the site fabric two transfers from one server share its link") {
+  dcsim::register_builtin_models();
+  const auto sc = dcsim::scenario::load_text(two_at_once_scenario(), "disagg_test.yaml",
+                                             dcsim::scenario::scenario_schema(), {}, dcsim::scenario::check_scenario);
+  Engine e(dcsim::platform::simgrid_config());
+  dcsim::output::Recorder rec(e, 5);
+  dcsim::World world(sc.root, ".", e, rec);
+  auto* pool = dynamic_cast<DisaggPool*>(world.pools().at(0).get());
+  REQUIRE(pool != nullptr);
+  std::vector<std::pair<double, double>> seen;  // (end time, duration)
+  pool->set_on_transfer([&](const Request&, double s) { seen.emplace_back(e.now(), s); });
+  world.start(15);
+  e.run(15);
+  // Star zone: prefill server link up, decode server link down, 5 us each; 50 GB/s shared by two.
+  const double bytes = 1001.0 * 131072.0;
+  const double expected = 2 * 5e-6 + 2 * bytes / 50e9;
+  REQUIRE(seen.size() == 2);
+  for (const auto& [end, s] : seen) {
+    CHECK(s == Approx(expected).margin(1e-6));
+    WARN(std::setprecision(12) << "fabric transfer " << s << " s, hand-derived " << expected << " s");
+  }
+  CHECK(seen[0].first == seen[1].first);
+  CHECK(pool->totals(15).completed == 2);
+  CHECK(pool->in_flight() == 0);
 }
