@@ -33,9 +33,8 @@ class CappedIterationTime final : public IterationTimeModel {
 
 }  // namespace
 
-LlmPoolParts make_llm_pool(const scenario::Config& pool_cfg, const catalog::Catalog& catalog, PoolPlacement placement,
-                           Engine& engine, output::Recorder& recorder, std::vector<RequestObserver*> observers) {
-  const scenario::Config& c = pool_cfg.child("llm");
+LlmPoolConfig read_llm_config(const scenario::Config& c, const scenario::Config& pool_cfg, const catalog::Catalog& catalog,
+                              const std::string& tp_key) {
   LlmPoolConfig cfg;
   cfg.gpu = catalog.gpu(c.str("gpu"), c.where("gpu"), c.path() + ".gpu");
   cfg.model = catalog.model(c.str("ai_model"), c.where("ai_model"), c.path() + ".ai_model");
@@ -43,7 +42,7 @@ LlmPoolParts make_llm_pool(const scenario::Config& pool_cfg, const catalog::Cata
     throw scenario::InputError(c.where("ai_model"), c.path() + ".ai_model",
                                "got '" + c.str("ai_model") + "', expected a language model (kind llm) from the catalog");
   }
-  cfg.tp = static_cast<uint32_t>(c.integer("tp"));
+  cfg.tp = static_cast<uint32_t>(c.integer(tp_key));
   cfg.gpus_per_server = static_cast<uint32_t>(pool_cfg.integer("gpus_per_server"));
   cfg.max_batch = static_cast<uint32_t>(c.integer("max_batch"));
   cfg.max_batch_tokens = static_cast<uint32_t>(c.integer("max_batch_tokens"));
@@ -56,19 +55,27 @@ LlmPoolParts make_llm_pool(const scenario::Config& pool_cfg, const catalog::Cata
     throw scenario::InputError(c.where("ai_model"), c.path(),
                                std::string("the model does not fit on its GPUs: ") + e.what());
   }
+  return cfg;
+}
 
-  LlmPoolParts parts;
+std::function<double(double)> make_llm_models(LlmPoolParts& parts, const LlmPoolConfig& cfg, double power_cap_w) {
   parts.roofline = std::make_unique<Roofline>(cfg.gpu, cfg.model, static_cast<int>(cfg.tp), h100_llama31_8b_fit());
   parts.gpu_power = std::make_unique<power::GpuPowerModel>(cfg.gpu);
-  if (c.num("power_cap") > 0) parts.gpu_power->set_cap(c.num("power_cap"));
+  if (power_cap_w > 0) parts.gpu_power->set_cap(power_cap_w);
   parts.iteration_time = std::make_unique<CappedIterationTime>(*parts.roofline, *parts.gpu_power);
   const power::GpuPowerModel* gpu = parts.gpu_power.get();
   const double tp = cfg.tp;
-  auto power_w = [gpu, tp](double batch) {
-    return tp * (batch > 0 ? gpu->capped_w(gpu->llm_w(batch)) : gpu->idle_w());
-  };
+  return [gpu, tp](double batch) { return tp * (batch > 0 ? gpu->capped_w(gpu->llm_w(batch)) : gpu->idle_w()); };
+}
+
+LlmPoolParts make_llm_pool(const scenario::Config& pool_cfg, const catalog::Catalog& catalog, PoolPlacement placement,
+                           Engine& engine, output::Recorder& recorder, std::vector<RequestObserver*> observers) {
+  const scenario::Config& c = pool_cfg.child("llm");
+  const LlmPoolConfig cfg = read_llm_config(c, pool_cfg, catalog, "tp");
+  LlmPoolParts parts;
+  auto power_w = make_llm_models(parts, cfg, c.num("power_cap"));
   parts.pool = std::make_unique<LlmPool>(cfg, std::move(placement), engine, recorder, *parts.iteration_time,
-                                         power_w, std::move(observers));
+                                         std::move(power_w), std::move(observers));
   return parts;
 }
 

@@ -5,7 +5,9 @@
 // trades latency for power.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <string>
 
 #include "models/catalog/catalog.hpp"
 #include "models/power/gpu_power_model.hpp"
@@ -22,6 +24,15 @@ struct LlmPoolParts {
   std::unique_ptr<IterationTimeModel> iteration_time;  // roofline, slowed down under a power cap
   std::unique_ptr<LlmPool> pool;
 };
+
+// The LlmPoolConfig of a block with the llm parameters (`llm:`, `disaggregated:`), its tensor-parallel
+// degree read from `tp_key`; InputError (located) if the model is not a language model or does not fit.
+LlmPoolConfig read_llm_config(const scenario::Config& block, const scenario::Config& pool_cfg,
+                              const catalog::Catalog& catalog, const std::string& tp_key);
+
+// Fills parts' roofline, GPU power model (capped if power_cap_w > 0) and iteration time for `cfg`;
+// returns the power of one replica's GPUs at a batch (0: idle). parts.pool is left empty.
+std::function<double(double)> make_llm_models(LlmPoolParts& parts, const LlmPoolConfig& cfg, double power_cap_w);
 
 LlmPoolParts make_llm_pool(const scenario::Config& pool_cfg, const catalog::Catalog& catalog, PoolPlacement placement,
                            Engine& engine, output::Recorder& recorder, std::vector<RequestObserver*> observers);

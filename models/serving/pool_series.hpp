@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "sim/output/recorder.hpp"
 
@@ -25,6 +26,14 @@ struct PoolProbes {
   std::function<double()> replicas_active;  // replicas with their weights loaded
 };
 
-PoolSeries declare_pool_series(output::Recorder& recorder, const std::string& group, PoolProbes probes);
+// A pool made of sub-pools (serving: disaggregated) derives its power/energy as the sum of theirs and
+// its GPU utilization as their GPU-weighted sum; the Level handles of PoolSeries are then unused.
+struct PoolDerived {
+  std::vector<output::SeriesRef> power, energy, utilization;
+  std::vector<double> utilization_weights;  // share of the pool's GPUs in each sub-pool
+};
+
+PoolSeries declare_pool_series(output::Recorder& recorder, const std::string& group, PoolProbes probes,
+                               const PoolDerived* derived = nullptr);
 
 }  // namespace dcsim::serving

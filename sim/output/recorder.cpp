@@ -96,6 +96,15 @@ SeriesRef Recorder::sum_of(const std::string& group, const std::string& name, co
   return SeriesRef{declare(group, name, units, long_name, agg, std::move(c))};
 }
 
+SeriesRef Recorder::weighted_sum_of(const std::string& group, const std::string& name, const std::string& units,
+                                    const std::string& long_name, const std::vector<SeriesRef>& inputs,
+                                    const std::vector<double>& weights) {
+  if (weights.size() != inputs.size()) throw std::logic_error("weighted_sum_of '" + name + "': one weight per input");
+  const SeriesRef r = sum_of(group, name, units, long_name, inputs);
+  columns_[r.column].weights = weights;
+  return r;
+}
+
 void Recorder::event(const std::string& kind, const std::string& subject, double value, const std::string& detail) {
   if (sink_) sink_->event(EventRecord{engine_.now(), kind, subject, value, detail});
 }
@@ -140,7 +149,11 @@ void Recorder::sample(double t) {
         break;
       }
       case Kind::sum:
-        for (size_t in : c.inputs) v += row_[in];
+        if (c.weights.empty()) {
+          for (size_t in : c.inputs) v += row_[in];
+        } else {
+          for (size_t k = 0; k < c.inputs.size(); ++k) v += c.weights[k] * row_[c.inputs[k]];
+        }
         break;
     }
     row_[i] = v;

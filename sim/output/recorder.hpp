@@ -112,6 +112,10 @@ class Recorder : public EventHandler {
   Ratio ratio(const std::string& group, const std::string& name, const std::string& long_name);
   SeriesRef sum_of(const std::string& group, const std::string& name, const std::string& units,
                    const std::string& long_name, const std::vector<SeriesRef>& inputs);
+  // Σ weights[i] · inputs[i] (e.g. the GPU utilization of a pool made of two sub-pools).
+  SeriesRef weighted_sum_of(const std::string& group, const std::string& name, const std::string& units,
+                            const std::string& long_name, const std::vector<SeriesRef>& inputs,
+                            const std::vector<double>& weights);
 
   void event(const std::string& kind, const std::string& subject, double value, const std::string& detail = "");
   // A row of the sampled request table (the caller samples).
@@ -145,6 +149,7 @@ class Recorder : public EventHandler {
     size_t index;                // into the storage of its kind
     double q;                    // quantile
     std::vector<size_t> inputs;  // sum
+    std::vector<double> weights;  // sum: one per input, or empty (all 1)
   };
   size_t declare(const std::string& group, const std::string& name, const std::string& units,
                  const std::string& long_name, Aggregation agg, Column column);

@@ -73,35 +73,70 @@ Schema make_gpu() {
       {}};
 }
 
+// The LLM parameters shared by `llm:` and `disaggregated:` (declared once).
+std::vector<ParamSpec> llm_shared_params() {
+  return {P::string("gpu").def("h100-sxm").doc("GPU (catalog name)."),
+          P::string("ai_model").def("llama-3.1-8b").doc("Served language model (catalog name)."),
+          P::integer("max_batch").def("256").at_least(1).at_most(4096).doc("Running sequences per replica."),
+          P::integer("max_batch_tokens").def("8192").at_least(1).doc("Token budget of one iteration (chunked prefill)."),
+          P::quantity_of("gpu_memory_utilization", Quantity::dimensionless)
+              .def("0.9")
+              .above(0)
+              .at_most(1)
+              .doc("Share of GPU memory for weights and KV cache (vLLM's gpu_memory_utilization)."),
+          P::quantity_of("reserve", Quantity::data)
+              .def("4 GB")
+              .at_least(0)
+              .doc("Memory per replica kept for activations, outside the KV cache."),
+          P::quantity_of("power_cap", Quantity::power)
+              .def("0 W")
+              .at_least(0)
+              .doc("Per-GPU power limit (0 W: none); throughput falls as (cap / uncapped power)^(1/3).")};
+}
+
+P tp_param(const std::string& name, const std::string& help) {
+  return P::integer(name).def("1").at_least(1).at_most(8).doc(help);
+}
+
 Schema make_llm() {
+  std::vector<ParamSpec> params = llm_shared_params();
+  params.insert(params.begin() + 2, tp_param("tp", "Tensor-parallel degree: GPUs per replica (one server)."));
   return Schema{
       "llm",
       "Continuous-batching LLM serving (serving: llm): hardware and model from the catalog "
       "(models/catalog), iteration times from the roofline model fitted to ML.ENERGY.",
-      {P::string("gpu").def("h100-sxm").doc("GPU (catalog name)."),
-       P::string("ai_model").def("llama-3.1-8b").doc("Served language model (catalog name)."),
-       P::integer("tp").def("1").at_least(1).at_most(8).doc("Tensor-parallel degree: GPUs per replica (one server)."),
-       P::integer("max_batch").def("256").at_least(1).at_most(4096).doc("Running sequences per replica."),
-       P::integer("max_batch_tokens").def("8192").at_least(1).doc("Token budget of one iteration (chunked prefill)."),
-       P::quantity_of("gpu_memory_utilization", Quantity::dimensionless)
-           .def("0.9")
-           .above(0)
-           .at_most(1)
-           .doc("Share of GPU memory for weights and KV cache (vLLM's gpu_memory_utilization)."),
-       P::quantity_of("reserve", Quantity::data)
-           .def("4 GB")
-           .at_least(0)
-           .doc("Memory per replica kept for activations, outside the KV cache."),
-       P::quantity_of("power_cap", Quantity::power)
-           .def("0 W")
-           .at_least(0)
-           .doc("Per-GPU power limit (0 W: none); throughput falls as (cap / uncapped power)^(1/3).")},
+      std::move(params),
+      {}};
+}
+
+Schema make_disaggregated() {
+  std::vector<ParamSpec> params = llm_shared_params();
+  params.insert(params.begin() + 2,
+                {P::integer("prefill_servers")
+                     .def("1")
+                     .at_least(1)
+                     .doc("The pool's first prefill_servers servers run prefill; the others decode (at least one)."),
+                 tp_param("prefill_tp", "Tensor-parallel degree of a prefill replica (GPUs, one server)."),
+                 tp_param("decode_tp", "Tensor-parallel degree of a decode replica (GPUs, one server).")});
+  params.push_back(P::quantity_of("kv_transfer_efficiency", Quantity::dimensionless)
+                       .def("1")
+                       .above(0)
+                       .at_most(1)
+                       .doc("Share of the fabric bandwidth a KV-cache transfer achieves: each sends "
+                            "(prompt + 1) x kv_bytes_per_token / kv_transfer_efficiency bytes."));
+  return Schema{
+      "disaggregated",
+      "Prefill/decode disaggregation (serving: disaggregated): prefill replicas on the first servers, decode "
+      "replicas on the rest, each request's KV cache sent between them over the site fabric "
+      "(docs/models/serving-disaggregated.md). The other parameters are those of the llm block, per replica.",
+      std::move(params),
       {}};
 }
 
 const Schema& pool_schema() {
   static const Schema gpu = make_gpu();
   static const Schema llm = make_llm();
+  static const Schema disaggregated = make_disaggregated();
   static const Schema diffusion{"diffusion",
                                 "Batched image and video generation (serving: diffusion): hardware and model from the "
                                 "catalog, batch times calibrated to MLPerf SDXL (docs/models/serving-diffusion.md).",
@@ -120,11 +155,12 @@ const Schema& pool_schema() {
            .above(0)
            .doc("Size of the model weights each replica loads from the site storage at start-up.")
            .src("Llama-3.1-8B, 8.03e9 parameters x 2 B (BF16)"),
-       P::choice("serving", {"fifo", "llm", "diffusion"})
+       P::choice("serving", {"fifo", "llm", "diffusion", "disaggregated"})
            .def("fifo")
            .doc("fifo: the placeholder pool (one request at a time per replica, `service` times); llm: continuous "
                 "batching with a KV cache (the `llm` block); diffusion: batched image/video generation (the `diffusion` "
-                "block)."),
+                "block); disaggregated: separate prefill and decode replicas with KV-cache transfers (the "
+                "`disaggregated` block)."),
        P::integer("queue_capacity")
            .def("100000")
            .at_least(0)
@@ -133,7 +169,9 @@ const Schema& pool_schema() {
        ChildSpec{"service", ChildKind::model, nullptr, "service_time", "", false,
                  "Service time of one request on one replica (serving: fifo)."},
        ChildSpec{"llm", ChildKind::block, &llm, "", "", false, "Continuous batching (serving: llm)."},
-       ChildSpec{"diffusion", ChildKind::block, &diffusion, "", "", false, "Batched generation (serving: diffusion)."}}};
+       ChildSpec{"diffusion", ChildKind::block, &diffusion, "", "", false, "Batched generation (serving: diffusion)."},
+       ChildSpec{"disaggregated", ChildKind::block, &disaggregated, "", "", false,
+                 "Prefill/decode disaggregation (serving: disaggregated)."}}};
   return s;
 }
 
@@ -253,6 +291,23 @@ void check_scenario(const Config& root, Diagnostics& diags) {
           diags.error(pool.child("llm").where("tp"), pool.path() + ".llm.tp",
                       "got '" + std::to_string(tp) + "', expected a divisor of gpus_per_server (" +
                           std::to_string(pool.integer("gpus_per_server")) + ")");
+        }
+      }
+      if (pool.str("serving") == "disaggregated") {
+        const auto& d = pool.child("disaggregated");
+        for (const char* key : {"prefill_tp", "decode_tp"}) {
+          const int64_t tp = d.integer(key);
+          if (pool.integer("gpus_per_server") % tp != 0) {
+            diags.error(d.where(key), pool.path() + ".disaggregated." + key,
+                        "got '" + std::to_string(tp) + "', expected a divisor of gpus_per_server (" +
+                            std::to_string(pool.integer("gpus_per_server")) + ")");
+          }
+        }
+        const int64_t prefill = d.integer("prefill_servers");
+        if (prefill >= pool.integer("servers")) {
+          diags.error(d.where("prefill_servers"), pool.path() + ".disaggregated.prefill_servers",
+                      "got '" + std::to_string(prefill) + "', expected fewer than the pool's servers (" +
+                          std::to_string(pool.integer("servers")) + "): at least one server must decode");
         }
       }
       const int64_t per_server = pool.integer("gpus_per_server");

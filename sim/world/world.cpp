@@ -37,6 +37,10 @@ World::World(const scenario::Config& scenario, const std::string& scenario_dir, 
       if (pool.str("serving") == "llm") {
         llm_parts_.push_back(serving::make_llm_pool(pool, catalog_, std::move(placement), engine, recorder, observers));
         pools_.push_back(std::move(llm_parts_.back().pool));
+      } else if (pool.str("serving") == "disaggregated") {
+        disagg_parts_.push_back(
+            serving::make_disagg_pool(pool, catalog_, std::move(placement), engine, recorder, observers));
+        pools_.push_back(std::move(disagg_parts_.back().pool));
       } else if (pool.str("serving") == "diffusion") {
         diffusion_parts_.push_back(
             serving::make_diffusion_pool(pool, catalog_, std::move(placement), engine, recorder, observers));

@@ -11,6 +11,7 @@
 #include "models/catalog/catalog.hpp"
 #include "models/serving/fifo_pool.hpp"
 #include "models/serving/diffusion_pool_factory.hpp"
+#include "models/serving/disagg_pool_factory.hpp"
 #include "models/serving/llm_pool_factory.hpp"
 #include "models/workload/workload.hpp"
 #include "sim/engine/engine.hpp"
@@ -58,6 +59,7 @@ class World : public EventHandler {
   catalog::Catalog catalog_;
   std::vector<serving::LlmPoolParts> llm_parts_;              // models the LLM pools refer to
   std::vector<serving::DiffusionPoolParts> diffusion_parts_;  // and the diffusion pools
+  std::vector<serving::DisaggPoolParts> disagg_parts_;        // and the disaggregated pools
   std::vector<std::unique_ptr<serving::Pool>> pools_;
 };
 

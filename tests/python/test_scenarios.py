@@ -187,3 +187,21 @@ workloads:
         # stock H100's TDP lowered to 600 W bounds its power.
         assert mine.min() >= 8 * 120 - 1e-6
         assert stock.max() <= 8 * 600 + 1e-6
+
+
+def test_llm_disaggregated_compares_two_pools_and_sends_kv_caches(tmp_path):
+    out = tmp_path / "dis.h5"
+    run_dcsim("run", REPO / "scenarios" / "llm-disaggregated.yaml", "-o", out, check=True)
+    _, groups = check_layout(out)
+    g = "/sites/dc1/pools/disaggregated"
+    assert g + "/prefill" in groups and g + "/decode" in groups
+    with h5py.File(out) as f:
+        assert f[g + "/kv_bytes"][:].sum() > 0
+        assert np.nanmax(f[g + "/kv_transfer_p99_s"][:]) > 0
+        np.testing.assert_allclose(f[g + "/power_w"][:],
+                                   f[g + "/prefill/power_w"][:] + f[g + "/decode/power_w"][:], rtol=1e-12)
+        for pool in ("colocated", "disaggregated"):
+            assert f[f"/sites/dc1/pools/{pool}/completed"][:].sum() > 10_000
+        s = f["/summary"].attrs
+        assert s["requests_arrived"] == (s["requests_completed"] + s["requests_rejected"]
+                                         + s["requests_dropped"] + s["requests_in_flight"])

@@ -1,0 +1,186 @@
+#include "models/serving/disagg_pool.hpp"
+
+#include <stdexcept>
+
+#include <simgrid/s4u/Comm.hpp>
+#include <simgrid/s4u/Host.hpp>
+
+namespace dcsim::serving {
+
+namespace {
+
+PoolPlacement sub_placement(const PoolPlacement& p, const char* role, size_t first, size_t last) {
+  PoolPlacement s{p.site, p.name + "/" + role, p.group + "/" + role,
+                  std::vector<simgrid::s4u::Host*>(p.servers.begin() + long(first), p.servers.begin() + long(last)),
+                  p.storage};
+  return s;
+}
+
+}  // namespace
+
+DisaggPool::DisaggPool(DisaggPoolConfig cfg, PoolPlacement placement, Engine& engine, output::Recorder& recorder,
+                       LlmSide prefill, LlmSide decode, std::vector<RequestObserver*> observers)
+    : cfg_(std::move(cfg)), placement_(std::move(placement)), engine_(engine), observers_(std::move(observers)) {
+  const size_t n = placement_.servers.size();
+  if (cfg_.prefill_servers < 1 || cfg_.prefill_servers >= n) {
+    throw std::invalid_argument("disaggregated pool " + placement_.group + ": prefill_servers (" +
+                                std::to_string(cfg_.prefill_servers) + ") must be in [1, servers - 1] (servers: " +
+                                std::to_string(n) + ")");
+  }
+  if (!(cfg_.kv_transfer_efficiency > 0 && cfg_.kv_transfer_efficiency <= 1)) {
+    throw std::invalid_argument("disaggregated pool " + placement_.group + ": kv_transfer_efficiency not in (0, 1]");
+  }
+  prefill_side_.pool = this;
+  decode_side_.pool = this;
+  decode_side_.decode = true;
+  const std::vector<RequestObserver*> pre_obs(observers_.size(), &prefill_side_);
+  const std::vector<RequestObserver*> dec_obs(observers_.size(), &decode_side_);
+  prefill_ = std::make_unique<LlmPool>(cfg_.prefill, sub_placement(placement_, "prefill", 0, cfg_.prefill_servers),
+                                       engine, recorder, *prefill.iteration_time, std::move(prefill.power_w), pre_obs);
+  decode_ = std::make_unique<LlmPool>(cfg_.decode, sub_placement(placement_, "decode", cfg_.prefill_servers, n), engine,
+                                      recorder, *decode.iteration_time, std::move(decode.power_w), dec_obs);
+  prefill_->set_on_prefilled(
+      [this](const workload::Request& r, double energy_j, uint32_t replica) { prefilled(r, energy_j, replica); });
+  decode_->set_on_done([this](const LlmRequestStats& s) { decode_load_[s.replica] -= tokens_of(s.request); });
+  decode_load_.assign(decode_->replica_count(), 0);
+
+  // Series: the common pool series (power, energy and GPU utilization derived from the sub-pools),
+  // then the LLM ones and the transfers'.
+  const std::string& g = placement_.group;
+  const std::string gp = g + "/prefill", gd = g + "/decode";
+  const double gpus_p = double(prefill_->replica_count()) * cfg_.prefill.tp;
+  const double gpus_d = double(decode_->replica_count()) * cfg_.decode.tp;
+  const double gpus = gpus_p + gpus_d > 0 ? gpus_p + gpus_d : 1;
+  PoolDerived derived{{recorder.ref(gp, "power_w"), recorder.ref(gd, "power_w")},
+                      {recorder.ref(gp, "energy_j"), recorder.ref(gd, "energy_j")},
+                      {recorder.ref(gp, "gpu_utilization"), recorder.ref(gd, "gpu_utilization")},
+                      {gpus_p / gpus, gpus_d / gpus}};
+  series_ = declare_pool_series(
+      recorder, g,
+      {[this] { return double(prefill_->queue_length() + decode_->queue_length()); },
+       [this] { return double(prefill_->running() + decode_->running()); },
+       [this] { return double(prefill_->replicas_active() + decode_->replicas_active()); }},
+      &derived);
+  using output::QuantileSpec;
+  recorder.sum_of(g, "tokens_out", "1", "Output tokens produced during the step (prefill and decode replicas)",
+                  {recorder.ref(gp, "tokens_out"), recorder.ref(gd, "tokens_out")});
+  recorder.sum_of(g, "preemptions", "1", "Running requests preempted (KV cache full) during the step",
+                  {recorder.ref(gp, "preemptions"), recorder.ref(gd, "preemptions")});
+  ttft_ = recorder.quantiles(g, {QuantileSpec{"ttft_p99_s", 0.99, "99th-percentile time to first token"}}, "s");
+  tpot_ = recorder.quantiles(
+      g, {QuantileSpec{"tpot_p99_s", 0.99, "99th-percentile time per output token after the first"}}, "s");
+  recorder.gauge(g, "kv_transfers", "1", "KV-cache transfers from prefill to decode replicas in flight",
+                 [this] { return double(transfers_in_flight_); });
+  kv_transfer_s_ = recorder.quantiles(
+      g,
+      {QuantileSpec{"kv_transfer_p50_s", 0.50, "Median duration of the KV-cache transfers completed in the step"},
+       QuantileSpec{"kv_transfer_p99_s", 0.99, "99th-percentile duration of the KV-cache transfers completed in the step"}},
+      "s");
+  kv_bytes_ = recorder.counter(g, "kv_bytes", "B", "KV-cache bytes sent from prefill to decode replicas during the step");
+}
+
+void DisaggPool::start() {
+  prefill_->start();
+  decode_->start();
+}
+
+void DisaggPool::submit(const workload::Request& r) {
+  ++totals_.arrived;
+  series_.arrivals.add();
+  prefill_rejected_ = false;
+  prefill_->submit(r);
+  if (!prefill_rejected_) {
+    ++totals_.admitted;
+    series_.admitted.add();
+  }
+}
+
+uint32_t DisaggPool::route_decode() const {
+  // As LlmPool's router, with the requests whose KV cache is on its way counted.
+  uint32_t best = 0;
+  uint64_t best_tokens = UINT64_MAX;
+  bool best_up = false;
+  for (uint32_t i = 0; i < decode_load_.size(); ++i) {
+    const bool up = decode_->replica_ready_s(i) >= 0;
+    const uint64_t t = decode_load_[i];
+    if ((up && !best_up) || (up == best_up && t < best_tokens)) {
+      best = i;
+      best_tokens = t;
+      best_up = up;
+    }
+  }
+  return best;
+}
+
+void DisaggPool::prefilled(const workload::Request& r, double energy_j, uint32_t prefill_replica) {
+  const double now = engine_.now();
+  ttft_.observe(r.first_token_s - r.arrival_s);
+  const uint32_t d = route_decode();
+  decode_load_[d] += tokens_of(r);
+  uint32_t slot;
+  if (free_slots_.empty()) {
+    slot = static_cast<uint32_t>(transfers_.size());
+    transfers_.emplace_back();
+  } else {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  }
+  Transfer& t = transfers_[slot];
+  t.req = r;
+  t.energy_j = energy_j;
+  t.start_s = now;
+  t.replica = d;
+  ++transfers_in_flight_;
+  const double bytes = double(uint64_t(r.prompt_tokens > 0 ? r.prompt_tokens : 1) + 1) * cfg_.decode.model.kv_bytes_per_token;
+  kv_bytes_total_ += bytes;
+  kv_bytes_.add(bytes);
+  t.src = prefill_->placement().servers[prefill_->server_of(prefill_replica)];
+  t.dst = decode_->placement().servers[decode_->server_of(d)];
+  t.size = static_cast<uint64_t>(bytes / cfg_.kv_transfer_efficiency);
+  // Captures 16 trivially copyable bytes: std::function keeps them inline (no allocation).
+  engine_.start_activity([this, slot] { return start_transfer(slot); }, this, slot);
+}
+
+simgrid::s4u::ActivityPtr DisaggPool::start_transfer(uint32_t slot) const {
+  const Transfer& t = transfers_[slot];
+  return simgrid::s4u::Comm::sendto_async(t.src, t.dst, t.size);
+}
+
+void DisaggPool::on_event(uint64_t tag) {
+  const auto slot = static_cast<uint32_t>(tag);
+  const Transfer t = transfers_[slot];
+  free_slots_.push_back(slot);
+  --transfers_in_flight_;
+  ++transfers_done_;
+  const double dt = engine_.now() - t.start_s;
+  kv_transfer_s_.observe(dt);
+  if (on_transfer_) on_transfer_(t.req, dt);
+  decode_rejected_ = false;
+  decode_->submit_prefilled(t.req, t.energy_j, t.replica);
+  if (decode_rejected_) decode_load_[t.replica] -= tokens_of(t.req);
+}
+
+void DisaggPool::completed(const workload::Request& r, double now, bool decode) {
+  ++totals_.completed;
+  series_.completed.add();
+  series_.latency.observe(now - r.arrival_s);
+  if (!decode) ttft_.observe(r.first_token_s - r.arrival_s);  // done in its prefill iteration
+  const uint32_t out = r.output_tokens > 0 ? r.output_tokens : 1;
+  if (decode && out > 1) tpot_.observe((now - r.first_token_s) / double(out - 1));
+  observers_[r.workload]->on_completed(r, now);
+}
+
+void DisaggPool::rejected(const workload::Request& r, double now, bool decode) {
+  (decode ? decode_rejected_ : prefill_rejected_) = true;
+  ++totals_.rejected;
+  series_.rejected.add();
+  observers_[r.workload]->on_rejected(r, now);
+}
+
+PoolTotals DisaggPool::totals(double now) const {
+  PoolTotals t = totals_;
+  t.energy_j = prefill_->totals(now).energy_j + decode_->totals(now).energy_j;
+  return t;
+}
+
+}  // namespace dcsim::serving
