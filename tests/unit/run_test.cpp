@@ -192,3 +192,24 @@ TEST_CASE("run: the invariant holds at the horizon with requests still in flight
   CHECK(r.counts.arrived == r.counts.completed + r.counts.rejected + r.counts.dropped + r.counts.in_flight);
   CHECK(r.counts.in_flight > 0);
 }
+
+// The diffusion pool of scenarios/image-serving.yaml: one 8-GPU H100 server, auto server_type
+// dgx-h100, so IT - GPU = 996 W + 0.34 x GPU power at every step, summed to the site and fleet.
+TEST_CASE("run: a diffusion pool's IT power is the affine map of its GPU power") {
+  register_builtin_models();
+  output::MemorySink sink;
+  const auto r = run_scenario(scenario::load_scenario(test::source_path("scenarios/image-serving.yaml"), {"horizon=10 min"}),
+                              &sink);
+  const auto gpu = sink.column("/sites/dc1/pools/image", "gpu_power_w");
+  const auto it = sink.column("/sites/dc1/pools/image", "power_w");
+  const auto site = sink.column("/sites/dc1", "power_it_w");
+  const auto fleet_gpu = sink.column("/fleet", "power_gpu_w");
+  REQUIRE(gpu.size() == 10);
+  for (size_t k = 0; k < gpu.size(); ++k) {
+    CHECK(it[k] - gpu[k] == Approx(996.0 + 0.34 * gpu[k]).epsilon(1e-9));
+    CHECK(site[k] == it[k]);
+    CHECK(fleet_gpu[k] == gpu[k]);
+    CHECK(gpu[k] > 8 * 113.0);  // serving: above idle with a model loaded
+  }
+  CHECK(summary(r, "energy_it_j") == Approx(996.0 * 600 + 1.34 * summary(r, "energy_gpu_j")).epsilon(1e-9));
+}
