@@ -20,7 +20,8 @@ EVENT_COLUMNS = ["time_s", "kind", "subject", "value", "detail"]
 _NOT_SERIES = {"/time", "/events"}
 # /summary totals in the order docs/output-format.md lists them (HDF5 iterates attributes by name).
 SUMMARY_ORDER = ["requests_arrived", "requests_admitted", "requests_completed", "requests_rejected",
-                 "requests_dropped", "requests_in_flight", "energy_it_j", "latency_mean_s",
+                 "requests_dropped", "requests_in_flight", "energy_it_j", "energy_gpu_j",
+                 "latency_mean_s",
                  "latency_p50_s", "latency_p99_s", "slo_attainment", "simulated_s"]
 
 

@@ -165,17 +165,19 @@ def _markdown(run: Run, plots: dict[str, Path], scenario_file: str | None) -> st
     if pools:
         rows = []
         for g in pools:
-            power = run.series(g, "power_w")
+            power = run.series(g, "power_w")          # IT: GPUs and the servers' non-GPU part
+            gpu_power = run.series(g, "gpu_power_w")  # GPUs alone
             util = run.series(g, "gpu_utilization")
             rows.append([short_name(g), fmt(_total(run, g, "arrivals")),
                          fmt(_total(run, g, "completed")), fmt(_total(run, g, "rejected")),
                          _kw(time_mean(run, power) if power is not None else float("nan")),
                          _kw(_peak(run, g, "power_w")),
+                         _kw(time_mean(run, gpu_power) if gpu_power is not None else float("nan")),
                          f"{time_mean(run, util) * 100:.1f} %" if util is not None else "n/a",
                          fmt(_peak(run, g, "latency_p99_s"))])
         out += ["## Pools", ""] + _table(
-            ["pool", "arrivals", "completed", "rejected", "mean power (kW)", "peak power (kW)",
-             "mean GPU utilization", "worst p99 (s)"], rows) + [""]
+            ["pool", "arrivals", "completed", "rejected", "mean IT power (kW)", "peak IT power (kW)",
+             "mean GPU power (kW)", "mean GPU utilization", "worst p99 (s)"], rows) + [""]
 
     workloads = run.workloads()
     if workloads:

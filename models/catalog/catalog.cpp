@@ -175,6 +175,14 @@ void Catalog::merge(const YAML::Node& node, const std::string& file, Diagnostics
     if (gpus_.count(s.gpu) == 0) rd.error(entry["gpu"], path + ".gpu", unknown_name("GPU", s.gpu, gpu_names()));
     if (s.other_idle_W > s.other_max_W)
       rd.error(entry, path, "other_idle_power exceeds other_max_power, expected other_idle_power <= other_max_power");
+    // The IT power series are affine in GPU power only while the node stays under its rating
+    // (models/power/server_power.hpp): reject a node whose GPUs at TDP plus its non-GPU maximum exceed it.
+    const auto g = gpus_.find(s.gpu);
+    if (g != gpus_.end() && s.gpus * g->second.tdp_W + s.other_max_W > s.max_W)
+      rd.error(entry["max_power"] ? entry["max_power"] : entry, path + ".max_power",
+               "got " + units::format(s.max_W, Quantity::power) + ", below gpus x tdp + other_max_power = " +
+                   units::format(s.gpus * g->second.tdp_W + s.other_max_W, Quantity::power) +
+                   ", expected a rating the node cannot exceed");
   };
   merge_section<ServerSpec>(r, node["servers"], "servers", server_fields(), check_server, servers_);
   merge_section<ModelSpec>(r, node["models"], "models", model_fields(), {}, models_);

@@ -35,6 +35,14 @@ ServerPower ServerPowerModel::evaluate_sum(double gpu_sum_w) const {
   return p;
 }
 
+PoolAffine ServerPowerModel::pool_affine(double servers) const {
+  const double swing = other_max_w_ - other_idle_w_;
+  PoolAffine a;
+  a.slope = swing / (n_ * (gpu_tdp_w_ - gpu_idle_w_));
+  a.offset_w = servers * (other_idle_w_ - swing * gpu_idle_w_ / (gpu_tdp_w_ - gpu_idle_w_));
+  return a;
+}
+
 ServerPower ServerPowerModel::evaluate(std::span<const double> gpu_w) const {
   double sum = 0;
   for (const double w : gpu_w) sum += w;

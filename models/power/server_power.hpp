@@ -21,6 +21,20 @@
 //   P_max        = 10200 W hw.dgx_h100_power
 // The MIT-TR "GPU energy × 2" convention (mittr2025.gpu_share_of_server) would give 11.04 kW
 // at the same load, above the rating; it is not used.
+//
+// Pool of S servers (pool_affine). While no clamp or clip binds on any server, P_other is affine
+// in that server's P_gpu, and a sum of affine maps with one slope is affine in the sum:
+//   P_other,pool = a + b · P_gpu,pool                                       (exact)
+//   b = (P_other,max − P_other,idle) / (n·(TDP − P_idle))                   W of non-GPU per W of GPU
+//   a = S · (P_other,idle − (P_other,max − P_other,idle) · P_idle / (TDP − P_idle))
+//   P_IT,pool = a + (1 + b) · P_gpu,pool
+// The clamps cannot bind when every GPU draws between P_idle and TDP: a GPU that holds a model
+// draws ≥ idle_loaded_W ≥ idle_W (catalog check) and the GPU power model clips to [idle_loaded,
+// TDP]. The clip cannot bind when n·TDP + P_other,max ≤ P_max (rating_holds; every shipped
+// server meets it: DGX H100 5600 + 2900 = 8500 ≤ 10200 W). S may be fractional: a pool whose
+// servers hold g ≠ n GPUs counts as (servers · g) / n catalog servers (non-GPU power per GPU as
+// in the catalog server; an ASSUMPTION).
+// DGX H100 (n = 8, P_idle = 75 W, TDP = 700 W): b = 1700 / 5000 = 0.34, a = S · 996 W.
 #pragma once
 
 #include "models/catalog/specs.hpp"
@@ -42,6 +56,12 @@ struct ServerPower {
   double excess_w = 0;  // gpu_w + other_w - max_W when clipped, else 0
 };
 
+// P_other,pool = offset_w + slope · P_gpu,pool (see the header).
+struct PoolAffine {
+  double offset_w = 0;  // a, W
+  double slope = 0;     // b, W of non-GPU power per W of GPU power
+};
+
 class ServerPowerModel {
  public:
   // Throws std::invalid_argument on an inconsistent spec (gpus < 1, TDP <= idle, other_max <
@@ -52,6 +72,12 @@ class ServerPowerModel {
   ServerPower evaluate(std::span<const double> gpu_w) const;
   // From the sum of the GPU powers.
   ServerPower evaluate_sum(double gpu_sum_w) const;
+
+  // Non-GPU power of `servers` such servers as an affine function of their summed GPU power.
+  PoolAffine pool_affine(double servers) const;
+  // n·TDP + P_other,max <= P_max: the rating clip never binds, so pool_affine is exact.
+  bool rating_holds() const { return n_ * gpu_tdp_w_ + other_max_w_ <= max_w_; }
+  double full_load_w() const { return n_ * gpu_tdp_w_ + other_max_w_; }  // n·TDP + P_other,max
 
  private:
   double n_;

@@ -51,8 +51,8 @@ DisaggPool::DisaggPool(DisaggPoolConfig cfg, PoolPlacement placement, Engine& en
   const double gpus_p = double(prefill_->replica_count()) * cfg_.prefill.tp;
   const double gpus_d = double(decode_->replica_count()) * cfg_.decode.tp;
   const double gpus = gpus_p + gpus_d > 0 ? gpus_p + gpus_d : 1;
-  PoolDerived derived{{recorder.ref(gp, "power_w"), recorder.ref(gd, "power_w")},
-                      {recorder.ref(gp, "energy_j"), recorder.ref(gd, "energy_j")},
+  PoolDerived derived{{recorder.ref(gp, "gpu_power_w"), recorder.ref(gd, "gpu_power_w")},
+                      {recorder.ref(gp, "gpu_energy_j"), recorder.ref(gd, "gpu_energy_j")},
                       {recorder.ref(gp, "gpu_utilization"), recorder.ref(gd, "gpu_utilization")},
                       {gpus_p / gpus, gpus_d / gpus}};
   series_ = declare_pool_series(

@@ -24,10 +24,10 @@ PoolSeries declare_pool_series(output::Recorder& r, const std::string& g, PoolPr
        QuantileSpec{"latency_p99_s", 0.99, "99th-percentile end-to-end latency of requests completed in the step"}},
       "s");
   if (derived) {
-    r.sum_of(g, "power_w", "W", "GPU power of the pool, step average", derived->power);
-    r.sum_of(g, "energy_j", "J", "GPU energy of the pool during the step", derived->energy);
+    r.sum_of(g, "gpu_power_w", "W", "GPU power of the pool, step average", derived->power);
+    r.sum_of(g, "gpu_energy_j", "J", "GPU energy of the pool during the step", derived->energy);
   } else {
-    s.power = r.level(g, "power_w", "W", "GPU power of the pool, step average", "energy_j", "J",
+    s.power = r.level(g, "gpu_power_w", "W", "GPU power of the pool, step average", "gpu_energy_j", "J",
                       "GPU energy of the pool during the step");
   }
   return s;

@@ -1,7 +1,9 @@
 // The series every pool records under /sites/<site>/pools/<pool> (docs/output-format.md):
 // arrivals, admitted, rejected, completed, queue_length, running, replicas_active,
-// gpu_utilization, latency_p50_s, latency_p99_s, power_w and energy_j. A pool adds its own
-// (tokens_out, images_out, ttft_p99_s, ...) after these.
+// gpu_utilization, latency_p50_s, latency_p99_s, gpu_power_w and gpu_energy_j. A pool adds its own
+// (tokens_out, images_out, ttft_p99_s, ...) after these. The pool's IT power (power_w, energy_j:
+// GPUs plus the servers' non-GPU part) is derived from gpu_power_w by the world
+// (models/serving/pool_it_power.hpp).
 #pragma once
 
 #include <functional>
@@ -15,7 +17,7 @@ namespace dcsim::serving {
 struct PoolSeries {
   output::Counter arrivals, admitted, rejected, completed;
   output::Level utilization;  // share of the pool's GPUs busy, step average
-  output::Level power;        // GPU power (W), with energy_j its integral over the step
+  output::Level power;        // GPU power (W): gpu_power_w, with gpu_energy_j its integral over the step
   output::Quantiles latency;  // end-to-end latency of requests completed in the step
 };
 

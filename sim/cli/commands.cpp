@@ -47,7 +47,8 @@ void print_summary(const RunResult& r, const std::string& output) {
               get("requests_in_flight"));
   std::printf("  latency: mean %.4g s, p50 %.4g s, p99 %.4g s; SLO attainment %.4g\n", get("latency_mean_s"),
               get("latency_p50_s"), get("latency_p99_s"), get("slo_attainment"));
-  std::printf("  IT energy: %.6g kWh\n", get("energy_it_j") / 3.6e6);
+  std::printf("  IT energy: %.6g kWh (GPUs %.6g kWh, servers' non-GPU part %.6g kWh)\n", get("energy_it_j") / 3.6e6,
+              get("energy_gpu_j") / 3.6e6, (get("energy_it_j") - get("energy_gpu_j")) / 3.6e6);
   for (const auto& o : r.overloaded) std::printf("  OVERLOADED %s\n", o.c_str());
   if (!output.empty()) std::printf("  output: %s\n", output.c_str());
 }

@@ -105,6 +105,21 @@ SeriesRef Recorder::weighted_sum_of(const std::string& group, const std::string&
   return r;
 }
 
+SeriesRef Recorder::affine_of(const std::string& group, const std::string& name, const std::string& units,
+                              const std::string& long_name, SeriesRef input, double offset, double slope) {
+  if (input.column >= columns_.size()) throw std::logic_error("affine_of '" + name + "': unknown input series");
+  const Aggregation agg = infos_[input.column].aggregation;
+  if (agg != Aggregation::sum && agg != Aggregation::mean && agg != Aggregation::last) {
+    throw std::logic_error("affine_of '" + name + "': input must be a sum, mean or last series");
+  }
+  Column c(Kind::affine, 0);
+  c.inputs.push_back(input.column);
+  c.offset = offset;
+  c.slope = slope;
+  c.offset_per_s = agg == Aggregation::sum;
+  return SeriesRef{declare(group, name, units, long_name, agg, std::move(c))};
+}
+
 void Recorder::event(const std::string& kind, const std::string& subject, double value, const std::string& detail) {
   if (sink_) sink_->event(EventRecord{engine_.now(), kind, subject, value, detail});
 }
@@ -155,6 +170,7 @@ void Recorder::sample(double t) {
           for (size_t k = 0; k < c.inputs.size(); ++k) v += c.weights[k] * row_[c.inputs[k]];
         }
         break;
+      case Kind::affine: v = (c.offset_per_s ? c.offset * dt : c.offset) + c.slope * row_[c.inputs[0]]; break;
     }
     row_[i] = v;
   }

@@ -10,6 +10,12 @@
 //   quantiles    percentiles of the step's observations (NaN if none)   handle.observe(x)
 //   ratio        good / total over the step (NaN if total is 0)          handle.add(good)
 //   sum_of       sum of earlier series of this recorder (site = sum of its pools)
+//   affine_of    offset + slope · x of one earlier series x, computed at sampling time:
+//                x a step mean or a value at the instant:  y = offset + slope · x
+//                x a sum over the step (an integral):      y = offset · dt + slope · x
+//                (offset is then a rate: the integral of offset + slope · x(t) over the step
+//                of length dt). Exact for any x(t) since the map is affine. Pool IT power from
+//                pool GPU power (models/power/server_power.hpp).
 // Handles are pointers into stable storage: updating one is an inline add, no lookup, no
 // allocation. Declarations happen before the run; sampling is an event on the engine's heap.
 #pragma once
@@ -116,6 +122,9 @@ class Recorder : public EventHandler {
   SeriesRef weighted_sum_of(const std::string& group, const std::string& name, const std::string& units,
                             const std::string& long_name, const std::vector<SeriesRef>& inputs,
                             const std::vector<double>& weights);
+  // offset + slope · input (see the header); input must be a sum, mean or last series.
+  SeriesRef affine_of(const std::string& group, const std::string& name, const std::string& units,
+                      const std::string& long_name, SeriesRef input, double offset, double slope);
 
   void event(const std::string& kind, const std::string& subject, double value, const std::string& detail = "");
   // A row of the sampled request table (the caller samples).
@@ -142,14 +151,17 @@ class Recorder : public EventHandler {
   void on_event(uint64_t tag) override;
 
  private:
-  enum class Kind { counter, level, level_integral, gauge, quantile, ratio, sum };
+  enum class Kind { counter, level, level_integral, gauge, quantile, ratio, sum, affine };
   struct Column {
     Column(Kind k, size_t i, double quantile = 0) : kind(k), index(i), q(quantile) {}
     Kind kind;
     size_t index;                // into the storage of its kind
     double q;                    // quantile
-    std::vector<size_t> inputs;  // sum
+    std::vector<size_t> inputs;  // sum; affine: one input
     std::vector<double> weights;  // sum: one per input, or empty (all 1)
+    double offset = 0;           // affine (a rate when the input is a sum over the step)
+    double slope = 0;            // affine
+    bool offset_per_s = false;   // affine: offset · dt
   };
   size_t declare(const std::string& group, const std::string& name, const std::string& units,
                  const std::string& long_name, Aggregation agg, Column column);

@@ -150,6 +150,11 @@ const Schema& pool_schema() {
        P::integer("servers").req().at_least(1).doc("Number of servers."),
        P::integer("gpus_per_server").def("8").at_least(1).at_most(16).doc("GPUs per server (HGX/DGX: 8)."),
        P::integer("gpus_per_replica").def("1").at_least(1).doc("GPUs per replica; must divide gpus_per_server."),
+       P::string("server_type")
+           .def("auto")
+           .doc("Server type (catalog name) whose non-GPU power (CPUs, memory, fans, NICs) adds to the GPUs' in "
+                "power_w; auto: the catalog server holding the pool's GPU (fifo pools: dgx-h100). "
+                "See docs/models/power.md."),
        P::quantity_of("weights", Quantity::data)
            .def("16.06 GB")
            .above(0)

@@ -57,6 +57,14 @@ World::World(const scenario::Config& scenario, const std::string& scenario_dir, 
       }
     }
   }
+  // Pool IT power: the GPUs' series plus the servers' non-GPU part (models/serving/pool_it_power.hpp).
+  size_t i = 0;
+  for (const auto& site : scenario.list("sites")) {
+    for (const auto& pool : site.list("pools")) {
+      pool_it_.push_back(serving::pool_it_power(pool, catalog_));
+      serving::declare_pool_it_series(recorder, pools_.at(i++)->placement().group, pool_it_.back());
+    }
+  }
   for (auto& w : workloads_) {
     for (auto& p : pools_) {
       if (p->placement().site + "/" + p->placement().name == w->target()) w->connect(p.get());
@@ -66,20 +74,31 @@ World::World(const scenario::Config& scenario, const std::string& scenario_dir, 
 }
 
 void World::declare_aggregates(const scenario::Config& scenario, output::Recorder& recorder) {
-  std::vector<output::SeriesRef> site_power, site_energy;
-  for (const auto& site : scenario.list("sites")) {
-    const std::string g = "/sites/" + site.str("name");
-    std::vector<output::SeriesRef> power, energy;
-    for (const auto& pool : site.list("pools")) {
-      const std::string pg = g + "/pools/" + pool.str("name");
-      power.push_back(recorder.ref(pg, "power_w"));
-      energy.push_back(recorder.ref(pg, "energy_j"));
+  // IT = GPUs + servers' non-GPU part; GPU = the GPUs alone. Site = sum of its pools, fleet = sum of sites.
+  struct Sum {
+    const char* pool;
+    const char* name;
+    const char* units;
+    const char* what;
+  };
+  const Sum sums[] = {{"power_w", "power_it_w", "W", "IT power (GPUs and servers' non-GPU part) of the %s, step average"},
+                      {"energy_j", "energy_it_j", "J", "IT energy (GPUs and servers' non-GPU part) of the %s during the step"},
+                      {"gpu_power_w", "power_gpu_w", "W", "GPU power of the %s, step average"},
+                      {"gpu_energy_j", "energy_gpu_j", "J", "GPU energy of the %s during the step"}};
+  const auto describe = [](const char* what, const std::string& of) {
+    std::string s = what;
+    return s.replace(s.find("%s"), 2, of);
+  };
+  for (const Sum& sum : sums) {
+    std::vector<output::SeriesRef> fleet;
+    for (const auto& site : scenario.list("sites")) {
+      const std::string g = "/sites/" + site.str("name");
+      std::vector<output::SeriesRef> pools;
+      for (const auto& pool : site.list("pools")) pools.push_back(recorder.ref(g + "/pools/" + pool.str("name"), sum.pool));
+      fleet.push_back(recorder.sum_of(g, sum.name, sum.units, describe(sum.what, "site"), pools));
     }
-    site_power.push_back(recorder.sum_of(g, "power_it_w", "W", "IT power of the site (GPUs), step average", power));
-    site_energy.push_back(recorder.sum_of(g, "energy_it_j", "J", "IT energy of the site during the step", energy));
+    recorder.sum_of("/fleet", sum.name, sum.units, describe(sum.what, "fleet"), fleet);
   }
-  recorder.sum_of("/fleet", "power_it_w", "W", "IT power of the fleet, step average", site_power);
-  recorder.sum_of("/fleet", "energy_it_j", "J", "IT energy of the fleet during the step", site_energy);
   for (const char* name : {"arrivals", "completed", "rejected"}) {
     std::vector<output::SeriesRef> refs;
     for (const auto& w : workloads_) refs.push_back(recorder.ref("/workloads/" + w->name(), name));
@@ -88,6 +107,7 @@ void World::declare_aggregates(const scenario::Config& scenario, output::Recorde
 }
 
 void World::start(double horizon_s) {
+  start_s_ = engine_.now();
   engine_.at(engine_.now(), this, kStartTag);
   engine_.at(engine_.now() + horizon_s / 2, this, kMidRunTag);
 }
@@ -143,11 +163,12 @@ RequestCounts World::request_counts() const {
 
 std::vector<output::SummaryEntry> World::summary(double now) const {
   const RequestCounts c = request_counts();
-  double energy = 0;
+  double energy_gpu = 0, energy_it = 0;
   uint64_t admitted = 0;
-  for (const auto& p : pools_) {
-    const auto t = p->totals(now);
-    energy += t.energy_j;
+  for (size_t i = 0; i < pools_.size(); ++i) {
+    const auto t = pools_[i]->totals(now);
+    energy_gpu += t.energy_j;
+    energy_it += pool_it_[i].it_energy_j(t.energy_j, now - start_s_);
     admitted += t.admitted;
   }
   LogHistogram latency;
@@ -169,7 +190,8 @@ std::vector<output::SummaryEntry> World::summary(double now) const {
       {"requests_rejected", d(c.rejected), "1"},
       {"requests_dropped", d(c.dropped), "1"},
       {"requests_in_flight", d(c.in_flight), "1"},
-      {"energy_it_j", energy, "J"},
+      {"energy_it_j", energy_it, "J"},
+      {"energy_gpu_j", energy_gpu, "J"},
       {"latency_mean_s", latency.mean(), "s"},
       {"latency_p50_s", latency.quantile(0.50), "s"},
       {"latency_p99_s", latency.quantile(0.99), "s"},

@@ -13,6 +13,7 @@
 #include "models/serving/diffusion_pool_factory.hpp"
 #include "models/serving/disagg_pool_factory.hpp"
 #include "models/serving/llm_pool_factory.hpp"
+#include "models/serving/pool_it_power.hpp"
 #include "models/workload/workload.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/output/recorder.hpp"
@@ -61,6 +62,8 @@ class World : public EventHandler {
   std::vector<serving::DiffusionPoolParts> diffusion_parts_;  // and the diffusion pools
   std::vector<serving::DisaggPoolParts> disagg_parts_;        // and the disaggregated pools
   std::vector<std::unique_ptr<serving::Pool>> pools_;
+  std::vector<serving::PoolItPower> pool_it_;  // per pool (same order): non-GPU power of its servers
+  double start_s_ = 0;                         // when the pools started
 };
 
 }  // namespace dcsim

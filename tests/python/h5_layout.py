@@ -20,7 +20,7 @@ SERIES_GROUP = re.compile(r"^/(sites/[^/]+(/pools/[^/]+(/(prefill|decode))?)?|wo
 AGGREGATIONS = {"sum", "mean", "last", "max", "quantile"}
 EVENT_FIELDS = ("time_s", "kind", "subject", "value", "detail")
 SUMMARY_NAMES = ("requests_arrived", "requests_admitted", "requests_completed",
-                 "requests_rejected", "requests_dropped", "requests_in_flight", "energy_it_j",
+                 "requests_rejected", "requests_dropped", "requests_in_flight", "energy_it_j", "energy_gpu_j",
                  "latency_mean_s", "latency_p50_s", "latency_p99_s", "slo_attainment",
                  "simulated_s")
 

@@ -24,17 +24,19 @@ DT = np.diff(np.concatenate([[0.0], TIME]))
 
 POOL_UNITS = {"arrivals": "1", "admitted": "1", "rejected": "1", "completed": "1",
               "queue_length": "1", "running": "1", "replicas_active": "1", "gpu_utilization": "1",
-              "latency_p50_s": "s", "latency_p99_s": "s", "power_w": "W", "energy_j": "J"}
+              "latency_p50_s": "s", "latency_p99_s": "s", "power_w": "W", "energy_j": "J",
+              "gpu_power_w": "W", "gpu_energy_j": "J"}
 AGGREGATION = {"arrivals": "sum", "admitted": "sum", "rejected": "sum", "completed": "sum",
                "queue_length": "last", "running": "last", "replicas_active": "last",
                "gpu_utilization": "mean", "latency_p50_s": "quantile", "latency_p99_s": "quantile",
                "power_w": "mean", "energy_j": "sum", "power_it_w": "mean", "energy_it_j": "sum",
+               "gpu_power_w": "mean", "gpu_energy_j": "sum", "power_gpu_w": "mean", "energy_gpu_j": "sum",
                "slo_attainment": "mean"}
 
 SUMMARY = {"requests_arrived": (1800, "1"), "requests_admitted": (1680, "1"),
            "requests_completed": (1560, "1"), "requests_rejected": (120, "1"),
            "requests_dropped": (20, "1"), "requests_in_flight": (100, "1"),
-           "energy_it_j": (8.64e8, "J"), "latency_mean_s": (0.35, "s"),
+           "energy_it_j": (8.64e8, "J"), "energy_gpu_j": (6.48e8, "J"), "latency_mean_s": (0.35, "s"),
            "latency_p50_s": (0.2, "s"), "latency_p99_s": (2.5, "s"),
            "slo_attainment": (0.97, "1"), "simulated_s": (HORIZON, "s")}
 
@@ -50,7 +52,7 @@ def pool_series(arrivals, completed, rejected, power_w, util, p99):
             "queue_length": np.linspace(0, 8, N), "running": _const(4),
             "replicas_active": _const(2), "gpu_utilization": _const(util),
             "latency_p50_s": _const(0.2), "latency_p99_s": p99, "power_w": power,
-            "energy_j": power * DT}
+            "energy_j": power * DT, "gpu_power_w": 0.75 * power, "gpu_energy_j": 0.75 * power * DT}
 
 
 def make_run(path, *, completed=1560, complete=True, seed=42, only_fleet=False, events=True):
@@ -95,6 +97,8 @@ def make_run(path, *, completed=1560, complete=True, seed=42, only_fleet=False, 
                  "batch": pool_series(5, 4, 0, 40e3, 0.8, batch_p99)}
         pools["chat"]["power_w"] = chat_power
         pools["chat"]["energy_j"] = chat_power * DT
+        pools["chat"]["gpu_power_w"] = 0.75 * chat_power
+        pools["chat"]["gpu_energy_j"] = 0.75 * chat_power * DT
         if not only_fleet:
             for pool, cols in pools.items():
                 for name, values in cols.items():
@@ -243,7 +247,9 @@ def test_report_ok(run_file, tmp_path):
     assert cells[1:4] == ["1200", "1080", "120"]
     mean_kw = float(np.sum(np.where(np.arange(N) == 50, 160e3, 100e3) * DT) / np.sum(DT)) / 1e3
     assert float(cells[4]) == pytest.approx(mean_kw, abs=1e-3)
-    assert cells[5:] == ["160", "50.0 %", "3.5"]
+    assert cells[5] == "160"
+    assert float(cells[6]) == pytest.approx(0.75 * mean_kw, abs=1e-3)   # GPU power: 3/4 of IT here
+    assert cells[7:] == ["50.0 %", "3.5"]
     assert "VIOLATED" not in text
     for name in ("demand", "latency", "power", "utilization"):
         assert f"![{name}]({name}.png)" in text

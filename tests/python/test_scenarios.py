@@ -118,11 +118,11 @@ def test_llm_serving_power_cap_trades_latency_for_power(tmp_path):
     with h5py.File(out) as f:
         free, capped = f["/sites/dc1/pools/chat"], f["/sites/dc1/pools/chat-capped"]
         # Same demand (same rate, own streams): the cap lowers power and stretches token times.
-        assert capped["power_w"][2:].mean() < 0.97 * free["power_w"][2:].mean()
+        assert capped["gpu_power_w"][2:].mean() < 0.97 * free["gpu_power_w"][2:].mean()
         assert np.nanmean(capped["tpot_p99_s"][2:]) > 1.05 * np.nanmean(free["tpot_p99_s"][2:])
         # GPU power per GPU stays between idle (113 W loaded) and TDP (700 W); 16 GPUs a pool.
-        assert 16 * 113 <= free["power_w"][2:].min() and free["power_w"][:].max() <= 16 * 700
-        assert capped["power_w"][:].max() <= 16 * 350 + 1e-6
+        assert 16 * 113 <= free["gpu_power_w"][2:].min() and free["gpu_power_w"][:].max() <= 16 * 700
+        assert capped["gpu_power_w"][:].max() <= 16 * 350 + 1e-6
         # Output tokens per completed request follow the Azure conversation fit (mean 211.1).
         per_request = free["tokens_out"][:].sum() / free["completed"][:].sum()
         assert per_request == pytest.approx(211.1, rel=0.05)
@@ -135,7 +135,7 @@ def test_llm_serving_power_cap_trades_latency_for_power(tmp_path):
         done = r[r["outcome"] == 0]
         assert np.all(done["energy_j"] > 0) and np.all(done["first_token_s"] >= done["arrival_s"])
         assert np.all(done["completion_s"] >= done["first_token_s"])
-        share = done["energy_j"].sum() / s["energy_it_j"]
+        share = done["energy_j"].sum() / s["energy_gpu_j"]  # request energy is GPU energy
         assert 0.04 < share < 0.06
 
 
@@ -168,6 +168,8 @@ catalog:
     h100-sxm: {tdp: 600 W}
     my-gpu: {memory: 96 GB, memory_bandwidth: 4 TB/s, bf16: 1000 TFLOP/s, tdp: 700 W,
              idle_power: 80 W, idle_loaded_power: 120 W, nvlink: 900 GB/s}
+  servers:
+    my-node: {gpu: my-gpu, gpus: 8, max_power: 10.2 kW, other_idle_power: 1.2 kW, other_max_power: 2.9 kW}
 sites:
   - name: dc1
     pools:
@@ -181,12 +183,20 @@ workloads:
     run_dcsim("run", scenario, "-o", out, check=True)
     with h5py.File(out) as f:
         assert "my-gpu" in f.attrs["scenario"]  # the catalog block travels in the resolved scenario
-        mine = f["/sites/dc1/pools/mine/power_w"][:]
-        stock = f["/sites/dc1/pools/stock/power_w"][:]
+        mine = f["/sites/dc1/pools/mine/gpu_power_w"][:]
+        stock = f["/sites/dc1/pools/stock/gpu_power_w"][:]
         # 8 GPUs each; idle-with-model 120 W on my-gpu against the stock H100's 113 W, and the
         # stock H100's TDP lowered to 600 W bounds its power.
         assert mine.min() >= 8 * 120 - 1e-6
         assert stock.max() <= 8 * 600 + 1e-6
+        # IT power adds the named server's non-GPU part, affine in GPU power (my-node: u between
+        # 80 W and 700 W per GPU): b = 1700 / (8 x 620), a = 1200 - 1700 x 80 / 620.
+        b, a = 1700 / (8 * 620), 1200 - 1700 * 80 / 620
+        mine_it = f["/sites/dc1/pools/mine/power_w"][:]
+        np.testing.assert_allclose(mine_it - mine, a + b * mine, rtol=1e-9)
+        site = f["/sites/dc1/power_it_w"][:]
+        np.testing.assert_allclose(site, mine_it + f["/sites/dc1/pools/stock/power_w"][:], rtol=1e-12)
+        np.testing.assert_allclose(f["/sites/dc1/power_gpu_w"][:], mine + stock, rtol=1e-12)
 
 
 def test_llm_disaggregated_compares_two_pools_and_sends_kv_caches(tmp_path):
@@ -198,8 +208,9 @@ def test_llm_disaggregated_compares_two_pools_and_sends_kv_caches(tmp_path):
     with h5py.File(out) as f:
         assert f[g + "/kv_bytes"][:].sum() > 0
         assert np.nanmax(f[g + "/kv_transfer_p99_s"][:]) > 0
-        np.testing.assert_allclose(f[g + "/power_w"][:],
-                                   f[g + "/prefill/power_w"][:] + f[g + "/decode/power_w"][:], rtol=1e-12)
+        np.testing.assert_allclose(f[g + "/gpu_power_w"][:],
+                                   f[g + "/prefill/gpu_power_w"][:] + f[g + "/decode/gpu_power_w"][:], rtol=1e-12)
+        assert (f[g + "/power_w"][:] > f[g + "/gpu_power_w"][:]).all()  # IT power adds the servers' non-GPU part
         for pool in ("colocated", "disaggregated"):
             assert f[f"/sites/dc1/pools/{pool}/completed"][:].sum() > 10_000
         s = f["/summary"].attrs

@@ -155,7 +155,7 @@ TEST_CASE("diffusion pool: a lone request waits the batch window then runs at ba
   CHECK(b.pool().batches() == 1);
   CHECK(b.pool().in_flight() == 0);
   for (const char* name : {"arrivals", "admitted", "rejected", "completed", "queue_length", "running", "replicas_active",
-                           "gpu_utilization", "images_out", "latency_p50_s", "latency_p99_s", "power_w", "energy_j"})
+                           "gpu_utilization", "images_out", "latency_p50_s", "latency_p99_s", "gpu_power_w", "gpu_energy_j"})
     CHECK(rec.has_series("/sites/dc1/pools/img", name));
 }
 

@@ -275,11 +275,18 @@ TEST_CASE("disagg pool: a scenario run keeps the request invariant and records t
   CHECK(sum(g, "completed") == double(r.counts.completed));
   CHECK(sum(g, "rejected") == double(r.counts.rejected));
   CHECK(sum(g, "kv_bytes") > 0);
-  // Power of the pool = prefill + decode, at every step; energy likewise.
-  const auto pw = sink.column(g, "power_w");
-  const auto pp = sink.column(g + "/prefill", "power_w");
-  const auto pd = sink.column(g + "/decode", "power_w");
-  for (size_t k = 0; k < pw.size(); ++k) CHECK(pw[k] == Approx(pp[k] + pd[k]).epsilon(1e-12));
+  // GPU power of the pool = prefill + decode, at every step; its IT power adds the servers'
+  // non-GPU part; energies match the summary.
+  const auto pw = sink.column(g, "gpu_power_w");
+  const auto pp = sink.column(g + "/prefill", "gpu_power_w");
+  const auto pd = sink.column(g + "/decode", "gpu_power_w");
+  const auto it = sink.column(g, "power_w");
+  REQUIRE(it.size() == pw.size());
+  for (size_t k = 0; k < pw.size(); ++k) {
+    CHECK(pw[k] == Approx(pp[k] + pd[k]).epsilon(1e-12));
+    CHECK(it[k] > pw[k]);
+  }
+  CHECK(sum(g, "gpu_energy_j") == Approx(summary(r, "energy_gpu_j")).epsilon(1e-9));
   CHECK(sum(g, "energy_j") == Approx(summary(r, "energy_it_j")).epsilon(1e-9));
   CHECK(sum(g, "tokens_out") == sum(g + "/prefill", "tokens_out") + sum(g + "/decode", "tokens_out"));
   // KV transfers of ~1000-token prompts (128 KiB per token) over 50 GB/s: milliseconds.

@@ -164,7 +164,7 @@ TEST_CASE("llm pool: one request has hand-derived ttft tpot and completion") {
   CHECK(t.energy_j == Approx(100.0 * (100 - 0.5) + 401.0 * 0.5).epsilon(1e-9));
   for (const char* name : {"arrivals", "admitted", "rejected", "completed", "queue_length", "running", "replicas_active",
                            "gpu_utilization", "tokens_out", "preemptions", "ttft_p99_s", "tpot_p99_s", "latency_p50_s",
-                           "latency_p99_s", "power_w", "energy_j", "kv_utilization"})
+                           "latency_p99_s", "gpu_power_w", "gpu_energy_j", "kv_utilization"})
     CHECK(rec.has_series("/sites/dc1/pools/chat", name));
 }
 

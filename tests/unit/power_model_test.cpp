@@ -214,6 +214,36 @@ TEST_CASE("power: server envelope VC10") {
   CHECK(half.other_w == Approx(1200.0 + 0.5 * 1700.0));
 }
 
+TEST_CASE("power: pool affine non-GPU power matches the per-server model and hand values") {
+  const GpuSpec g = h100();
+  ServerSpec s;
+  s.gpus = 8;
+  s.other_idle_W = dcsim::power::kDgxH100OtherIdleW;
+  s.other_max_W = dcsim::power::kDgxH100OtherMaxW;
+  s.max_W = dcsim::power::kDgxH100MaxW;
+  const ServerPowerModel sp(s, g);
+  CHECK(sp.rating_holds());
+  CHECK(sp.full_load_w() == Approx(8500.0));
+  // b = (2900 - 1200) / (8 (700 - 75)) = 0.34; a = 1200 - 1700 * 75 / 625 = 996 W per server.
+  const auto one = sp.pool_affine(1);
+  CHECK(one.slope == Approx(0.34).epsilon(1e-12));
+  CHECK(one.offset_w == Approx(996.0).epsilon(1e-12));
+  // VC10: 8 GPUs at 690 W -> 5520 + 2872.8 = 8392.8 W IT (8.4 kW measured).
+  CHECK(5520.0 + one.offset_w + one.slope * 5520.0 == Approx(8392.8).epsilon(1e-12));
+  // Idle with models loaded, 3 servers: 3 x 1200 + 1700 x (24 x 113 - 24 x 75) / 5000 = 3910.08 W.
+  const auto three = sp.pool_affine(3);
+  CHECK(three.offset_w + three.slope * 24 * 113.0 == Approx(3 * 1200.0 + 0.34 * 24 * 38.0).epsilon(1e-12));
+  CHECK(three.offset_w + three.slope * 24 * 113.0 == Approx(3910.08).epsilon(1e-12));
+  // Exact against the per-server model for any mix of loads within [idle, TDP] per GPU.
+  const std::array<double, 3> server_gpu_w{8 * 113.0, 8 * 450.0, 8 * 700.0};
+  double other = 0, gpu = 0;
+  for (const double w : server_gpu_w) {
+    other += sp.evaluate_sum(w).other_w;
+    gpu += w;
+  }
+  CHECK(three.offset_w + three.slope * gpu == Approx(other).epsilon(1e-12));
+}
+
 TEST_CASE("power: server power clips at its rating and reports it") {
   const GpuSpec g = h100();
   ServerSpec s;
@@ -227,6 +257,7 @@ TEST_CASE("power: server power clips at its rating and reports it") {
   CHECK(p.clipped);
   CHECK(p.total_w == 10200.0);
   CHECK(p.excess_w == Approx(5600.0 + 5600.0 - 10200.0));
+  CHECK(!sp.rating_holds());
 }
 
 TEST_CASE("power: energy attribution sums to the interval energy") {

@@ -101,17 +101,73 @@ TEST_CASE("run: above capacity the queue grows and arrivals are rejected once it
 TEST_CASE("run: pool power follows P = N idle + U N (busy - idle) at every step") {
   output::MemorySink sink;
   const auto r = run_scenario(load({"workloads[0].arrivals.rate=2.5 /s"}), &sink);
-  const auto power = sink.column("/sites/dc1/pools/p", "power_w");
-  const auto energy = sink.column("/sites/dc1/pools/p", "energy_j");
+  const auto power = sink.column("/sites/dc1/pools/p", "gpu_power_w");
+  const auto energy = sink.column("/sites/dc1/pools/p", "gpu_energy_j");
   const auto util = sink.column("/sites/dc1/pools/p", "gpu_utilization");
-  const auto site = sink.column("/sites/dc1", "power_it_w");
+  const auto site = sink.column("/sites/dc1", "power_gpu_w");
   REQUIRE(power.size() == 60);
   for (size_t k = 0; k < power.size(); ++k) {
     CHECK(power[k] == Approx(4 * 75.0 + util[k] * 4 * (700.0 - 75.0)).epsilon(1e-9));
     CHECK(energy[k] == Approx(power[k] * 60.0).epsilon(1e-9));
     CHECK(site[k] == power[k]);
   }
-  CHECK(std::accumulate(energy.begin(), energy.end(), 0.0) == Approx(summary(r, "energy_it_j")).epsilon(1e-9));
+  CHECK(std::accumulate(energy.begin(), energy.end(), 0.0) == Approx(summary(r, "energy_gpu_j")).epsilon(1e-9));
+}
+
+// IT power = GPUs + the servers' non-GPU part, affine in GPU power (models/power/server_power.hpp).
+// The fifo pool: 1 server of 4 GPUs counts as S = 4 / 8 = 0.5 DGX H100 (auto server); u between
+// idle_power 75 W and busy_power 700 W. b = 1700 / (8 x 625) = 0.34, a = 0.5 x 996 = 498 W.
+TEST_CASE("run: IT power adds the servers' non-GPU power to the GPUs' at pool site and fleet") {
+  output::MemorySink sink;
+  const auto r = run_scenario(load({"workloads[0].arrivals.rate=2.5 /s"}), &sink);
+  const std::string pg = "/sites/dc1/pools/p";
+  const auto gpu = sink.column(pg, "gpu_power_w");
+  const auto gpu_e = sink.column(pg, "gpu_energy_j");
+  const auto it = sink.column(pg, "power_w");
+  const auto it_e = sink.column(pg, "energy_j");
+  const auto site_it = sink.column("/sites/dc1", "power_it_w");
+  const auto site_gpu = sink.column("/sites/dc1", "power_gpu_w");
+  const auto fleet_it = sink.column("/fleet", "power_it_w");
+  const auto fleet_gpu = sink.column("/fleet", "power_gpu_w");
+  const auto fleet_e = sink.column("/fleet", "energy_it_j");
+  REQUIRE(gpu.size() == 60);
+  for (size_t k = 0; k < gpu.size(); ++k) {
+    CHECK(site_it[k] == it[k]);
+    CHECK(fleet_it[k] == it[k]);
+    CHECK(site_gpu[k] == gpu[k]);
+    CHECK(fleet_gpu[k] == gpu[k]);
+    CHECK(it[k] - gpu[k] == Approx(498.0 + 0.34 * gpu[k]).epsilon(1e-9));
+    CHECK(it_e[k] == Approx(498.0 * 60 + 1.34 * gpu_e[k]).epsilon(1e-9));
+    CHECK(it_e[k] == Approx(it[k] * 60).epsilon(1e-9));
+    // Between all idle (300 W GPU + 600 W = 900 W) and all busy (2800 W + 1450 W = 4250 W).
+    CHECK(it[k] >= 900.0 - 1e-9);
+    CHECK(it[k] <= 4250.0 + 1e-9);
+  }
+  const double e_it = std::accumulate(it_e.begin(), it_e.end(), 0.0);
+  const double e_gpu = std::accumulate(gpu_e.begin(), gpu_e.end(), 0.0);
+  CHECK(e_it == Approx(summary(r, "energy_it_j")).epsilon(1e-9));
+  CHECK(std::accumulate(fleet_e.begin(), fleet_e.end(), 0.0) == Approx(e_it).epsilon(1e-9));
+  CHECK(e_gpu == Approx(summary(r, "energy_gpu_j")).epsilon(1e-9));
+  CHECK(e_it == Approx(498.0 * 3600 + 1.34 * e_gpu).epsilon(1e-9));
+}
+
+// Two DGX H100 of an idle LLM pool: 16 GPUs at idle_loaded 113 W; non-GPU 2 x 1200 W at u = 0
+// plus 1700 W x (16 x 113 - 16 x 75) / (8 x 625) = 206.72 W; IT = 1808 + 2400 + 206.72 = 4414.72 W.
+TEST_CASE("run: an idle LLM pool of two DGX H100 draws the hand-derived IT power") {
+  output::MemorySink sink;
+  const auto r = run_scenario(load({"sites[0].pools[0].serving=llm", "sites[0].pools[0].servers=2",
+                                    "sites[0].pools[0].gpus_per_server=8", "workloads[0].arrivals.rate=1e-6 /s"}),
+                              &sink);
+  const auto gpu = sink.column("/sites/dc1/pools/p", "gpu_power_w");
+  const auto it = sink.column("/sites/dc1", "power_it_w");
+  size_t idle_steps = 0;
+  for (size_t k = 0; k < gpu.size(); ++k) {
+    if (gpu[k] != 16 * 113.0) continue;
+    ++idle_steps;
+    CHECK(it[k] == Approx(4414.72).epsilon(1e-12));
+  }
+  CHECK(idle_steps >= 50);
+  CHECK(summary(r, "energy_it_j") == Approx(4414.72 * 3600).epsilon(1e-6));
 }
 
 TEST_CASE("run: the invariant check catches a broken count and marks the output incomplete") {
@@ -135,4 +191,25 @@ TEST_CASE("run: the invariant holds at the horizon with requests still in flight
   const auto r = run_scenario(load({"workloads[0].arrivals.rate=3.9 /s"}), &sink);
   CHECK(r.counts.arrived == r.counts.completed + r.counts.rejected + r.counts.dropped + r.counts.in_flight);
   CHECK(r.counts.in_flight > 0);
+}
+
+// The diffusion pool of scenarios/image-serving.yaml: one 8-GPU H100 server, auto server_type
+// dgx-h100, so IT - GPU = 996 W + 0.34 x GPU power at every step, summed to the site and fleet.
+TEST_CASE("run: a diffusion pool's IT power is the affine map of its GPU power") {
+  register_builtin_models();
+  output::MemorySink sink;
+  const auto r = run_scenario(scenario::load_scenario(test::source_path("scenarios/image-serving.yaml"), {"horizon=10 min"}),
+                              &sink);
+  const auto gpu = sink.column("/sites/dc1/pools/image", "gpu_power_w");
+  const auto it = sink.column("/sites/dc1/pools/image", "power_w");
+  const auto site = sink.column("/sites/dc1", "power_it_w");
+  const auto fleet_gpu = sink.column("/fleet", "power_gpu_w");
+  REQUIRE(gpu.size() == 10);
+  for (size_t k = 0; k < gpu.size(); ++k) {
+    CHECK(it[k] - gpu[k] == Approx(996.0 + 0.34 * gpu[k]).epsilon(1e-9));
+    CHECK(site[k] == it[k]);
+    CHECK(fleet_gpu[k] == gpu[k]);
+    CHECK(gpu[k] > 8 * 113.0);  // serving: above idle with a model loaded
+  }
+  CHECK(summary(r, "energy_it_j") == Approx(996.0 * 600 + 1.34 * summary(r, "energy_gpu_j")).epsilon(1e-9));
 }
