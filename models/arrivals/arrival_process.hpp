@@ -31,6 +31,7 @@ struct ArrivalAttributes {
   uint32_t prompt_tokens = 0;
   uint32_t output_tokens = 0;
   uint32_t prefix_blocks = 0;  // Mooncake hash_ids: number of 512-token prefix blocks
+  const uint64_t* prefix_ids = nullptr;  // their hash ids (prefix_blocks of them); valid until the next next_arrival()
 };
 
 class ArrivalProcess {

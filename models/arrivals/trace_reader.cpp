@@ -180,6 +180,7 @@ std::string TraceReader::parse_csv_row(TraceRow& row, int64_t& time_ns) {
            "', expected a non-negative integer";
   }
   row.prefix_blocks = 0;
+  row.hash_ids.clear();
   return "";
 }
 

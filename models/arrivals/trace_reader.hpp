@@ -38,6 +38,7 @@ struct TraceRow {
   uint32_t prompt_tokens = 0;
   uint32_t output_tokens = 0;
   uint32_t prefix_blocks = 0;
+  std::vector<uint64_t> hash_ids;  // Mooncake: the prefix blocks' hash ids (chained: id j names blocks 1..j)
   uint64_t line = 0;  // 1-based line in the file
 };
 

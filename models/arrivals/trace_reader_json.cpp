@@ -1,6 +1,7 @@
 // The Mooncake row of TraceReader (trace_reader.hpp): a minimal hand-written parser for one flat
 // JSON object a line, reading timestamp (ms), input_length and output_length, and counting the
-// elements of the hash_ids list as prefix blocks; other keys are skipped, nested values rejected.
+// elements of the hash_ids list as prefix blocks (kept: non-negative integer ids); other keys are
+// skipped, nested values rejected.
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,7 @@ std::string TraceReader::parse_json_row(TraceRow& row, int64_t& time_ns) {
   ++i;
   bool has_t = false, has_in = false, has_out = false;
   uint32_t blocks = 0;
+  row.hash_ids.clear();
   ws();
   if (i < s.size() && s[i] == '}') {
     ++i;
@@ -57,6 +59,17 @@ std::string TraceReader::parse_json_row(TraceRow& row, int64_t& time_ns) {
             ++n;
             nonempty = false;
             ++i;
+            continue;
+          }
+          if (key == "hash_ids" && !nonempty) {
+            // One id: a non-negative integer.
+            uint64_t v = 0;
+            const size_t d0 = i;
+            while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - d0 < 19) v = v * 10 + uint64_t(s[i++] - '0');
+            if (i == d0 || (i < s.size() && s[i] != ',' && s[i] != ']' && s[i] != ' ' && s[i] != '\t'))
+              return "hash_ids element at column " + std::to_string(d0 + 1) + " is not a non-negative integer";
+            row.hash_ids.push_back(v);
+            nonempty = true;
             continue;
           }
           if (s[i] == '"') {

@@ -97,6 +97,7 @@ double TraceReplay::next_arrival(double /*now*/, Rng& rng) {
     attr_.prompt_tokens = row_.prompt_tokens;
     attr_.output_tokens = row_.output_tokens;
     attr_.prefix_blocks = row_.prefix_blocks;
+    attr_.prefix_ids = row_.hash_ids.size() == row_.prefix_blocks && !row_.hash_ids.empty() ? row_.hash_ids.data() : nullptr;
   }
   --copies_left_;
   return current_t_;

@@ -11,6 +11,7 @@ DisaggPoolParts make_disagg_pool(const scenario::Config& pool_cfg, const catalog
   DisaggPoolConfig cfg;
   cfg.prefill = read_llm_config(c, pool_cfg, catalog, "prefill_tp");
   cfg.decode = read_llm_config(c, pool_cfg, catalog, "decode_tp");
+  cfg.decode.prefix_cache_tokens = 0;  // prompts are prefilled on the other side
   cfg.prefill_servers = static_cast<uint32_t>(c.integer("prefill_servers"));
   cfg.kv_transfer_efficiency = c.num("kv_transfer_efficiency");
   if (cfg.prefill_servers >= placement.servers.size()) {  // also checked when the scenario is loaded

@@ -23,7 +23,8 @@ uint64_t llm_kv_capacity_blocks(const LlmPoolConfig& cfg) {
   if (cfg.tp == 0 || cfg.block_tokens == 0 || cfg.max_batch == 0)
     throw std::invalid_argument("llm pool: tp, block_tokens and max_batch must be positive");
   if (cfg.model.kv_bytes_per_token <= 0) throw std::invalid_argument("llm pool: model kv_bytes_per_token must be positive");
-  const double free_B = double(cfg.tp) * cfg.gpu.memory_B * cfg.gpu_memory_utilization - cfg.model.weights_B() - cfg.reserve_B;
+  const double free_B = double(cfg.tp) * cfg.gpu.memory_B * cfg.gpu_memory_utilization - cfg.model.weights_B() -
+                        cfg.reserve_B - double(cfg.prefix_cache_tokens) * cfg.model.kv_bytes_per_token;
   const double blocks = std::floor(free_B / (double(cfg.block_tokens) * cfg.model.kv_bytes_per_token));
   if (!(blocks >= 1))
     throw std::invalid_argument("llm pool: model " + cfg.model.name + " leaves no KV cache on " + std::to_string(cfg.tp) +
@@ -53,6 +54,7 @@ LlmPool::LlmPool(LlmPoolConfig cfg, PoolPlacement placement, Engine& engine, out
     replicas_[k].server = static_cast<uint32_t>(k / per_server);
     replicas_[k].running.reserve(cfg_.max_batch);
     replicas_[k].residue.assign(cfg_.block_tokens, 0);
+    if (cfg_.prefix_cache_tokens > 0) replicas_[k].prefix = PrefixCache(cfg_.prefix_cache_tokens / cfg_.prefix_block_tokens);
     replicas_[k].ends.reserve(64);
   }
   route_leaves_ = 1;
@@ -76,6 +78,8 @@ LlmPool::LlmPool(LlmPoolConfig cfg, PoolPlacement placement, Engine& engine, out
   ttft_ = recorder_.quantiles(g, {QuantileSpec{"ttft_p99_s", 0.99, "99th-percentile time to first token"}}, "s");
   tpot_ = recorder_.quantiles(g, {QuantileSpec{"tpot_p99_s", 0.99, "99th-percentile time per output token after the first"}},
                               "s");
+  if (cfg_.prefix_cache_tokens > 0)
+    prefix_hits_ = recorder_.counter(g, "prefix_hit_tokens", "1", "Prompt tokens found in a replica's prefix cache (not recomputed) during the step");
 }
 
 void LlmPool::start() {
@@ -114,6 +118,7 @@ uint32_t LlmPool::new_slot() {
   if (free_slots_.empty()) {
     seqs_.emplace_back();
     decoding_stint_.push_back(kNotDecoding);
+    if (cfg_.prefix_cache_tokens > 0) slot_prefix_.emplace_back();
     return static_cast<uint32_t>(seqs_.size() - 1);
   }
   const uint32_t slot = free_slots_.back();
@@ -128,7 +133,13 @@ void LlmPool::submit(const workload::Request& r) {
   const uint32_t slot = new_slot();
   Seq& s = seqs_[slot];
   s.req = r;
+  s.req.prefix_ids = nullptr;  // points into the trace row: copied below, not kept
   s.target = std::max<uint32_t>(1, r.prompt_tokens);
+  if (cfg_.prefix_cache_tokens > 0) {
+    auto& ids = slot_prefix_[slot];
+    ids.clear();
+    if (r.prefix_ids) ids.assign(r.prefix_ids, r.prefix_ids + r.prefix_blocks);
+  }
   enqueue(r, slot, UINT32_MAX);
 }
 
@@ -136,8 +147,10 @@ void LlmPool::submit_prefilled(const workload::Request& r, double energy_j, uint
   const uint32_t slot = new_slot();
   Seq& s = seqs_[slot];
   s.req = r;
+  s.req.prefix_ids = nullptr;
   s.target = std::max<uint32_t>(1, r.prompt_tokens);
   s.prefilled = s.target;
+  if (cfg_.prefix_cache_tokens > 0) slot_prefix_[slot].clear();
   s.generated = 1;
   s.first_token_s = r.first_token_s;
   s.energy_j = energy_j;
@@ -369,7 +382,15 @@ void LlmPool::plan(uint32_t i) {
         start_decode(rep, slot);
       } else {
         w.role = Role::prefill;
-        w.chunk = static_cast<uint32_t>(std::min<uint64_t>(budget, w.target));
+        if (cfg_.prefix_cache_tokens > 0 && w.prefilled == 0 && !slot_prefix_[slot].empty()) {
+          // Leading prefix blocks in this replica's cache are not recomputed (one token at least is).
+          const auto& ids = slot_prefix_[slot];
+          const uint64_t hit = rep.prefix.match(ids.data(), static_cast<uint32_t>(ids.size()));
+          w.prefilled = static_cast<uint32_t>(std::min<uint64_t>(hit * cfg_.prefix_block_tokens, w.target - 1));
+          prefix_hit_total_ += w.prefilled;
+          prefix_hits_.add(double(w.prefilled));
+        }
+        w.chunk = static_cast<uint32_t>(std::min<uint64_t>(budget, w.target - w.prefilled));
         budget -= w.chunk;
         prefill += w.chunk;
         rep.prefilling.push_back(slot);
@@ -446,6 +467,8 @@ void LlmPool::finish_iterations(uint32_t i) {
       s.prefilled += s.chunk;
       s.chunk = 0;
       if (s.prefilled == s.target) {
+        if (cfg_.prefix_cache_tokens > 0 && !slot_prefix_[slot].empty())
+          rep.prefix.insert(slot_prefix_[slot].data(), static_cast<uint32_t>(slot_prefix_[slot].size()));
         ++s.generated;
         ++produced;
         if (s.first_token_s < 0) {

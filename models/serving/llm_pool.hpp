@@ -30,6 +30,7 @@
 #include "models/serving/iteration_time.hpp"
 #include "models/serving/pool.hpp"
 #include "models/serving/pool_series.hpp"
+#include "models/serving/prefix_cache.hpp"
 #include "sim/output/recorder.hpp"
 
 namespace dcsim::serving {
@@ -43,12 +44,15 @@ struct LlmPoolConfig {
   double gpu_memory_utilization = 0.9;  // share of HBM the server may use
   double reserve_B = 0;                 // activations, CUDA graphs... per replica
   uint64_t queue_capacity = 1000;       // waiting requests in the whole pool
+  uint64_t prefix_cache_tokens = 0;     // per replica, taken from the KV cache (0: no prefix caching)
+  uint32_t prefix_block_tokens = 512;   // tokens per prefix block (Mooncake hash_ids)
   bool step_every_iteration = false;    // debug/reference: one event per iteration, no skipping
   catalog::GpuSpec gpu;
   catalog::ModelSpec model;
 };
 
-// KV blocks of one replica: floor((tp*mem*util - weights - reserve) / (block_tokens*kv_per_token)).
+// KV blocks of one replica:
+//   floor((tp*mem*util - weights - reserve - prefix_cache_tokens*kv_per_token) / (block_tokens*kv_per_token)).
 // Throws std::invalid_argument if not positive or if the config is inconsistent.
 uint64_t llm_kv_capacity_blocks(const LlmPoolConfig& cfg);
 
@@ -91,6 +95,7 @@ class LlmPool final : public Pool, public EventHandler {
   uint64_t iterations() const { return iterations_total_; }  // simulated iterations (incl. skipped)
   uint64_t boundaries() const { return boundaries_total_; }  // iteration events handled
   uint64_t skips_cut() const { return skips_cut_total_; }    // skips shortened by an arrival
+  uint64_t prefix_hit_tokens() const { return prefix_hit_total_; }  // prompt tokens not recomputed
   double replica_ready_s(size_t replica) const { return replicas_[replica].ready_s; }
   // Called on each completion, after the observer (optional).
   void set_on_done(std::function<void(const LlmRequestStats&)> cb) { on_done_ = std::move(cb); }
@@ -170,6 +175,7 @@ class LlmPool final : public Pool, public EventHandler {
     EventId ev;
     bool kick_pending = false;
     double power_w = 0;
+    PrefixCache prefix;
   };
   static constexpr uint64_t kLoadDoneBit = 1ULL << 63;
   static constexpr uint64_t kKickBit = 1ULL << 62;
@@ -231,6 +237,7 @@ class LlmPool final : public Pool, public EventHandler {
   std::vector<uint32_t> decoding_stint_;
   static constexpr uint32_t kNotDecoding = UINT32_MAX;
   std::vector<uint32_t> free_slots_;
+  std::vector<std::vector<uint64_t>> slot_prefix_;  // per slot: its prefix ids (prefix caching on)
   std::vector<uint32_t> route_tree_;   // tournament tree: node n holds the best replica below it
   size_t route_leaves_ = 0;
   std::vector<double> power_by_batch_; // replica power at batch b (0 = idle), b <= max_batch
@@ -243,6 +250,7 @@ class LlmPool final : public Pool, public EventHandler {
   uint64_t iterations_total_ = 0;
   uint64_t boundaries_total_ = 0;
   uint64_t skips_cut_total_ = 0;
+  uint64_t prefix_hit_total_ = 0;
   int64_t kv_min_seen_ = 0;
   int64_t kv_max_seen_ = 0;
 
@@ -251,7 +259,7 @@ class LlmPool final : public Pool, public EventHandler {
   double power_since_s_ = 0;
 
   PoolSeries series_;
-  output::Counter tokens_out_, preemptions_;
+  output::Counter tokens_out_, preemptions_, prefix_hits_;
   output::Quantiles ttft_, tpot_;
 };
 

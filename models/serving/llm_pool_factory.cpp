@@ -49,11 +49,12 @@ LlmPoolConfig read_llm_config(const scenario::Config& c, const scenario::Config&
   cfg.gpu_memory_utilization = c.num("gpu_memory_utilization");
   cfg.reserve_B = c.num("reserve");
   cfg.queue_capacity = static_cast<uint64_t>(pool_cfg.integer("queue_capacity"));
+  cfg.prefix_cache_tokens = static_cast<uint64_t>(c.integer("prefix_cache"));
   try {
     (void)llm_kv_capacity_blocks(cfg);
   } catch (const std::invalid_argument& e) {
     throw scenario::InputError(c.where("ai_model"), c.path(),
-                               std::string("the model does not fit on its GPUs: ") + e.what());
+                               std::string("the model (and prefix_cache) does not fit on its GPUs: ") + e.what());
   }
   return cfg;
 }

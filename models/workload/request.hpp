@@ -18,6 +18,9 @@ struct Request {
   uint32_t prompt_tokens = 0;   // llm
   uint32_t output_tokens = 0;   // llm
   uint32_t prefix_blocks = 0;   // llm: reusable 512-token prefix blocks (Mooncake hash_ids)
+  // llm: the hash ids of those blocks (chained: id j names the prefix up to block j). Valid only
+  // during the pool's submit() of the first attempt; nullptr otherwise (retries, synthetic load).
+  const uint64_t* prefix_ids = nullptr;
   uint16_t images = 0;          // image: images in the request
   uint16_t steps = 0;           // image/video: denoising steps
   uint32_t pixels = 0;          // image/video: width x height

@@ -17,6 +17,7 @@ class LlmClass final : public RequestClass {
     r.prompt_tokens = (trace && trace->prompt_tokens) ? trace->prompt_tokens : prompt_->draw(rng);
     r.output_tokens = (trace && trace->output_tokens) ? trace->output_tokens : output_->draw(rng);
     r.prefix_blocks = trace ? trace->prefix_blocks : 0;
+    r.prefix_ids = trace ? trace->prefix_ids : nullptr;
   }
 
  private:

@@ -147,6 +147,7 @@ void Workload::on_rejected(const Request& r, double now) {
     retry_slots_.emplace_back();
   }
   retry_slots_[slot] = r;
+  retry_slots_[slot].prefix_ids = nullptr;  // the trace row it pointed into is gone by then
   ++retry_slots_[slot].attempt;
   engine_.at(now + retry_rng_.exponential(1.0 / retry_backoff_s_), this, kRetryBit | slot);
 }

@@ -91,7 +91,13 @@ std::vector<ParamSpec> llm_shared_params() {
           P::quantity_of("power_cap", Quantity::power)
               .def("0 W")
               .at_least(0)
-              .doc("Per-GPU power limit (0 W: none); throughput falls as (cap / uncapped power)^(1/3).")};
+              .doc("Per-GPU power limit (0 W: none); throughput falls as (cap / uncapped power)^(1/3)."),
+          P::integer("prefix_cache")
+              .def("0")
+              .at_least(0)
+              .doc("Prompt tokens of prefix cache per replica, taken from its KV cache (0: off). Requests "
+                   "replayed from a Mooncake trace skip the prefill of leading 512-token blocks (hash_ids) "
+                   "found in the replica's LRU cache; on the prefill side only when disaggregated.")};
 }
 
 P tp_param(const std::string& name, const std::string& help) {
