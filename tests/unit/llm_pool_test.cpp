@@ -329,20 +329,21 @@ TEST_CASE("llm pool: tokens out equal the outputs of completed requests") {
   CHECK(b.pool->in_flight() == 0);
 }
 
-TEST_CASE("llm pool: arrivals inside a skip give the same times as stepping every iteration") {
+namespace {
+
+// The same arrivals into a skipping pool and a pool that steps every iteration (config `c`,
+// arrivals from `seed`): identical completions, first tokens, preemptions and iterations.
+void compare_skip_and_step(LlmPoolConfig c, uint64_t seed) {
   Engine e(dcsim::platform::simgrid_config());
   auto hosts = dcsim::test::two_hosts(1e9, 0);
   dcsim::output::Recorder rec(e, 60);
   AffineTime model;
-  LlmPoolConfig c = tight_config(120);
-  c.max_batch = 8;
-  c.max_batch_tokens = 256;
   LlmPoolConfig c_step = c;
   c_step.step_every_iteration = true;
   // Both pools load 1e9 B at once over the same link: both ready at t = 2.
   Bench skip(e, rec, model, c, hosts, "skip");
   Bench step(e, rec, model, c_step, hosts, "step");
-  Lcg g{42};
+  Lcg g{seed};
   double t = 2.0;
   for (uint64_t k = 0; k < 120; ++k) {
     t += g.next(1, 400) * 1.37e-3;  // arrivals fall inside iterations and inside skips
@@ -364,12 +365,40 @@ TEST_CASE("llm pool: arrivals inside a skip give the same times as stepping ever
   CHECK(skip.pool->skips_cut() > 10);                   // arrivals did fall inside skips
   CHECK(step.pool->boundaries() == step.pool->iterations());
   CHECK(skip.pool->boundaries() * 3 < step.pool->boundaries());
+  CHECK(skip.pool->kv_used_max_seen() == step.pool->kv_used_max_seen());
+  CHECK(skip.pool->kv_used_blocks(0) == 0);
   size_t mismatches = 0;
   for (const auto& [id, s] : step.stats) {
     const auto& k = skip.stats.at(id);
     if (k.completion_s != Approx(s.completion_s).epsilon(1e-12) ||
-        k.first_token_s != Approx(s.first_token_s).epsilon(1e-12))
+        k.first_token_s != Approx(s.first_token_s).epsilon(1e-12) || k.preemptions != s.preemptions)
       ++mismatches;
   }
   CHECK(mismatches == 0);
+}
+
+}  // namespace
+
+TEST_CASE("llm pool: arrivals inside a skip give the same times as stepping every iteration") {
+  LlmPoolConfig c = tight_config(120);
+  c.max_batch = 8;
+  c.max_batch_tokens = 256;
+  compare_skip_and_step(c, 42);
+}
+
+// KV growth is counted by block residues (llm_pool.cpp): other block sizes, other arrivals.
+TEST_CASE("llm pool: skipping equals stepping with 7-token blocks and a full cache") {
+  LlmPoolConfig c = tight_config(120);  // 120 blocks of 16 tokens of memory: 274 blocks of 7
+  c.block_tokens = 7;
+  c.max_batch = 12;
+  c.max_batch_tokens = 300;
+  compare_skip_and_step(c, 9);
+}
+
+TEST_CASE("llm pool: skipping equals stepping with 1-token blocks") {
+  LlmPoolConfig c = tight_config(60);  // 960 one-token blocks
+  c.block_tokens = 1;
+  c.max_batch = 8;
+  c.max_batch_tokens = 256;
+  compare_skip_and_step(c, 3);
 }
