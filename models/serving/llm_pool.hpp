@@ -180,6 +180,8 @@ class LlmPool final : public Pool, public EventHandler {
   static constexpr uint64_t kLoadDoneBit = 1ULL << 63;
   static constexpr uint64_t kKickBit = 1ULL << 62;
 
+  // Output tokens a request produces (at least one: the prefill iteration gives the first).
+  static uint32_t output_of(const workload::Request& r) { return r.output_tokens > 1 ? r.output_tokens : 1; }
   int64_t residue_of(int64_t x) const {
     const int64_t b = cfg_.block_tokens;
     return ((x % b) + b) % b;
