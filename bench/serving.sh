@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Serving benchmark: simulated requests per wall-clock second and peak memory of a whole run of
-# bench/serving.yaml (1,000 H100s, continuous-batching LLM pools at ~80 % load).
+# bench/serving.yaml (1,000 H100s: continuous-batching LLM pools and an SDXL diffusion pool at ~80 % load).
 # Runs the scenario over H/10 (--until 2min) and over its horizon H (20 min): peak RSS must not grow with the
 # horizon (memory is bounded by the requests in flight). Goal: >= 1 M simulated requests per
 # wall-second on one core (not below 250 k). See docs/benchmarks.md.
 #   bench/serving.sh            build (Release, build-rel) and run both
 #   SKIP_BUILD=1 bench/serving.sh
+#   BUILD=build-rel-img bench/serving.sh   (build directory; default build-rel)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BUILD=build-rel
+BUILD=${BUILD:-build-rel}
 if [[ -z "${SKIP_BUILD:-}" ]]; then
   cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DDCSIM_TESTS=OFF >/dev/null
   cmake --build "$BUILD" -j2 --target dcsim >/dev/null

@@ -79,10 +79,27 @@ double DiffusionPool::video_time(double pixels, double video_seconds, int steps)
 }
 
 void DiffusionPool::start() {
-  for (auto& rep : replicas_) set_power(rep, image_power_.idle_w());
-  for (uint32_t i = 0; i < replicas_.size(); ++i) {
-    replicas_[i].load_started_s = engine_.now();
-    load_weights(engine_, placement_, replicas_[i].server, cfg_.model.weights_B(), this, kLoadDoneBit | i);
+  for (auto& rep : replicas_) {
+    set_power(rep, image_power_.idle_w());
+    rep.load_started_s = engine_.now();
+  }
+  // One transfer per server carries the weights of all its replicas (as LlmPool): the same ready
+  // times as one per replica within the pool (equal flows on the same links end together under
+  // max-min sharing), gpus_per_server times fewer flows.
+  for (uint32_t s = 0; s < placement_.servers.size(); ++s)
+    load_weights(engine_, placement_, s, cfg_.model.weights_B() * cfg_.gpus_per_server, this, kLoadDoneBit | s);
+}
+
+void DiffusionPool::server_ready(uint32_t server) {
+  const double now = engine_.now();
+  const uint32_t first = server * cfg_.gpus_per_server;
+  for (uint32_t i = first; i < first + cfg_.gpus_per_server && i < replicas_.size(); ++i) {
+    Replica& rep = replicas_[i];
+    rep.ready_s = now;
+    ++active_replicas_;
+    recorder_.event("replica_ready", placement_.group + "/replicas/" + std::to_string(i), now - rep.load_started_s,
+                    "weights loaded from site storage; value = load time in s");
+    replica_free(i);
   }
 }
 
@@ -203,13 +220,7 @@ void DiffusionPool::start_batch(uint32_t i, size_t n) {
 
 void DiffusionPool::on_event(uint64_t tag) {
   if (tag & kLoadDoneBit) {
-    const auto i = static_cast<uint32_t>(tag & ~kLoadDoneBit);
-    Replica& rep = replicas_[i];
-    rep.ready_s = engine_.now();
-    ++active_replicas_;
-    recorder_.event("replica_ready", placement_.group + "/replicas/" + std::to_string(i),
-                    engine_.now() - rep.load_started_s, "weights loaded from site storage; value = load time in s");
-    replica_free(i);
+    server_ready(static_cast<uint32_t>(tag & ~kLoadDoneBit));
   } else if (tag & kWindowBit) {
     const auto i = static_cast<uint32_t>(tag & ~kWindowBit);
     if (collecting_ != i) return;  // stale (cancelled events never fire; defensive)

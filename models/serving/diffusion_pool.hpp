@@ -1,8 +1,9 @@
 // The diffusion (image) and video batching pool. See docs/models/serving-diffusion.md.
 //
 // A replica is one model on one GPU (tp = 1); a server of `gpus_per_server` GPUs holds that many
-// replicas. At start every replica loads the model's weights from the site storage as a SimGrid
-// transfer (as FifoPool). Requests wait in one pool-wide FIFO queue; an arrival is rejected when
+// replicas. At start every server loads the model's weights for all its replicas from the site
+// storage as one SimGrid transfer (gpus_per_server x weights; as FifoPool and LlmPool); its
+// replicas are all ready when it completes. Requests wait in one pool-wide FIFO queue; an arrival is rejected when
 // no replica is idle, it cannot join the batch being collected, and `queue_capacity` requests
 // already wait for no replica (the batch being collected does not count). A replica that becomes free
 // takes the waiting requests from the front of the queue, up to `max_batch` images:
@@ -107,6 +108,7 @@ class DiffusionPool final : public Pool, public EventHandler {
 
   bool batchable(const workload::Request& r) const;
   uint32_t images_of(const workload::Request& r) const { return r.images > 0 ? r.images : 1u; }
+  void server_ready(uint32_t server);  // its weights arrived: all its replicas are up
   void replica_free(uint32_t i);       // ready or done: collect, start, or go idle
   void try_start(uint32_t i);          // i is free and nobody collects
   void start_batch(uint32_t i, size_t n);

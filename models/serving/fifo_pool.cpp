@@ -16,9 +16,9 @@ FifoPool::FifoPool(const scenario::Config& cfg, PoolPlacement placement, Engine&
       weights_bytes_(cfg.num("weights")),
       gpus_per_replica_(static_cast<uint32_t>(cfg.integer("gpus_per_replica"))),
       queue_capacity_(static_cast<size_t>(cfg.integer("queue_capacity"))) {
-  const auto per_server = static_cast<uint32_t>(cfg.integer("gpus_per_server") / cfg.integer("gpus_per_replica"));
+  replicas_per_server_ = static_cast<uint32_t>(cfg.integer("gpus_per_server") / cfg.integer("gpus_per_replica"));
   for (uint32_t s = 0; s < placement_.servers.size(); ++s) {
-    for (uint32_t k = 0; k < per_server; ++k) replicas_.push_back(Replica{s, State::loading, 0, {}});
+    for (uint32_t k = 0; k < replicas_per_server_; ++k) replicas_.push_back(Replica{s, State::loading, 0, {}});
   }
   idle_.reserve(replicas_.size());
 
@@ -29,10 +29,17 @@ FifoPool::FifoPool(const scenario::Config& cfg, PoolPlacement placement, Engine&
 
 void FifoPool::start() {
   update_power();
-  for (uint32_t i = 0; i < replicas_.size(); ++i) {
-    replicas_[i].load_started_s = engine_.now();
-    load_weights(engine_, placement_, replicas_[i].server, weights_bytes_, this, kLoadDoneBit | i);
-  }
+  for (auto& rep : replicas_) rep.load_started_s = engine_.now();
+  // One transfer per server carries the weights of all its replicas (as LlmPool): the same ready
+  // times as one per replica within the pool (equal flows on the same links end together under
+  // max-min sharing), fewer flows.
+  for (uint32_t s = 0; s < placement_.servers.size(); ++s)
+    load_weights(engine_, placement_, s, weights_bytes_ * replicas_per_server_, this, kLoadDoneBit | s);
+}
+
+void FifoPool::server_ready(uint32_t server) {
+  const uint32_t first = server * replicas_per_server_;
+  for (uint32_t i = first; i < first + replicas_per_server_ && i < replicas_.size(); ++i) replica_ready(i);
 }
 
 void FifoPool::submit(const workload::Request& r) {
@@ -69,7 +76,7 @@ void FifoPool::begin_service(uint32_t replica, const workload::Request& r) {
 
 void FifoPool::on_event(uint64_t tag) {
   if (tag & kLoadDoneBit) {
-    replica_ready(static_cast<uint32_t>(tag & ~kLoadDoneBit));
+    server_ready(static_cast<uint32_t>(tag & ~kLoadDoneBit));
   } else {
     complete(static_cast<uint32_t>(tag));
   }

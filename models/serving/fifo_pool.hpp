@@ -1,10 +1,12 @@
 // The placeholder serving pool of the foundation issue.
 //
 // servers x gpus_per_server GPUs form R = servers * gpus_per_server / gpus_per_replica replicas.
-// At start every replica loads its weights from the site storage as a SimGrid transfer
-// (storage host -> its server host, `weights` bytes), so start-up time depends on the storage
-// link's bandwidth and on how many replicas load at once:  T_load ~ latency + R_loading * W / B
-// when the storage link is the bottleneck. A replica serves one request at a time; requests wait
+// At start every server loads the weights of all its replicas from the site storage as one SimGrid
+// transfer (storage host -> server host, replicas_per_server x `weights` bytes); its replicas are
+// all ready when it completes. Start-up time depends on the storage link's bandwidth and on how
+// many servers load at once:  T_load ~ latency + R_loading * W / B when the storage link is the
+// bottleneck (N servers of k replicas: N flows of k W, the same as N k flows of W). Storage
+// bandwidth is shared max-min between servers' flows, not replicas'. A replica serves one request at a time; requests wait
 // in one FIFO queue of `queue_capacity`; an arrival that finds it full is rejected. Service time
 // comes from a service_time model; power from power::IdleBusyGpuPower.
 //
@@ -56,6 +58,7 @@ class FifoPool final : public Pool, public EventHandler {
   static constexpr uint64_t kLoadDoneBit = 1ULL << 63;
 
   void begin_service(uint32_t replica, const workload::Request& r);
+  void server_ready(uint32_t server);  // its weights arrived: all its replicas are up
   void replica_ready(uint32_t replica);
   void complete(uint32_t replica);
   void update_power();
@@ -69,6 +72,7 @@ class FifoPool final : public Pool, public EventHandler {
   power::IdleBusyGpuPower gpu_power_;
   double weights_bytes_;
   uint32_t gpus_per_replica_;
+  uint32_t replicas_per_server_ = 1;
   size_t queue_capacity_;
 
   std::vector<Replica> replicas_;

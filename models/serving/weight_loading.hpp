@@ -1,6 +1,7 @@
-// Replica start-up: a replica loads its model weights from the site storage as a SimGrid transfer
-// (storage host -> its server host), so start-up time depends on the storage link's bandwidth and
-// on how many replicas load at once (max-min sharing). Shared by every pool.
+// Replica start-up: each server loads the model weights of all its replicas from the site storage
+// as one SimGrid transfer (storage host -> server host), so start-up time depends on the storage
+// link's bandwidth and on how many servers load at once (max-min sharing between the servers'
+// flows). Shared by every pool (fifo, llm, diffusion; disaggregated through its llm sides).
 #pragma once
 
 #include <cstdint>

@@ -138,6 +138,26 @@ TEST_CASE("diffusion pool: offline throughput of eight H100 matches MLPerf SDXL"
   CHECK(b.pool().batches() == 400);
 }
 
+TEST_CASE("diffusion pool: a server loads the weights of all its replicas in one transfer") {
+  // One server of 4 replicas, 5.2 GB of SDXL weights each, over a 5.2 GB/s link (no latency): one
+  // 20.8 GB transfer, so all 4 replicas are ready together at 4 s (4 flows of 5.2 GB at 1.3 GB/s
+  // each would end at the same instant). The 8 images submitted at 0 wait for it and leave as one
+  // full batch taken by the first replica: done at 4 s + t(8 images).
+  Engine e(dcsim::platform::simgrid_config());
+  auto hosts = dcsim::test::two_hosts(5.2e9, 0);
+  dcsim::output::Recorder rec(e, 60);
+  Bench b(e, rec, sdxl_config(4), hosts);
+  for (uint64_t k = 0; k < 8; ++k) b.reqs.push_back(image(k, 0.0));
+  b.schedule(e);
+  e.run(100);
+  REQUIRE(b.pool().replica_count() == 4);
+  for (size_t i = 0; i < 4; ++i) CHECK(b.pool().replica_ready_s(i) == Approx(4.0).epsilon(1e-6));
+  CHECK(b.pool().replicas_active() == 4);
+  REQUIRE(b.obs.done.size() == 8);
+  CHECK(b.pool().batches() == 1);
+  CHECK(b.last_done() == Approx(4.0 + b.t_image(8)).epsilon(1e-9));
+}
+
 TEST_CASE("diffusion pool: a lone request waits the batch window then runs at batch 1") {
   Engine e(dcsim::platform::simgrid_config());
   auto hosts = dcsim::test::two_hosts(5.2e9, 0);

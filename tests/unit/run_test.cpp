@@ -31,8 +31,9 @@ double summary(const RunResult& r, const std::string& name) {
 }  // namespace
 
 TEST_CASE("run: replicas load their weights over the shared storage link") {
-  // 4 replicas load 10 GB each at once over a 10 GB/s storage link: 2.5 GB/s each, so all are
-  // ready at 4 s plus the path latency (storage 50 us + server link 5 us) = 4.000055 s.
+  // The server's 4 replicas load 10 GB each as one 40 GB transfer over the 10 GB/s storage link
+  // (the bottleneck; the server link is 50 GB/s): all are ready at 4 s plus the path latency
+  // (storage 50 us + server link 5 us) = 4.000055 s, as 4 flows of 10 GB at 2.5 GB/s each would be.
   output::MemorySink sink;
   const auto r = run_scenario(load({}), &sink);
   int ready = 0;
