@@ -20,54 +20,23 @@
 #include "sim/run/run.hpp"
 #include "sim/scenario/scenario_schema.hpp"
 #include "sim/world/world.hpp"
+#include "tests/unit/llm_test_support.hpp"
 #include "tests/unit/test_support.hpp"
 
 using dcsim::Engine;
 using dcsim::serving::DisaggPool;
 using dcsim::serving::DisaggPoolConfig;
-using dcsim::serving::IterationLoad;
-using dcsim::serving::IterationTimeModel;
 using dcsim::serving::LlmPoolConfig;
 using dcsim::serving::LlmSide;
 using dcsim::workload::Request;
 
 namespace {
 
-struct ConstTime : IterationTimeModel {
-  double dt = 0.01;
-  double seconds(const IterationLoad&) const override { return dt; }
-};
-
-struct Obs : dcsim::serving::RequestObserver {
-  std::map<uint64_t, double> done;
-  std::map<uint64_t, double> energy;
-  std::vector<uint64_t> rejected;
-  void on_completed(const Request& r, double now) override {
-    done[r.id] = now;
-    energy[r.id] = r.energy_j;
-  }
-  void on_rejected(const Request& r, double) override { rejected.push_back(r.id); }
-};
+using ConstTime = dcsim::test::ConstTime;
+using Obs = dcsim::test::RecordingObserver;
 
 // 1e9-byte weights; 131072 B of KV cache per token.
-LlmPoolConfig side_config(uint32_t replicas_per_server) {
-  LlmPoolConfig c;
-  c.tp = 1;
-  c.gpus_per_server = replicas_per_server;
-  c.max_batch = 64;
-  c.max_batch_tokens = 8192;
-  c.block_tokens = 16;
-  c.gpu_memory_utilization = 0.9;
-  c.reserve_B = 0;
-  c.queue_capacity = 1000;
-  c.gpu.name = "test-gpu";
-  c.gpu.memory_B = 80e9;
-  c.model.name = "test-model";
-  c.model.params = 0.5e9;
-  c.model.bytes_per_param = 2;
-  c.model.kv_bytes_per_token = 131072;
-  return c;
-}
+LlmPoolConfig side_config(uint32_t replicas_per_server) { return dcsim::test::small_llm_config(replicas_per_server); }
 
 struct Hosts {
   simgrid::s4u::Host *storage, *prefill, *decode;
@@ -90,14 +59,7 @@ Hosts three_hosts(double bandwidth, double latency) {
   return {s, p, d};
 }
 
-Request llm(uint64_t id, double t, uint32_t prompt, uint32_t out) {
-  Request r;
-  r.id = id;
-  r.arrival_s = t;
-  r.prompt_tokens = prompt;
-  r.output_tokens = out;
-  return r;
-}
+Request llm(uint64_t id, double t, uint32_t prompt, uint32_t out) { return dcsim::test::llm_request(id, t, prompt, out); }
 
 struct Bench {
   Obs obs;
@@ -246,13 +208,7 @@ workloads:
 )";
 }
 
-double summary(const dcsim::RunResult& r, const std::string& name) {
-  for (const auto& s : r.summary) {
-    if (s.name == name) return s.value;
-  }
-  FAIL("no summary entry " << name);
-  return 0;
-}
+double summary(const dcsim::RunResult& r, const std::string& name) { return dcsim::test::summary_value(r, name); }
 
 }  // namespace
 

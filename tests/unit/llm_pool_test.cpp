@@ -13,10 +13,10 @@
 #include "sim/engine/engine.hpp"
 #include "sim/output/recorder.hpp"
 #include "sim/platform/simgrid_platform.hpp"
+#include "tests/unit/llm_test_support.hpp"
 #include "tests/unit/test_support.hpp"
 
 using dcsim::Engine;
-using dcsim::serving::IterationLoad;
 using dcsim::serving::IterationTimeModel;
 using dcsim::serving::LlmPool;
 using dcsim::serving::LlmPoolConfig;
@@ -25,48 +25,12 @@ using dcsim::workload::Request;
 
 namespace {
 
-struct ConstTime : IterationTimeModel {
-  double dt = 0.01;
-  double seconds(const IterationLoad&) const override { return dt; }
-};
-
-// Affine in the load, so skipped iterations differ in length as the contexts grow.
-struct AffineTime : IterationTimeModel {
-  double seconds(const IterationLoad& l) const override {
-    return 0.005 + 2e-6 * l.prefill_tokens + 1e-4 * l.decode_seqs + 3e-8 * double(l.context_tokens);
-  }
-};
-
-struct Obs : dcsim::serving::RequestObserver {
-  std::map<uint64_t, double> done;
-  std::map<uint64_t, double> energy;
-  std::vector<uint64_t> rejected;
-  void on_completed(const Request& r, double now) override {
-    done[r.id] = now;
-    energy[r.id] = r.energy_j;
-  }
-  void on_rejected(const Request& r, double) override { rejected.push_back(r.id); }
-};
+using ConstTime = dcsim::test::ConstTime;
+using AffineTime = dcsim::test::AffineTime;
+using Obs = dcsim::test::RecordingObserver;
 
 // 1e9-byte weights over a 1e9 B/s link: a lone replica is ready at t = 1.
-LlmPoolConfig small_config() {
-  LlmPoolConfig c;
-  c.tp = 1;
-  c.gpus_per_server = 1;  // one replica per server
-  c.max_batch = 64;
-  c.max_batch_tokens = 8192;
-  c.block_tokens = 16;
-  c.gpu_memory_utilization = 0.9;
-  c.reserve_B = 0;
-  c.queue_capacity = 1000;
-  c.gpu.name = "test-gpu";
-  c.gpu.memory_B = 80e9;
-  c.model.name = "test-model";
-  c.model.params = 0.5e9;
-  c.model.bytes_per_param = 2;  // 1e9 B of weights
-  c.model.kv_bytes_per_token = 131072;
-  return c;
-}
+LlmPoolConfig small_config() { return dcsim::test::small_llm_config(); }
 
 // A config whose KV cache holds exactly `blocks` blocks.
 LlmPoolConfig tight_config(uint64_t blocks) {
@@ -77,14 +41,7 @@ LlmPoolConfig tight_config(uint64_t blocks) {
   return c;
 }
 
-Request llm(uint64_t id, double t, uint32_t prompt, uint32_t out) {
-  Request r;
-  r.id = id;
-  r.arrival_s = t;
-  r.prompt_tokens = prompt;
-  r.output_tokens = out;
-  return r;
-}
+Request llm(uint64_t id, double t, uint32_t prompt, uint32_t out) { return dcsim::test::llm_request(id, t, prompt, out); }
 
 // One pool, its observer and the submissions, on the engine of the test case.
 struct Bench {

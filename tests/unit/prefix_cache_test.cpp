@@ -21,6 +21,7 @@
 #include "sim/platform/simgrid_platform.hpp"
 #include "sim/run/run.hpp"
 #include "sim/scenario/scenario_schema.hpp"
+#include "tests/unit/llm_test_support.hpp"
 #include "tests/unit/test_support.hpp"
 
 using dcsim::serving::PrefixCache;
@@ -54,40 +55,19 @@ TEST_CASE("prefix cache: the least recently used ids are evicted first") {
   CHECK(off.size() == 0);
 }
 
-namespace {
-
-struct ConstTime : dcsim::serving::IterationTimeModel {
-  double seconds(const dcsim::serving::IterationLoad&) const override { return 0.01; }
-};
-
-struct Obs : dcsim::serving::RequestObserver {
-  std::map<uint64_t, double> done;
-  void on_completed(const dcsim::workload::Request& r, double now) override { done[r.id] = now; }
-  void on_rejected(const dcsim::workload::Request&, double) override {}
-};
-
-}  // namespace
 
 TEST_CASE("prefix cache: a cached prefix skips its prefill chunks in the llm pool") {
   dcsim::Engine e(dcsim::platform::simgrid_config());
   auto hosts = dcsim::test::two_hosts(1e9, 0);
   dcsim::output::Recorder rec(e, 60);
-  ConstTime model;
-  dcsim::serving::LlmPoolConfig c;
-  c.tp = 1;
-  c.gpus_per_server = 1;
+  dcsim::test::ConstTime model;
+  dcsim::serving::LlmPoolConfig c = dcsim::test::small_llm_config();  // ready at t = 1
   c.max_batch = 8;
   c.max_batch_tokens = 256;
-  c.gpu.name = "g";
-  c.gpu.memory_B = 80e9;
-  c.model.name = "m";
-  c.model.params = 0.5e9;
-  c.model.bytes_per_param = 2;  // 1e9 B: ready at t = 1
-  c.model.kv_bytes_per_token = 131072;
   c.prefix_cache_tokens = 4096;  // 8 blocks of 512
   // KV capacity loses the cache: floor((72e9 - 1e9 - 4096 * 131072) / (16 * 131072)) = 33599.
   CHECK(dcsim::serving::llm_kv_capacity_blocks(c) == 33599);
-  Obs obs;
+  dcsim::test::RecordingObserver obs;
   dcsim::serving::PoolPlacement pl{"dc1", "chat", "/sites/dc1/pools/chat", {hosts.second}, hosts.first};
   dcsim::serving::LlmPool pool(c, pl, e, rec, model, [](double) { return 100.0; }, {&obs});
   std::map<uint64_t, double> first_token;

@@ -20,13 +20,7 @@ scenario::LoadedScenario load(const std::vector<std::string>& overrides) {
   return scenario::load_text(test::one_pool_scenario("model: poisson, rate: 1 /s"), "run_test.yaml", scenario::scenario_schema(), overrides, scenario::check_scenario);
 }
 
-double summary(const RunResult& r, const std::string& name) {
-  for (const auto& s : r.summary) {
-    if (s.name == name) return s.value;
-  }
-  FAIL("no summary entry " << name);
-  return 0;
-}
+double summary(const RunResult& r, const std::string& name) { return dcsim::test::summary_value(r, name); }
 
 }  // namespace
 

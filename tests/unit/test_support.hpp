@@ -2,12 +2,14 @@
 #pragma once
 
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <simgrid/s4u.hpp>
 
 #include "sim/engine/engine.hpp"
+#include "sim/run/run.hpp"
 
 namespace dcsim::test {
 
@@ -56,6 +58,14 @@ workloads:
     pool: dc1/p
     arrivals: {)" + arrivals_flow + R"(}
 )";
+}
+
+// The value of a /summary entry of a run (throws if absent).
+inline double summary_value(const RunResult& r, const std::string& name) {
+  for (const auto& s : r.summary) {
+    if (s.name == name) return s.value;
+  }
+  throw std::runtime_error("no summary entry " + name);
 }
 
 // Path of the repository's test data, scenarios, and the shared folder beside the checkout.
