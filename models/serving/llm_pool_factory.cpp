@@ -51,10 +51,24 @@ LlmPoolConfig read_llm_config(const scenario::Config& c, const scenario::Config&
   cfg.queue_capacity = static_cast<uint64_t>(pool_cfg.integer("queue_capacity"));
   cfg.prefix_cache_tokens = static_cast<uint64_t>(c.integer("prefix_cache"));
   try {
-    (void)llm_kv_capacity_blocks(cfg);
+    LlmPoolConfig bare = cfg;
+    bare.prefix_cache_tokens = 0;
+    (void)llm_kv_capacity_blocks(bare);
   } catch (const std::invalid_argument& e) {
-    throw scenario::InputError(c.where("ai_model"), c.path(),
-                               std::string("the model (and prefix_cache) does not fit on its GPUs: ") + e.what());
+    throw scenario::InputError(c.where("ai_model"), c.path(), std::string("the model does not fit on its GPUs: ") + e.what());
+  }
+  try {
+    (void)llm_kv_capacity_blocks(cfg);
+  } catch (const std::invalid_argument&) {
+    const double free_B = double(cfg.tp) * cfg.gpu.memory_B * cfg.gpu_memory_utilization - cfg.model.weights_B() - cfg.reserve_B;
+    throw scenario::InputError(
+        c.where("prefix_cache"), c.path() + ".prefix_cache",
+        "got " + std::to_string(cfg.prefix_cache_tokens) + " tokens (" +
+            std::to_string(static_cast<long long>(double(cfg.prefix_cache_tokens) * cfg.model.kv_bytes_per_token / 1e9)) +
+            " GB of KV cache), expected fewer than " +
+            std::to_string(static_cast<long long>(free_B / cfg.model.kv_bytes_per_token)) + " tokens (the " +
+            std::to_string(static_cast<long long>(free_B / 1e9)) + " GB that " + cfg.model.name + " leaves on " +
+            std::to_string(cfg.tp) + " x " + cfg.gpu.name + ")");
   }
   return cfg;
 }
