@@ -157,7 +157,7 @@ bool LlmPool::enqueue(const workload::Request& r, uint32_t slot, uint32_t replic
   const double now = engine_.now();
   ++totals_.arrived;
   series_.arrivals.add();
-  const uint64_t longest = uint64_t(std::max<uint32_t>(1, r.prompt_tokens)) + output_of(r);
+  const uint64_t longest = outstanding_of(r);
   if (waiting_total_ >= cfg_.queue_capacity || replicas_.empty() || blocks_for(longest) > int64_t(kv_capacity_)) {
     free_slots_.push_back(slot);
     ++totals_.rejected;

@@ -182,6 +182,10 @@ class LlmPool final : public Pool, public EventHandler {
 
   // Output tokens a request produces (at least one: the prefill iteration gives the first).
   static uint32_t output_of(const workload::Request& r) { return r.output_tokens > 1 ? r.output_tokens : 1; }
+  // Tokens a request adds to its replica's routing key until it leaves: prompt + output.
+  static uint64_t outstanding_of(const workload::Request& r) {
+    return uint64_t(r.prompt_tokens > 1 ? r.prompt_tokens : 1) + output_of(r);
+  }
   int64_t residue_of(int64_t x) const {
     const int64_t b = cfg_.block_tokens;
     return ((x % b) + b) % b;
@@ -205,7 +209,7 @@ class LlmPool final : public Pool, public EventHandler {
   void preempt_newest(Replica& rep);
   void start_decode(Replica& rep, uint32_t slot);
   void stop_decode(Replica& rep, Seq& s);
-  void leave(Replica& rep, uint32_t slot);  // off the running list, blocks freed, slot not yet
+  void leave(Replica& rep, uint32_t slot);  // off the running list, blocks freed (the slot stays)
   void complete(Replica& rep, uint32_t i, uint32_t slot, double now);
   void hand_off(Replica& rep, uint32_t i, uint32_t slot);  // prefill role: the request leaves
   void clean_top(std::vector<Mark>& heap) const;

@@ -64,6 +64,8 @@ int64_t LlmPool::crossings(const Replica& rep, int64_t from, int64_t to) const {
   return sum;
 }
 
+// Off the running list with its blocks freed (a decoder's counted from the clock); a prefill
+// that just finished (role waiting) is already off the prefill list.
 void LlmPool::leave(Replica& rep, uint32_t slot) {
   Seq& s = seqs_[slot];
   if (s.role == Role::decode) stop_decode(rep, s);
@@ -284,16 +286,8 @@ void LlmPool::finish_iterations(uint32_t i) {
 void LlmPool::complete(Replica& rep, uint32_t i, uint32_t slot, double now) {
   Seq& s = seqs_[slot];
   const double energy = seq_energy(rep, s);
-  // A prefill that just finished is already off the prefill list.
-  if (s.role == Role::waiting) {
-    rep.running.erase(std::find(rep.running.begin(), rep.running.end(), slot));
-    release(rep, s.blocks);
-    s.blocks = 0;
-    --running_total_;
-  } else {
-    leave(rep, slot);
-  }
-  rep.outstanding_tokens -= uint64_t(std::max<uint32_t>(1, s.req.prompt_tokens)) + output_of(s.req);
+  leave(rep, slot);
+  rep.outstanding_tokens -= outstanding_of(s.req);
   route_update(i);
   ++totals_.completed;
   series_.completed.add();
@@ -312,11 +306,8 @@ void LlmPool::complete(Replica& rep, uint32_t i, uint32_t slot, double now) {
 void LlmPool::hand_off(Replica& rep, uint32_t i, uint32_t slot) {
   Seq& s = seqs_[slot];
   const double energy = seq_energy(rep, s);
-  rep.running.erase(std::find(rep.running.begin(), rep.running.end(), slot));
-  release(rep, s.blocks);
-  s.blocks = 0;
-  --running_total_;
-  rep.outstanding_tokens -= uint64_t(std::max<uint32_t>(1, s.req.prompt_tokens)) + output_of(s.req);
+  leave(rep, slot);
+  rep.outstanding_tokens -= outstanding_of(s.req);
   route_update(i);
   workload::Request r = s.req;
   r.first_token_s = s.first_token_s;
