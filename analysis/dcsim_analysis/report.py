@@ -120,6 +120,50 @@ def _kw(w: float) -> str:
     return fmt(round(w / 1e3, 3)) if not math.isnan(w) else "n/a"
 
 
+def _mean_of(run: Run, group: str, name: str) -> float:
+    s = run.series(group, name)
+    return time_mean(run, s) if s is not None else float("nan")
+
+
+def _or_na(x: float, text: str) -> str:
+    return "n/a" if math.isnan(x) else text
+
+
+def _serving_section(run: Run, pools: list[str]) -> list[str]:
+    """Per LLM pool (tokens_out): output tokens/s, worst TTFT and TPOT p99, preemptions, mean KV
+    utilization, prefix-cache hits, KV transfers (disaggregated); per image pool (images_out):
+    images/s. Empty when no pool has these series."""
+    out: list[str] = []
+    span = float(run.attrs.get("simulated_s", float("nan")))
+    llm = [g for g in pools if run.series(g, "tokens_out") is not None]
+    if llm:
+        rows = []
+        for g in llm:
+            tokens = _total(run, g, "tokens_out")
+            rate = tokens / span if span > 0 else float("nan")
+            kv = _mean_of(run, g, "kv_utilization")
+            hits = _total(run, g, "prefix_hit_tokens") if run.series(g, "prefix_hit_tokens") is not None else float("nan")
+            xfer = _peak(run, g, "kv_transfer_p99_s")
+            rows.append([short_name(g), fmt(tokens), _or_na(rate, fmt(round(rate, 1))),
+                         fmt(_peak(run, g, "ttft_p99_s")), fmt(_peak(run, g, "tpot_p99_s")),
+                         fmt(_total(run, g, "preemptions")), _or_na(kv, f"{kv * 100:.1f} %"),
+                         _or_na(hits, fmt(hits)), _or_na(xfer, fmt(xfer))])
+        out += ["## LLM serving", ""] + _table(
+            ["pool", "output tokens", "tokens/s", "worst TTFT p99 (s)", "worst TPOT p99 (s)", "preemptions",
+             "mean KV utilization", "prefix-cache hit tokens", "worst KV transfer p99 (s)"], rows) + [""]
+    image = [g for g in pools if run.series(g, "images_out") is not None]
+    if image:
+        rows = []
+        for g in image:
+            images = _total(run, g, "images_out")
+            rate = images / span if span > 0 else float("nan")
+            rows.append([short_name(g), fmt(images), _or_na(rate, fmt(round(rate, 3))),
+                         fmt(_peak(run, g, "latency_p99_s"))])
+        out += ["## Image and video serving", ""] + _table(
+            ["pool", "images", "images/s", "worst p99 (s)"], rows) + [""]
+    return out
+
+
 def _markdown(run: Run, plots: dict[str, Path], scenario_file: str | None) -> str:
     a = run.attrs
     complete = bool(a.get("complete", 0))
@@ -178,6 +222,8 @@ def _markdown(run: Run, plots: dict[str, Path], scenario_file: str | None) -> st
         out += ["## Pools", ""] + _table(
             ["pool", "arrivals", "completed", "rejected", "mean IT power (kW)", "peak IT power (kW)",
              "mean GPU power (kW)", "mean GPU utilization", "worst p99 (s)"], rows) + [""]
+
+    out += _serving_section(run, pools)
 
     workloads = run.workloads()
     if workloads:

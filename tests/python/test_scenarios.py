@@ -216,3 +216,17 @@ def test_llm_disaggregated_compares_two_pools_and_sends_kv_caches(tmp_path):
         s = f["/summary"].attrs
         assert s["requests_arrived"] == (s["requests_completed"] + s["requests_rejected"]
                                          + s["requests_dropped"] + s["requests_in_flight"])
+        tokens = {p: f[f"/sites/dc1/pools/{p}/tokens_out"][:].sum() for p in ("colocated", "disaggregated")}
+        xfer = np.nanmax(f[g + "/kv_transfer_p99_s"][:])
+    # The report's LLM serving table: output tokens per pool, the KV transfers of the
+    # disaggregated one only.
+    from dcsim_analysis import write_report
+    text = write_report(out, tmp_path / "rep").read_text()
+    assert "## LLM serving" in text
+    section = text.split("## LLM serving", 1)[1]
+    for pool in ("colocated", "disaggregated"):
+        row = next(line for line in section.splitlines() if line.startswith(f"| dc1/{pool} |"))
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert float(cells[1]) == tokens[pool]
+        assert float(cells[2]) == pytest.approx(tokens[pool] / 600, abs=0.1)
+        assert cells[8] == ("n/a" if pool == "colocated" else f"{xfer:.6g}")
