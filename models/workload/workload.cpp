@@ -128,6 +128,10 @@ void Workload::on_completed(const Request& r, double now) {
   s_completed_.add();
   latency_all_.add(latency);
   s_latency_.observe(latency);
+  if (r.first_token_s >= 0) {
+    ttft_all_.add(r.first_token_s - r.arrival_s);
+    if (r.output_tokens > 1) tpot_all_.add((now - r.first_token_s) / double(r.output_tokens - 1));
+  }
   const bool met = latency <= slo_latency_s_;
   if (met) ++totals_.slo_met;
   s_slo_.add(met);

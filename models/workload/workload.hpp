@@ -51,6 +51,10 @@ class Workload final : public EventHandler, public serving::RequestObserver {
 
   const WorkloadTotals& totals() const { return totals_; }
   const LogHistogram& latency() const { return latency_all_; }
+  // LLM requests completed with a first-token time: time to first token and time per output
+  // token after the first (requests of one output token have no TPOT), whole run.
+  const LogHistogram& ttft() const { return ttft_all_; }
+  const LogHistogram& tpot() const { return tpot_all_; }
   const std::vector<std::string>& tier_names() const { return tier_names_; }
   const arrivals::ArrivalProcess& arrivals() const { return *arrivals_; }
 
@@ -84,7 +88,7 @@ class Workload final : public EventHandler, public serving::RequestObserver {
   uint64_t next_id_ = 0;
 
   WorkloadTotals totals_;
-  LogHistogram latency_all_;
+  LogHistogram latency_all_, ttft_all_, tpot_all_;
 
   output::Counter s_arrivals_, s_first_, s_retries_, s_admitted_, s_rejected_, s_completed_;
   output::Quantiles s_latency_;

@@ -1,5 +1,6 @@
 #include "sim/cli/commands.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -47,6 +48,10 @@ void print_summary(const RunResult& r, const std::string& output) {
               get("requests_in_flight"));
   std::printf("  latency: mean %.4g s, p50 %.4g s, p99 %.4g s; SLO attainment %.4g\n", get("latency_mean_s"),
               get("latency_p50_s"), get("latency_p99_s"), get("slo_attainment"));
+  if (!std::isnan(get("ttft_p50_s"))) {  // LLM requests completed
+    std::printf("  LLM: TTFT p50 %.4g s, p99 %.4g s; TPOT p50 %.4g s, p99 %.4g s\n", get("ttft_p50_s"), get("ttft_p99_s"),
+                get("tpot_p50_s"), get("tpot_p99_s"));
+  }
   std::printf("  IT energy: %.6g kWh (GPUs %.6g kWh, servers' non-GPU part %.6g kWh)\n", get("energy_it_j") / 3.6e6,
               get("energy_gpu_j") / 3.6e6, (get("energy_it_j") - get("energy_gpu_j")) / 3.6e6);
   for (const auto& o : r.overloaded) std::printf("  OVERLOADED %s\n", o.c_str());

@@ -171,10 +171,12 @@ std::vector<output::SummaryEntry> World::summary(double now) const {
     energy_it += pool_it_[i].it_energy_j(t.energy_j, now - start_s_);
     admitted += t.admitted;
   }
-  LogHistogram latency;
+  LogHistogram latency, ttft, tpot;
   uint64_t slo_met = 0;
   for (const auto& w : workloads_) {
     latency.merge(w->latency());
+    ttft.merge(w->ttft());
+    tpot.merge(w->tpot());
     slo_met += w->totals().slo_met;
   }
   const double nan = std::numeric_limits<double>::quiet_NaN();
@@ -195,6 +197,10 @@ std::vector<output::SummaryEntry> World::summary(double now) const {
       {"latency_mean_s", latency.mean(), "s"},
       {"latency_p50_s", latency.quantile(0.50), "s"},
       {"latency_p99_s", latency.quantile(0.99), "s"},
+      {"ttft_p50_s", ttft.count() ? ttft.quantile(0.50) : nan, "s"},
+      {"ttft_p99_s", ttft.count() ? ttft.quantile(0.99) : nan, "s"},
+      {"tpot_p50_s", tpot.count() ? tpot.quantile(0.50) : nan, "s"},
+      {"tpot_p99_s", tpot.count() ? tpot.quantile(0.99) : nan, "s"},
       {"slo_attainment", c.completed ? d(slo_met) / d(c.completed) : nan, "1"},
       {"simulated_s", now, "s"},
       {"pools_overloaded", d(overloaded_pools().size()), "1"},

@@ -5,7 +5,9 @@
 #include <cmath>
 #include <numeric>
 
+#include "models/catalog/catalog.hpp"
 #include "models/register_models.hpp"
+#include "models/serving/roofline.hpp"
 #include "sim/output/memory_sink.hpp"
 #include "sim/run/run.hpp"
 #include "sim/scenario/scenario_schema.hpp"
@@ -207,4 +209,61 @@ TEST_CASE("run: a diffusion pool's IT power is the affine map of its GPU power")
     CHECK(gpu[k] > 8 * 113.0);  // serving: above idle with a model loaded
   }
   CHECK(summary(r, "energy_it_j") == Approx(996.0 * 600 + 1.34 * summary(r, "energy_gpu_j")).epsilon(1e-9));
+}
+
+namespace {
+
+// One LLM request every 10 s (no overlap) with 1000 prompt and 20 output tokens on one H100.
+std::string spaced_llm_scenario() {
+  return R"(
+name: t
+seed: 5
+horizon: 200 s
+record: {step: 50 s}
+sites:
+  - name: dc1
+    storage: {bandwidth: 100 GB/s}
+    pools:
+      - name: p
+        servers: 1
+        gpus_per_server: 1
+        serving: llm
+        llm: {gpu: h100-sxm, ai_model: llama-3.1-8b}
+workloads:
+  - name: w
+    pool: dc1/p
+    arrivals: {model: deterministic, rate: 0.1 /s, phase: 5 s}
+    class: {model: llm, ai_model: llama-3.1-8b, prompt_tokens: {model: fixed, tokens: 1000},
+            output_tokens: {model: fixed, tokens: 20}}
+)";
+}
+
+}  // namespace
+
+TEST_CASE("run: the summary gives run-wide ttft and tpot percentiles of llm requests") {
+  register_builtin_models();
+  const auto sc = scenario::load_text(spaced_llm_scenario(), "run_test.yaml", scenario::scenario_schema(), {},
+                                      scenario::check_scenario);
+  output::MemorySink sink;
+  const RunResult r = run_scenario(sc, &sink);
+  REQUIRE(r.counts.completed == 20);
+  // Hand-derived from the roofline: TTFT = one prefill iteration of 1000 tokens; TPOT = the mean
+  // of the 19 decode iterations of one sequence with 1001..1019 tokens of context.
+  const auto cat = catalog::Catalog::load_builtin();
+  const serving::Roofline roof(cat.gpu("h100-sxm"), cat.model("llama-3.1-8b"), 1, serving::h100_llama31_8b_fit());
+  const double ttft = roof.seconds(serving::IterationLoad{1000, 0, 0});
+  double decode = 0;
+  for (uint64_t ctx = 1001; ctx <= 1019; ++ctx) decode += roof.seconds(serving::IterationLoad{0, 1, ctx});
+  const double tpot = decode / 19;
+  // Every request sees the same times: the percentiles are those values within the histograms'
+  // 1 % relative accuracy.
+  CHECK(summary(r, "ttft_p50_s") == Approx(ttft).epsilon(0.01));
+  CHECK(summary(r, "ttft_p99_s") == Approx(ttft).epsilon(0.01));
+  CHECK(summary(r, "tpot_p50_s") == Approx(tpot).epsilon(0.01));
+  CHECK(summary(r, "tpot_p99_s") == Approx(tpot).epsilon(0.01));
+  // A run without LLM requests has none.
+  output::MemorySink sink2;
+  const RunResult fifo = run_scenario(load({}), &sink2);
+  CHECK(std::isnan(summary(fifo, "ttft_p99_s")));
+  CHECK(std::isnan(summary(fifo, "tpot_p50_s")));
 }
