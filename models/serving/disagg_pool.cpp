@@ -41,8 +41,10 @@ DisaggPool::DisaggPool(DisaggPoolConfig cfg, PoolPlacement placement, Engine& en
                                       recorder, *decode.iteration_time, std::move(decode.power_w), dec_obs);
   prefill_->set_on_prefilled(
       [this](const workload::Request& r, double energy_j, uint32_t replica) { prefilled(r, energy_j, replica); });
-  decode_->set_on_done([this](const LlmRequestStats& s) { decode_load_[s.replica] -= tokens_of(s.request); });
+  decode_->set_on_done([this](const LlmRequestStats& s) { add_decode_load(s.replica, -int64_t(tokens_of(s.request))); });
   decode_load_.assign(decode_->replica_count(), 0);
+  decode_router_.reset(decode_->replica_count());
+  for (uint32_t i = 0; i < decode_->replica_count(); ++i) decode_router_.set(i, decode_key(i));
 
   // Series: the common pool series (power, energy and GPU utilization derived from the sub-pools),
   // then the LLM ones and the transfers'.
@@ -95,28 +97,31 @@ void DisaggPool::submit(const workload::Request& r) {
   }
 }
 
-uint32_t DisaggPool::route_decode() const {
-  // As LlmPool's router, with the requests whose KV cache is on its way counted.
-  uint32_t best = 0;
-  uint64_t best_tokens = UINT64_MAX;
-  bool best_up = false;
-  for (uint32_t i = 0; i < decode_load_.size(); ++i) {
-    const bool up = decode_->replica_ready_s(i) >= 0;
-    const uint64_t t = decode_load_[i];
-    if ((up && !best_up) || (up == best_up && t < best_tokens)) {
-      best = i;
-      best_tokens = t;
-      best_up = up;
-    }
+// As LlmPool's router (fewest outstanding tokens among loaded replicas, ties to the lowest index),
+// with the requests whose KV cache is on its way counted.
+uint64_t DisaggPool::decode_key(uint32_t i) const {
+  return (decode_->replica_ready_s(i) >= 0 ? 0 : (1ULL << 62)) + decode_load_[i];
+}
+
+void DisaggPool::add_decode_load(uint32_t i, int64_t tokens) {
+  decode_load_[i] = uint64_t(int64_t(decode_load_[i]) + tokens);
+  decode_router_.set(i, decode_key(i));
+}
+
+uint32_t DisaggPool::route_decode() {
+  // Replicas that finished loading since the last call change their keys (rare: once each).
+  if (decode_->replicas_active() != decode_active_seen_) {
+    decode_active_seen_ = decode_->replicas_active();
+    for (uint32_t i = 0; i < decode_load_.size(); ++i) decode_router_.set(i, decode_key(i));
   }
-  return best;
+  return decode_router_.best();
 }
 
 void DisaggPool::prefilled(const workload::Request& r, double energy_j, uint32_t prefill_replica) {
   const double now = engine_.now();
   ttft_.observe(r.first_token_s - r.arrival_s);
   const uint32_t d = route_decode();
-  decode_load_[d] += tokens_of(r);
+  add_decode_load(d, int64_t(tokens_of(r)));
   uint32_t slot;
   if (free_slots_.empty()) {
     slot = static_cast<uint32_t>(transfers_.size());
@@ -157,7 +162,7 @@ void DisaggPool::on_event(uint64_t tag) {
   if (on_transfer_) on_transfer_(t.req, dt);
   decode_rejected_ = false;
   decode_->submit_prefilled(t.req, t.energy_j, t.replica);
-  if (decode_rejected_) decode_load_[t.replica] -= tokens_of(t.req);
+  if (decode_rejected_) add_decode_load(t.replica, -int64_t(tokens_of(t.req)));
 }
 
 void DisaggPool::completed(const workload::Request& r, double now, bool decode) {

@@ -28,6 +28,7 @@
 #include <memory>
 #include <vector>
 
+#include "models/serving/argmin_tree.hpp"
 #include "models/serving/llm_pool.hpp"
 #include "models/serving/pool.hpp"
 #include "models/serving/pool_series.hpp"
@@ -98,7 +99,9 @@ class DisaggPool final : public Pool, public EventHandler {
   void rejected(const workload::Request& r, double now, bool decode);
   void prefilled(const workload::Request& r, double energy_j, uint32_t prefill_replica);
   simgrid::s4u::ActivityPtr start_transfer(uint32_t slot) const;
-  uint32_t route_decode() const;  // fewest outstanding tokens (incl. transfers) among loaded replicas
+  uint32_t route_decode();  // fewest outstanding tokens (incl. transfers) among loaded replicas
+  uint64_t decode_key(uint32_t i) const;
+  void add_decode_load(uint32_t i, int64_t tokens);
   static uint64_t tokens_of(const workload::Request& r) {
     return uint64_t(r.prompt_tokens > 0 ? r.prompt_tokens : 1) + (r.output_tokens > 0 ? r.output_tokens : 1);
   }
@@ -116,6 +119,8 @@ class DisaggPool final : public Pool, public EventHandler {
   uint64_t transfers_done_ = 0;
   double kv_bytes_total_ = 0;
   std::vector<uint64_t> decode_load_;  // outstanding tokens routed to each decode replica
+  ArgminTree decode_router_;           // over decode_key()
+  size_t decode_active_seen_ = 0;      // decode replicas loaded when the keys were last set
   bool prefill_rejected_ = false;      // set by the prefill side during submit()
   bool decode_rejected_ = false;       // set by the decode side during submit_prefilled()
   std::function<void(const workload::Request&, double)> on_transfer_;

@@ -53,14 +53,8 @@ LlmPool::LlmPool(LlmPoolConfig cfg, PoolPlacement placement, Engine& engine, out
     if (cfg_.prefix_cache_tokens > 0) replicas_[k].prefix = PrefixCache(cfg_.prefix_cache_tokens / cfg_.prefix_block_tokens);
     replicas_[k].ends.reserve(64);
   }
-  route_leaves_ = 1;
-  while (route_leaves_ < replicas_.size()) route_leaves_ *= 2;
-  if (!replicas_.empty()) {
-    route_tree_.assign(2 * route_leaves_, 0);
-    for (size_t k = 0; k < route_leaves_; ++k) route_tree_[route_leaves_ + k] = uint32_t(std::min(k, replicas_.size() - 1));
-    for (size_t n = route_leaves_ - 1; n >= 1; --n) route_tree_[n] = route_tree_[2 * n];
-    for (uint32_t k = 0; k < replicas_.size(); ++k) route_update(k);
-  }
+  router_.reset(replicas_.size());
+  for (uint32_t k = 0; k < replicas_.size(); ++k) route_update(k);
 
   const std::string& g = placement_.group;
   using output::QuantileSpec;
@@ -99,16 +93,7 @@ uint64_t LlmPool::route_key(uint32_t i) const {
   return (r.state == State::loading ? (1ULL << 62) : 0) + r.outstanding_tokens;
 }
 
-void LlmPool::route_update(uint32_t i) {
-  size_t n = (route_leaves_ + i) / 2;
-  while (n >= 1) {
-    const uint32_t a = route_tree_[2 * n], b = route_tree_[2 * n + 1];
-    const uint32_t w = (a <= b ? route_key(a) <= route_key(b) : route_key(a) < route_key(b)) ? a : b;
-    if (route_tree_[n] == w && w != i) break;  // nothing above changes
-    route_tree_[n] = w;
-    n /= 2;
-  }
-}
+void LlmPool::route_update(uint32_t i) { router_.set(i, route_key(i)); }
 
 uint32_t LlmPool::new_slot() {
   if (free_slots_.empty()) {

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "models/catalog/specs.hpp"
+#include "models/serving/argmin_tree.hpp"
 #include "models/serving/iteration_time.hpp"
 #include "models/serving/pool.hpp"
 #include "models/serving/pool_series.hpp"
@@ -197,7 +198,7 @@ class LlmPool final : public Pool, public EventHandler {
     return blocks_for(uint64_t(int64_t(s.req.prompt_tokens) + s.gen_base + rep.clock + (rep.reserved ? 1 : 0)));
   }
 
-  uint32_t route() const { return route_tree_.empty() ? 0 : route_tree_[1]; }
+  uint32_t route() const { return router_.best(); }
   void route_update(uint32_t i);     // replica i's routing key changed
   uint64_t route_key(uint32_t i) const;
   bool enqueue(const workload::Request& r, uint32_t slot, uint32_t replica);  // false: rejected
@@ -244,8 +245,7 @@ class LlmPool final : public Pool, public EventHandler {
   static constexpr uint32_t kNotDecoding = UINT32_MAX;
   std::vector<uint32_t> free_slots_;
   std::vector<std::vector<uint64_t>> slot_prefix_;  // per slot: its prefix ids (prefix caching on)
-  std::vector<uint32_t> route_tree_;   // tournament tree: node n holds the best replica below it
-  size_t route_leaves_ = 0;
+  ArgminTree router_;                  // over route_key() of the replicas
   std::vector<double> power_by_batch_; // replica power at batch b (0 = idle), b <= max_batch
   uint64_t waiting_total_ = 0;
   uint64_t running_total_ = 0;
