@@ -159,27 +159,8 @@ TEST_CASE("prefix cache: a mooncake replay reuses prefixes within the trace's bo
   REQUIRE(expected > 0);
   dcsim::register_builtin_models();
   auto scenario = [](const std::string& cache) {
-    return R"(
-name: t
-seed: 5
-horizon: 2 h
-record: {step: 60 s}
-sites:
-  - name: dc1
-    storage: {bandwidth: 100 GB/s}
-    pools:
-      - name: p
-        servers: 1
-        gpus_per_server: 1
-        serving: llm
-        queue_capacity: 100000
-        llm: {gpu: h100-sxm, ai_model: llama-3.1-8b, prefix_cache: )" + cache + R"(}
-workloads:
-  - name: w
-    pool: dc1/p
-    arrivals: {model: trace, path: )" + mooncake_path() + R"(, format: mooncake, time_scale: 0.25}
-    class: {model: llm, ai_model: llama-3.1-8b}
-)";
+    return dcsim::test::one_h100_llm_scenario("2 h", "60 s", ", prefix_cache: " + cache,
+                                              "model: trace, path: " + mooncake_path() + ", format: mooncake, time_scale: 0.25");
   };
   auto hits_and_busy = [&](const std::string& cache) {
     const auto sc = dcsim::scenario::load_text(scenario(cache), "prefix_test.yaml", dcsim::scenario::scenario_schema(), {},

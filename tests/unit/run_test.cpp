@@ -215,27 +215,8 @@ namespace {
 
 // One LLM request every 10 s (no overlap) with 1000 prompt and 20 output tokens on one H100.
 std::string spaced_llm_scenario() {
-  return R"(
-name: t
-seed: 5
-horizon: 200 s
-record: {step: 50 s}
-sites:
-  - name: dc1
-    storage: {bandwidth: 100 GB/s}
-    pools:
-      - name: p
-        servers: 1
-        gpus_per_server: 1
-        serving: llm
-        llm: {gpu: h100-sxm, ai_model: llama-3.1-8b}
-workloads:
-  - name: w
-    pool: dc1/p
-    arrivals: {model: deterministic, rate: 0.1 /s, phase: 5 s}
-    class: {model: llm, ai_model: llama-3.1-8b, prompt_tokens: {model: fixed, tokens: 1000},
-            output_tokens: {model: fixed, tokens: 20}}
-)";
+  return test::one_h100_llm_scenario("200 s", "50 s", "", "model: deterministic, rate: 0.1 /s, phase: 5 s",
+                                     ", prompt_tokens: {model: fixed, tokens: 1000}, output_tokens: {model: fixed, tokens: 20}");
 }
 
 }  // namespace

@@ -60,6 +60,34 @@ workloads:
 )";
 }
 
+// One site with one `serving: llm` pool `p` of one H100 serving Llama-3.1-8B (`llm_extra`: more
+// keys of its llm block, e.g. ", prefix_cache: 1000"), and one workload `w` of that model whose
+// arrivals block is `{<arrivals_flow>}` and class block `{model: llm, ai_model: ...<class_extra>}`.
+inline std::string one_h100_llm_scenario(const std::string& horizon, const std::string& step, const std::string& llm_extra,
+                                         const std::string& arrivals_flow, const std::string& class_extra = "") {
+  return R"(
+name: t
+seed: 5
+horizon: )" + horizon + R"(
+record: {step: )" + step + R"(}
+sites:
+  - name: dc1
+    storage: {bandwidth: 100 GB/s}
+    pools:
+      - name: p
+        servers: 1
+        gpus_per_server: 1
+        serving: llm
+        queue_capacity: 100000
+        llm: {gpu: h100-sxm, ai_model: llama-3.1-8b)" + llm_extra + R"(}
+workloads:
+  - name: w
+    pool: dc1/p
+    arrivals: {)" + arrivals_flow + R"(}
+    class: {model: llm, ai_model: llama-3.1-8b)" + class_extra + R"(}
+)";
+}
+
 // The value of a /summary entry of a run (throws if absent).
 inline double summary_value(const RunResult& r, const std::string& name) {
   for (const auto& s : r.summary) {
