@@ -97,6 +97,25 @@ void check_gpu(Reader& r, const YAML::Node& entry, const std::string& path, cons
                 units::format(g.tdp_W, Quantity::power) + ")");
 }
 
+// A mixture-of-experts entry must be consistent: top-k within the experts, experts and active
+// parameters within the total.
+void check_model(Reader& r, const YAML::Node& entry, const std::string& path, const ModelSpec& m) {
+  const bool any_moe = m.experts > 0 || m.experts_per_token > 0 || m.expert_params > 0;
+  if (any_moe && !(m.experts > 0 && m.experts_per_token > 0 && m.expert_params > 0))
+    r.error(entry, path, "a mixture-of-experts model needs experts, experts_per_token and expert_params together");
+  if (m.experts_per_token > m.experts && m.experts > 0)
+    r.error(entry["experts_per_token"] ? entry["experts_per_token"] : entry, path + ".experts_per_token",
+            "got " + std::to_string(m.experts_per_token) + ", expected at most experts (" + std::to_string(m.experts) + ")");
+  if (m.expert_params >= m.params && m.expert_params > 0)
+    r.error(entry["expert_params"] ? entry["expert_params"] : entry, path + ".expert_params",
+            "got " + units::format(m.expert_params, Quantity::dimensionless) + ", expected fewer than params (" +
+                units::format(m.params, Quantity::dimensionless) + ")");
+  if (m.active_params > m.params)
+    r.error(entry["active_params"] ? entry["active_params"] : entry, path + ".active_params",
+            "got " + units::format(m.active_params, Quantity::dimensionless) + ", expected at most params (" +
+                units::format(m.params, Quantity::dimensionless) + ")");
+}
+
 const std::vector<std::string> kSections = {"gpus", "servers", "models"};
 
 template <class Spec>
@@ -185,7 +204,7 @@ void Catalog::merge(const YAML::Node& node, const std::string& file, Diagnostics
                    ", expected a rating the node cannot exceed");
   };
   merge_section<ServerSpec>(r, node["servers"], "servers", server_fields(), check_server, servers_);
-  merge_section<ModelSpec>(r, node["models"], "models", model_fields(), {}, models_);
+  merge_section<ModelSpec>(r, node["models"], "models", model_fields(), check_model, models_);
 }
 
 const GpuSpec& Catalog::gpu(const std::string& name, Location where, const std::string& key_path) const {

@@ -48,6 +48,7 @@ const std::vector<Field<GpuSpec>>& gpu_fields() {
       quantity_field<G>("memory_bandwidth", Quantity::bandwidth, &G::memory_bw_Bps, always<G>, true),
       quantity_field<G>("bf16", Quantity::compute_rate, &G::bf16_flops, always<G>, true),
       quantity_field<G>("fp8", Quantity::compute_rate, &G::fp8_flops, {}, false, true),
+      quantity_field<G>("fp4", Quantity::compute_rate, &G::fp4_flops, {}, false, true),
       quantity_field<G>("tdp", Quantity::power, &G::tdp_W, always<G>, true),
       quantity_field<G>("idle_power", Quantity::power, &G::idle_W, always<G>, false),
       quantity_field<G>("idle_loaded_power", Quantity::power, &G::idle_loaded_W, always<G>, false),
@@ -106,6 +107,24 @@ bool read_resolution(Reader& r, const YAML::Node& n, const std::string& path, Mo
   return true;
 }
 
+const std::vector<std::pair<std::string, Precision>> kPrecisions = {
+    {"bf16", Precision::bf16}, {"fp8", Precision::fp8}, {"fp4", Precision::fp4}};
+
+bool read_precision(Reader& r, const YAML::Node& n, const std::string& path, ModelSpec& s) {
+  std::vector<std::string> names;
+  for (const auto& [name, p] : kPrecisions) {
+    if (n.IsScalar() && n.Scalar() == name) {
+      s.compute = p;
+      return true;
+    }
+    names.push_back(name);
+  }
+  std::string msg = "got " + show(n) + ", expected " + quoted_list(names);
+  const std::string guess = n.IsScalar() ? nearest(n.Scalar(), names) : "";
+  r.error(n, path, guess.empty() ? msg : msg + "; did you mean '" + guess + "'?");
+  return false;
+}
+
 bool is_llm(const ModelSpec& m) { return m.kind == ModelKind::llm; }
 bool is_denoiser(const ModelSpec& m) { return m.kind != ModelKind::llm; }
 
@@ -117,6 +136,12 @@ const std::vector<Field<ModelSpec>>& model_fields() {
       {"kind", always<M>, "'llm', 'diffusion' or 'video'", read_kind},
       quantity_field<M>("params", Quantity::dimensionless, &M::params, always<M>, true),
       quantity_field<M>("bytes_per_param", Quantity::dimensionless, &M::bytes_per_param, {}, true),
+      {"compute", {}, "'bf16', 'fp8' or 'fp4'", read_precision},
+      quantity_field<M>("active_params", Quantity::dimensionless, &M::active_params, {}, true),
+      quantity_field<M>("expert_params", Quantity::dimensionless, &M::expert_params, {}, true),
+      quantity_field<M>("expert_bytes_per_param", Quantity::dimensionless, &M::expert_bytes_per_param, {}, true),
+      int_field<M>("experts", &M::experts, 1, {}),
+      int_field<M>("experts_per_token", &M::experts_per_token, 1, {}),
       int_field<M>("layers", &M::layers, 1, is_llm),
       int_field<M>("hidden", &M::hidden, 1, is_llm),
       quantity_field<M>("kv_bytes_per_token", Quantity::data, &M::kv_bytes_per_token, is_llm, true),

@@ -1,6 +1,20 @@
 // Activity-dependent GPU power with a power cap (replaces the two-state IdleBusyGpuPower of
 // gpu_power.hpp once the serving pools are wired to it). Powers in W, batch in requests.
 //
+// LLM serving (the llm and disaggregated pools): power from what each GPU does in an iteration,
+// the roofline's time fractions (models/serving/roofline.hpp) of compute, memory and all-reduce;
+// the rest of the iteration it waits (launch gaps, host work):
+//   P_gpu = L(P_wait) f_wait + L(P_compute) f_c + L(P_memory) f_m + L(P_comm) f_ar,  clipped to [P_idle_loaded, TDP]
+//   L(P)  = P_idle_loaded + (P - P_idle_ref) * TDP / TDP_ref      (a level measured on the reference GPU)
+//   f_wait = 1 - f_c - f_m - f_ar
+// Fitted once on mlenergy_v3.h100.llama31_8b.sweep (10 points, linear least squares on P_compute,
+// P_memory with the roofline of h100_llama31_8b_fit() at the LM-Arena lengths): P_compute = 844.4 W,
+// P_memory = 569.3 W. P_wait: the unconstrained fit goes below idle, so it is held at the loaded
+// idle of the H100 (113 W). P_comm = P_wait (ASSUMPTION: NCCL's ring kernels on NVLink occupy a
+// few SMs and stream little HBM traffic). The same law gives every tensor-parallel degree: a GPU of
+// a tp replica draws what its share of the work makes it draw; at tp = 1 it is the one-GPU value.
+// P_compute above TDP means a compute-bound iteration runs at the board limit (the clip).
+//
 //   idle, model loaded:   P = P_idle_loaded                                   (GpuSpec.idle_loaded_W)
 //   LLM decode / mixed:   P(b) = s · [P_lo + (P_hi − P_lo)(1 − e^(−b/b0))],  b > 0;  P(0) = P_idle_loaded
 //   prefill:              P = k_prefill · TDP
@@ -71,7 +85,25 @@ inline constexpr SaturatingCurve kLlmH100Llama31_8b{455.839077, 690.975903, 57.2
 inline constexpr SaturatingCurve kDiffusionSd35MediumH100{399.885978, 529.061244, 2.090396};
 inline constexpr SaturatingCurve kDiffusionLargeH100{679.0, 679.0, 1.0};  // 0.97 x 700 W, flat
 
+// Per-GPU power levels of the activity law above, measured on the reference GPU (W).
+struct ActivityPowerLevels {
+  double wait_w = 0;
+  double compute_w = 0;
+  double memory_w = 0;
+  double comm_w = 0;
+  double idle_ref_w = 113.0;  // loaded idle of the reference GPU (h100-sxm catalog entry)
+};
+inline constexpr ActivityPowerLevels kActivityH100Llama{113.0, 844.4, 569.3, 113.0, 113.0};
+
+// Fractions of an iteration a GPU spends in each kind of work (each in [0, 1], sum <= 1).
+struct GpuActivity {
+  double compute = 0;
+  double memory = 0;
+  double comm = 0;
+};
+
 struct GpuPowerParams {
+  ActivityPowerLevels activity = kActivityH100Llama;
   SaturatingCurve llm = kLlmH100Llama31_8b;
   SaturatingCurve diffusion = kDiffusionSd35MediumH100;
   double tdp_ref_w = 700.0;           // W, TDP of the GPU the curves were measured on
@@ -86,7 +118,8 @@ class GpuPowerModel {
 
   double idle_w() const { return idle_loaded_w_; }
   double tdp_w() const { return tdp_w_; }
-  double llm_w(double batch) const;        // batch <= 0: idle
+  double llm_w(double batch) const;        // batch <= 0: idle (saturating curve, legacy)
+  double activity_w(const GpuActivity& a) const;  // per GPU, uncapped (the law above)
   double prefill_w() const;
   double diffusion_w(double batch) const;  // batch <= 0: idle
 

@@ -2,14 +2,14 @@
 // `diffusion:` block): GPU and model from the catalog, batch times from diffusion_time.hpp,
 // per-GPU power from gpu_power_model.hpp with an optional cap. See docs/models/serving-diffusion.md.
 //
-// Efficiencies (the fitted constants re-expressed for the catalog's FLOP estimates):
-//   images: eff = 0.4066 * F_sdxl(catalog) / 1.2e13, t0 = 5 ms, node_eff = 0.9994: reproduces
-//           MLPerf v4.0 SDXL (mlperf_v40.sdxl.h100x1/x8) whatever FLOPs the catalog gives SDXL;
-//           other image models are assumed to reach the same fraction of peak.
-//   video:  eff = F_cogvideox(catalog) / (989.4e12 * (495.8 s / 50 - t0)), t0 = 5 ms: reproduces
-//           the CogVideoX-1.5 latency of mlenergy_v3.h100.video (81 frames 1360x768, 50 steps).
-// Power curves: image models with flops_per_step < 1e14 use the SD3.5-Medium saturating curve;
-// larger ones (FLUX.1-dev) and video models the flat large-model level (0.97 TDP).
+// Efficiencies (diffusion_time.hpp):
+//   sdxl:   eff solved from MLPerf v4.0 SDXL (mlperf_v40.sdxl.h100x1, TensorRT) for the catalog's
+//           FLOPs, t0 = 16.68 ms (the diffusers fit), node_eff = 0.9994 (mlperf_v40.sdxl.h100x8).
+//   other image models: eff(w) of the catalog width `hidden` (fitted on SD3.5-Medium and FLUX.1-dev).
+//   video:  eff = F_cogvideox(catalog) / (989.4e12 * (495.8 s / 50 - t0)): reproduces the
+//           CogVideoX-1.5 latency of mlenergy_v3.h100.video (81 frames 1360x768, 50 steps).
+// Power curves: image models with flops_per_step < 5e13 use the SD3.5-Medium saturating curve;
+// larger ones (SD3.5-Large, FLUX.1-dev) and video models the flat large-model level (0.97 TDP).
 #pragma once
 
 #include <memory>
@@ -23,6 +23,10 @@
 
 namespace dcsim::serving {
 
+// Image models at or above this many FLOPs per step (SD3.5-Large 8.6e13, FLUX.1-dev 1.0e14) are
+// compute-bound at batch 1 and draw the flat large-model power (ML.ENERGY: 661-690 W at every batch).
+inline constexpr double kLargeImageModelFlops = 5e13;
+
 // Everything a diffusion pool keeps a reference to; owned by the world.
 struct DiffusionPoolParts {
   std::unique_ptr<power::GpuPowerModel> image_power;
@@ -34,7 +38,7 @@ struct DiffusionPoolParts {
 std::vector<scenario::ParamSpec> diffusion_block_params();
 
 // Time parameters for a GPU and model, calibrated as in the header comment.
-DiffusionTimeParams diffusion_image_time_params(const catalog::Catalog& catalog);
+DiffusionTimeParams diffusion_image_time_params(const catalog::Catalog& catalog, const catalog::ModelSpec& model);
 DiffusionTimeParams diffusion_video_time_params(const catalog::Catalog& catalog);
 
 // A config with gpu, model and both time parameter sets filled; the rest at the defaults.

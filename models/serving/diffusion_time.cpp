@@ -3,8 +3,22 @@
 
 namespace dcsim::serving {
 
-DiffusionTimeParams h100_sdxl_fit() { return DiffusionTimeParams{0.4066, 5e-3, 0.9994}; }
-DiffusionTimeParams h100_sd35m_fit() { return DiffusionTimeParams{0.4728, 18.5e-3, 1.0}; }
+DiffusionTimeParams sdxl_mlperf_fit(double flops_per_step, double gpu_flops) {
+  DiffusionTimeParams p;
+  p.t0_s = kDiffusersH100.t0_s;
+  const double t_step = kSdxlMlperfBatch / kSdxlMlperfImagesPerS / kSdxlSteps;
+  p.eff = kSdxlMlperfBatch * flops_per_step / (gpu_flops * (t_step - p.t0_s));
+  p.node_eff = kSdxlMlperfNodeImagesPerS / (8.0 * kSdxlMlperfImagesPerS);
+  return p;
+}
+
+DiffusionTimeParams diffusers_fit(double width) {
+  DiffusionTimeParams p;
+  p.t0_s = kDiffusersH100.t0_s;
+  p.eff = kDiffusersH100.eff(width);
+  p.node_eff = 1.0;
+  return p;
+}
 
 double diffusion_step_time(double batch, double pixels, double ref_pixels, double flops_per_step,
                            double gpu_flops, const DiffusionTimeParams& p) {

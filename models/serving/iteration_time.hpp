@@ -16,6 +16,10 @@ class IterationTimeModel {
  public:
   virtual ~IterationTimeModel() = default;
   virtual double seconds(const IterationLoad& load) const = 0;
+  // Power of the replica's GPUs [W] while it runs this iteration, from what the iteration does
+  // (models/power/gpu_power_model.hpp, activity law); negative: the model has no activity power and
+  // the pool uses its power-by-batch table. Called once per planned iteration (or skip).
+  virtual double replica_power_w(const IterationLoad& /*load*/) const { return -1.0; }
   // End times of k iterations that start at t0, the decode context growing by decode_seqs tokens
   // per iteration: ends[j] = ends[j-1] + seconds(load_j) (ends[-1] = t0), accumulated one
   // iteration at a time so a skip ends exactly when per-iteration events would. A model may

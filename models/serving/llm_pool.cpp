@@ -2,6 +2,7 @@
 // totals. The iterations themselves (plan, skip, finish, KV accounting) are in
 // llm_pool_iterations.cpp; the model is described in llm_pool.hpp and docs/models/serving-batching.md.
 #include "models/serving/llm_pool.hpp"
+#include "models/serving/kv_capacity.hpp"
 #include "models/serving/weight_loading.hpp"
 
 #include <algorithm>
@@ -19,8 +20,8 @@ uint64_t llm_kv_capacity_blocks(const LlmPoolConfig& cfg) {
   if (cfg.tp == 0 || cfg.block_tokens == 0 || cfg.max_batch == 0)
     throw std::invalid_argument("llm pool: tp, block_tokens and max_batch must be positive");
   if (cfg.model.kv_bytes_per_token <= 0) throw std::invalid_argument("llm pool: model kv_bytes_per_token must be positive");
-  const double free_B = double(cfg.tp) * cfg.gpu.memory_B * cfg.gpu_memory_utilization - cfg.model.weights_B() -
-                        cfg.reserve_B - double(cfg.prefix_cache_tokens) * cfg.model.kv_bytes_per_token;
+  const double free_B = kv_cache_bytes(cfg.gpu, cfg.model, double(cfg.tp), cfg.gpu_memory_utilization, cfg.reserve_B) -
+                        double(cfg.prefix_cache_tokens) * cfg.model.kv_bytes_per_token;
   const double blocks = std::floor(free_B / (double(cfg.block_tokens) * cfg.model.kv_bytes_per_token));
   if (!(blocks >= 1))
     throw std::invalid_argument("llm pool: model " + cfg.model.name + " leaves no KV cache on " + std::to_string(cfg.tp) +
@@ -225,14 +226,14 @@ void LlmPool::attribute_energy(Replica& rep, double now) {
   rep.energy_per_seq += rep.power_w * dt / double(rep.running.size());
 }
 
-void LlmPool::set_replica_state(Replica& rep, State st, size_t batch) {
+void LlmPool::set_replica_state(Replica& rep, State st, size_t batch, double power_w) {
   const double now = engine_.now();
   attribute_energy(rep, now);
   if (st == State::iterating && rep.state != State::iterating) ++iterating_replicas_;
   if (st != State::iterating && rep.state == State::iterating) --iterating_replicas_;
   const bool util_changed = (st == State::iterating) != (rep.state == State::iterating);
   rep.state = st;
-  const double p = power_by_batch_[st == State::iterating ? batch : 0];
+  const double p = st == State::iterating && power_w >= 0 ? power_w : power_by_batch_[st == State::iterating ? batch : 0];
   if (util_changed)
     series_.utilization.set(now, replicas_.empty() ? 0.0 : double(iterating_replicas_) / double(replicas_.size()));
   if (p == rep.power_w) return;

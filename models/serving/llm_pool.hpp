@@ -43,7 +43,7 @@ struct LlmPoolConfig {
   uint32_t max_batch_tokens = 8192;     // token budget per iteration (>= max_batch)
   uint32_t block_tokens = 16;           // KV block size in tokens
   double gpu_memory_utilization = 0.9;  // share of HBM the server may use
-  double reserve_B = 0;                 // activations, CUDA graphs... per replica
+  double reserve_B = 0;                 // activations, CUDA graphs, NCCL buffers... per GPU
   uint64_t queue_capacity = 1000;       // waiting requests in the whole pool
   uint64_t prefix_cache_tokens = 0;     // per replica, taken from the KV cache (0: no prefix caching)
   uint32_t prefix_block_tokens = 512;   // tokens per prefix block (Mooncake hash_ids)
@@ -52,8 +52,8 @@ struct LlmPoolConfig {
   catalog::ModelSpec model;
 };
 
-// KV blocks of one replica:
-//   floor((tp*mem*util - weights - reserve - prefix_cache_tokens*kv_per_token) / (block_tokens*kv_per_token)).
+// KV blocks of one replica (the rule of kv_capacity.hpp, shared with the roofline; reserve_B is per GPU):
+//   floor((tp*(mem*util - reserve) - weights - prefix_cache_tokens*kv_per_token) / (block_tokens*kv_per_token)).
 // Throws std::invalid_argument if not positive or if the config is inconsistent.
 uint64_t llm_kv_capacity_blocks(const LlmPoolConfig& cfg);
 
@@ -219,7 +219,8 @@ class LlmPool final : public Pool, public EventHandler {
   int64_t blocks_for(uint64_t tokens) const {
     return static_cast<int64_t>((tokens + cfg_.block_tokens - 1) / cfg_.block_tokens);
   }
-  void set_replica_state(Replica& rep, State st, size_t batch);
+  // power_w >= 0 replaces the power-by-batch table (the iteration model's activity power).
+  void set_replica_state(Replica& rep, State st, size_t batch, double power_w = -1.0);
   // Split the replica's energy since the last call equally among its running sequences (idle
   // energy, with nothing running, stays with the pool). O(1): a sequence's share is the growth of
   // energy_per_seq while it runs (seq_energy()).

@@ -1,37 +1,10 @@
 #include "models/serving/llm_pool_factory.hpp"
 
+#include "models/serving/kv_capacity.hpp"
 #include "sim/scenario/diagnostics.hpp"
 
 namespace dcsim::serving {
 
-namespace {
-
-// Roofline time divided by the throughput factor the power cap leaves at this batch.
-class CappedIterationTime final : public IterationTimeModel {
- public:
-  CappedIterationTime(const IterationTimeModel& base, const power::GpuPowerModel& gpu) : base_(base), gpu_(gpu) {}
-  double seconds(const IterationLoad& l) const override { return base_.seconds(l) / factor(l); }
-  // The factor depends on the batch only: computed once for the k iterations of a skip.
-  void iteration_ends(IterationLoad l, uint32_t k, double t0, double* ends) const override {
-    const double f = factor(l);
-    const uint64_t c0 = l.context_tokens;
-    double t = t0;
-    for (uint32_t j = 0; j < k; ++j) {
-      l.context_tokens = c0 + uint64_t(j) * l.decode_seqs;
-      t += base_.seconds(l) / f;
-      ends[j] = t;
-    }
-  }
-
- private:
-  double factor(const IterationLoad& l) const {
-    return gpu_.throughput_factor(l.decode_seqs > 0 ? gpu_.llm_w(l.decode_seqs) : gpu_.prefill_w());
-  }
-  const IterationTimeModel& base_;
-  const power::GpuPowerModel& gpu_;
-};
-
-}  // namespace
 
 LlmPoolConfig read_llm_config(const scenario::Config& c, const scenario::Config& pool_cfg, const catalog::Catalog& catalog,
                               const std::string& tp_key) {
@@ -60,7 +33,7 @@ LlmPoolConfig read_llm_config(const scenario::Config& c, const scenario::Config&
   try {
     (void)llm_kv_capacity_blocks(cfg);
   } catch (const std::invalid_argument&) {
-    const double free_B = double(cfg.tp) * cfg.gpu.memory_B * cfg.gpu_memory_utilization - cfg.model.weights_B() - cfg.reserve_B;
+    const double free_B = kv_cache_bytes(cfg.gpu, cfg.model, double(cfg.tp), cfg.gpu_memory_utilization, cfg.reserve_B);
     throw scenario::InputError(
         c.where("prefix_cache"), c.path() + ".prefix_cache",
         "got " + std::to_string(cfg.prefix_cache_tokens) + " tokens (" +
@@ -71,16 +44,6 @@ LlmPoolConfig read_llm_config(const scenario::Config& c, const scenario::Config&
             std::to_string(cfg.tp) + " x " + cfg.gpu.name + ")");
   }
   return cfg;
-}
-
-std::function<double(double)> make_llm_models(LlmPoolParts& parts, const LlmPoolConfig& cfg, double power_cap_w) {
-  parts.roofline = std::make_unique<Roofline>(cfg.gpu, cfg.model, static_cast<int>(cfg.tp), h100_llama31_8b_fit());
-  parts.gpu_power = std::make_unique<power::GpuPowerModel>(cfg.gpu);
-  if (power_cap_w > 0) parts.gpu_power->set_cap(power_cap_w);
-  parts.iteration_time = std::make_unique<CappedIterationTime>(*parts.roofline, *parts.gpu_power);
-  const power::GpuPowerModel* gpu = parts.gpu_power.get();
-  const double tp = cfg.tp;
-  return [gpu, tp](double batch) { return tp * (batch > 0 ? gpu->capped_w(gpu->llm_w(batch)) : gpu->idle_w()); };
 }
 
 LlmPoolParts make_llm_pool(const scenario::Config& pool_cfg, const catalog::Catalog& catalog, PoolPlacement placement,

@@ -1,8 +1,6 @@
 // Builds a continuous-batching LLM pool from a scenario pool block (`serving: llm` and its `llm:`
-// block): hardware and model from the catalog, iteration time from the roofline model fitted to
-// ML.ENERGY (roofline.hpp), GPU power from the fitted activity curve with an optional cap
-// (gpu_power_model.hpp). Under a cap the iteration time grows by 1 / throughput_factor, so a cap
-// trades latency for power.
+// block): hardware and model from the catalog, the replica models (roofline time, activity power,
+// cap) from llm_models.hpp.
 #pragma once
 
 #include <functional>
@@ -11,28 +9,15 @@
 
 #include "models/catalog/catalog.hpp"
 #include "models/power/gpu_power_model.hpp"
-#include "models/serving/llm_pool.hpp"
-#include "models/serving/roofline.hpp"
+#include "models/serving/llm_models.hpp"
 #include "sim/scenario/config.hpp"
 
 namespace dcsim::serving {
-
-// Everything an LLM pool keeps a reference to; owned by the world.
-struct LlmPoolParts {
-  std::unique_ptr<Roofline> roofline;
-  std::unique_ptr<power::GpuPowerModel> gpu_power;
-  std::unique_ptr<IterationTimeModel> iteration_time;  // roofline, slowed down under a power cap
-  std::unique_ptr<LlmPool> pool;
-};
 
 // The LlmPoolConfig of a block with the llm parameters (`llm:`, `disaggregated:`), its tensor-parallel
 // degree read from `tp_key`; InputError (located) if the model is not a language model or does not fit.
 LlmPoolConfig read_llm_config(const scenario::Config& block, const scenario::Config& pool_cfg,
                               const catalog::Catalog& catalog, const std::string& tp_key);
-
-// Fills parts' roofline, GPU power model (capped if power_cap_w > 0) and iteration time for `cfg`;
-// returns the power of one replica's GPUs at a batch (0: idle). parts.pool is left empty.
-std::function<double(double)> make_llm_models(LlmPoolParts& parts, const LlmPoolConfig& cfg, double power_cap_w);
 
 LlmPoolParts make_llm_pool(const scenario::Config& pool_cfg, const catalog::Catalog& catalog, PoolPlacement placement,
                            Engine& engine, output::Recorder& recorder, std::vector<RequestObserver*> observers);

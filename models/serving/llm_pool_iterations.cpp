@@ -198,7 +198,7 @@ void LlmPool::plan(uint32_t i) {
   iteration_time_.iteration_ends(load, static_cast<uint32_t>(k), now, rep.ends.data());
   rep.skip_k = static_cast<uint32_t>(k);
   rep.ev = engine_.at(rep.ends[k - 1], this, i);
-  set_replica_state(rep, State::iterating, rep.running.size());
+  set_replica_state(rep, State::iterating, rep.running.size(), iteration_time_.replica_power_w(load));
 }
 
 // Decode-only iterations that can run back to back: up to the first finish, and as long as the

@@ -2,24 +2,31 @@
 #include "models/serving/roofline.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace dcsim::serving {
 
 RooflineParams h100_llama31_8b_fit() { return RooflineParams{}; }
 
-Roofline::Roofline(const catalog::GpuSpec& gpu, const catalog::ModelSpec& model, int tp,
-                   RooflineParams p)
+double arena_prompt_from_kv_bound(double kv_capacity_tokens) {
+  return kv_capacity_tokens / kArenaKvBoundBatch - kArenaOutputAge;
+}
+
+Roofline::Roofline(const catalog::GpuSpec& gpu, const catalog::ModelSpec& model, int tp, RooflineParams p)
     : p_(p), tp_(std::max(tp, 1)) {
   const double n = tp_;
-  flops_per_token_ = 2.0 * model.params;
-  weights_B_ = model.weights_B();
+  flops_per_token_ = 2.0 * model.active_params_per_token();
+  const double expert_bpp = model.expert_bytes_per_param > 0 ? model.expert_bytes_per_param : model.bytes_per_param;
+  expert_B_ = model.is_moe() ? model.expert_params * expert_bpp : 0.0;
+  dense_B_ = model.weights_B() - expert_B_;
+  route_keep_ = model.is_moe() ? 1.0 - double(model.experts_per_token) / double(model.experts) : 0.0;
   kv_per_token_B_ = model.kv_bytes_per_token;
-  compute_rate_ = n * gpu.bf16_flops * p_.eff_compute;
+  compute_rate_ = n * catalog::dense_flops(gpu, model.compute) * p_.eff_compute;
   memory_rate_ = n * gpu.memory_bw_Bps * p_.eff_memory;
   ar_bytes_per_token_ = 2.0 * (n - 1.0) / n * model.hidden * 2.0;
-  ar_bw_Bps_ = gpu.nvlink_Bps / 2.0;
+  ar_busbw_Bps_ = kNcclBusBwPerLink * gpu.nvlink_Bps / 2.0;
   n_allreduce_ = tp_ > 1 ? 2.0 * model.layers : 0.0;
-  const double kv_pool = n * gpu.memory_B * p_.gpu_mem_util - weights_B_ - n * p_.activation_reserve_B;
+  const double kv_pool = kv_cache_bytes(gpu, model, n, p_.gpu_mem_util, p_.reserve_per_gpu_B);
   kv_capacity_tokens_ = kv_per_token_B_ > 0 ? std::max(kv_pool, 0.0) / kv_per_token_B_ : 0.0;
 }
 
@@ -28,27 +35,46 @@ double Roofline::t_compute(const RooflineLoad& l) const {
 }
 
 double Roofline::t_memory(const RooflineLoad& l) const {
-  return (weights_B_ + l.decode_context_tokens * kv_per_token_B_) / memory_rate_;
+  double weights = dense_B_;
+  if (expert_B_ > 0) {
+    const double tokens = l.prefill_tokens + l.decode_seqs;
+    weights += expert_B_ * (1.0 - std::pow(route_keep_, tokens));
+  }
+  return (weights + l.decode_context_tokens * kv_per_token_B_) / memory_rate_;
 }
 
 double Roofline::t_allreduce(const RooflineLoad& l) const {
   if (n_allreduce_ == 0.0) return 0.0;
   const double tokens = l.prefill_tokens + l.decode_seqs;
-  return n_allreduce_ * (tokens * ar_bytes_per_token_ / ar_bw_Bps_ + p_.ar_latency_s);
+  return n_allreduce_ * (p_.ar_latency_s + tokens * ar_bytes_per_token_ / ar_busbw_Bps_);
 }
 
-double Roofline::iteration_time(const RooflineLoad& l) const {
-  return p_.t_overhead_s + t_compute(l) + t_memory(l) + t_allreduce(l);
+double Roofline::t_gpu(const RooflineLoad& l) const {
+  return p_.t_launch_s + t_compute(l) + t_memory(l) + t_allreduce(l);
 }
 
-SteadyState Roofline::steady_state(double max_batch, double mean_prompt, double mean_output) const {
-  const double ctx = mean_prompt + mean_output / 2.0;
+double Roofline::t_host(const RooflineLoad& l) const { return p_.t_host_s + p_.t_host_seq_s * l.decode_seqs; }
+
+double Roofline::iteration_time(const RooflineLoad& l) const { return std::max(t_gpu(l), t_host(l)); }
+
+GpuActivityTimes Roofline::activity(const RooflineLoad& l) const {
+  GpuActivityTimes a;
+  a.compute_s = t_compute(l);
+  a.memory_s = t_memory(l);
+  a.allreduce_s = t_allreduce(l);
+  a.iteration_s = std::max(p_.t_launch_s + a.compute_s + a.memory_s + a.allreduce_s, t_host(l));
+  return a;
+}
+
+SteadyState Roofline::steady_state(double max_batch, const WorkloadLengths& w) const {
+  const double ctx = w.prompt + w.output_age;
   double b = max_batch;
   if (kv_capacity_tokens_ > 0 && ctx > 0) b = std::min(b, kv_capacity_tokens_ / ctx);
-  const RooflineLoad l{b * mean_prompt / mean_output, b, b * ctx};
+  const RooflineLoad l{w.output > 0 ? b * w.prompt / w.output : 0.0, b, b * ctx};
   SteadyState s;
   s.batch = b;
-  s.itl_s = iteration_time(l);
+  s.activity = activity(l);
+  s.itl_s = s.activity.iteration_s;
   s.output_tokens_per_s = b / s.itl_s;
   return s;
 }

@@ -106,7 +106,7 @@ void register_request_class_models() {
   r.add("image", "Image generation by a diffusion model.",
         {ParamSpec::string("ai_model").def("sdxl").doc("Served model (catalog name)."),
          ParamSpec::integer("resolution").def("1024").at_least(64).at_most(8192).doc("Square image side in pixels."),
-         ParamSpec::integer("steps").def("28").at_least(1).at_most(1000).doc("Denoising steps.").src("mlenergy_v3.h100.sd35_medium (28 steps)"),
+         ParamSpec::integer("steps").def("0").at_least(0).at_most(1000).doc("Denoising steps (0: the served model's catalog default_steps, e.g. SDXL 20).").src("models/catalog/models.yaml default_steps"),
          ParamSpec::integer("images").def("1").at_least(1).at_most(64).doc("Images per request."),
          ParamSpec::boolean("batchable").def("true").doc("Whether requests may share a batch.")},
         [](const scenario::Config& c, const arrivals::ArrivalContext&) { return std::make_unique<ImageClass>(c); });

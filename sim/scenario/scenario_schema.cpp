@@ -87,7 +87,7 @@ std::vector<ParamSpec> llm_shared_params() {
           P::quantity_of("reserve", Quantity::data)
               .def("4 GB")
               .at_least(0)
-              .doc("Memory per replica kept for activations, outside the KV cache."),
+              .doc("Memory per GPU kept for activations, CUDA graphs and NCCL buffers, outside the KV cache (models/serving/kv_capacity.hpp)."),
           P::quantity_of("power_cap", Quantity::power)
               .def("0 W")
               .at_least(0)

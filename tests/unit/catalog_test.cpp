@@ -52,8 +52,9 @@ TEST_CASE("catalog: built-in files load") {
   const Catalog& cat = builtin();
   CHECK(cat.gpu_names() == std::vector<std::string>{"a100-sxm-80gb", "b200", "h100-sxm", "h200"});
   CHECK(cat.server_names() == std::vector<std::string>{"dgx-a100", "dgx-b200", "dgx-h100", "hgx-h200"});
-  CHECK(cat.model_names() == std::vector<std::string>{"cogvideox-1.5-5b", "flux.1-dev", "llama-3.1-405b",
-                                                       "llama-3.1-70b", "llama-3.1-8b", "sd3-medium", "sdxl"});
+  CHECK(cat.model_names() == std::vector<std::string>{"cogvideox-1.5-5b", "flux.1-dev", "gpt-oss-120b", "llama-3.1-405b",
+                                                       "llama-3.1-405b-fp8", "llama-3.1-70b", "llama-3.1-8b", "sd3-medium",
+                                                       "sd3.5-large", "sd3.5-medium", "sdxl"});
   for (const auto& name : cat.server_names()) CHECK_NOTHROW(cat.gpu(cat.server(name).gpu));
 }
 

@@ -168,8 +168,10 @@ TEST_CASE("diffusion pool: a lone request waits the batch window then runs at ba
   e.run(100);
   REQUIRE(b.obs.done.size() == 1);
   const double t1 = b.t_image(1);
-  // Hand-derived: 20 x (5 ms + 1 x 1.4e13 / (989.4e12 x 0.4066 x 1.4 / 1.2)) = 20 x 0.034829 s
-  CHECK(t1 == Approx(20 * (0.005 + 1.2e13 / (989.4e12 * 0.4066)) / 1.0).epsilon(1e-9));
+  // Hand-derived: eff from MLPerf (8 images in 8 / 1.64178 s, 20 steps): 8 x 1.4e13 / (989.4e12 x
+  // (0.243638 - 0.01668)) = 0.49877; one image: 20 x (16.68 ms + 1.4e13 / (989.4e12 x 0.49877)) = 0.9010 s
+  const double eff = 8 * 1.4e13 / (989.4e12 * (8 / 1.64178 / 20 - 0.01668));
+  CHECK(t1 == Approx(20 * (0.01668 + 1.4e13 / (989.4e12 * eff))).epsilon(1e-9));
   CHECK(b.obs.done_req.at(0).start_s == Approx(10.2).epsilon(1e-12));
   CHECK(b.obs.done.at(0) == Approx(10.2 + t1).epsilon(1e-12));
   CHECK(b.pool().batches() == 1);
@@ -177,6 +179,19 @@ TEST_CASE("diffusion pool: a lone request waits the batch window then runs at ba
   for (const char* name : {"arrivals", "admitted", "rejected", "completed", "queue_length", "running", "replicas_active",
                            "gpu_utilization", "images_out", "latency_p50_s", "latency_p99_s", "gpu_power_w", "gpu_energy_j"})
     CHECK(rec.has_series("/sites/dc1/pools/img", name));
+}
+
+TEST_CASE("diffusion pool: a request without steps uses the model's catalog default") {
+  Engine e(dcsim::platform::simgrid_config());
+  auto hosts = dcsim::test::two_hosts(5.2e9, 0);
+  dcsim::output::Recorder rec(e, 60);
+  Bench b(e, rec, sdxl_config(1), hosts);
+  b.reqs = {image(0, 10.0, 1, 0)};  // steps 0: the image class default when a scenario leaves it out
+  b.schedule(e);
+  e.run(100);
+  REQUIRE(b.obs.done.size() == 1);
+  REQUIRE(cat().model("sdxl").default_steps == 20);
+  CHECK(b.obs.done.at(0) == Approx(10.2 + b.t_image(1, 20)).epsilon(1e-12));
 }
 
 TEST_CASE("diffusion pool: a full batch starts without waiting") {
@@ -202,8 +217,10 @@ TEST_CASE("diffusion pool: a full batch starts without waiting") {
     CHECK(b.obs.done.at(k) == Approx(30.05 + t8).epsilon(1e-12));
   }
   CHECK(b.pool().batches() == 2);
-  // Batch 8 costs 20 x (5 ms + 8 x 29.83 ms): 8 images take 7 x less than 8 batches of 1.
-  CHECK(8 * b.t_image(1) / t8 == Approx(8 * (0.005 + 0.029829) / (0.005 + 8 * 0.029829)).epsilon(1e-3));
+  // Batch 8 costs 20 x (16.68 ms + 8 x a), a = 1.4e13 / (989.4e12 x 0.49877) = 28.37 ms: one batch of
+  // 8 shares the 7 fixed per-step costs that 8 batches of 1 pay again.
+  const double a = 1.4e13 / (989.4e12 * (8 * 1.4e13 / (989.4e12 * (8 / 1.64178 / 20 - 0.01668))));
+  CHECK(8 * b.t_image(1) / t8 == Approx(8 * (0.01668 + a) / (0.01668 + 8 * a)).epsilon(1e-6));
 }
 
 TEST_CASE("diffusion pool: requests queued behind a busy replica form the next batch") {
