@@ -56,6 +56,7 @@ ExperimentCommands::ExperimentCommands(CLI::App& app, ExperimentContext ctx) : c
   sweep_->add_flag("--dry-run", dry_run_, "List the runs (of this shard) and stop");
   plan_ = app.add_subcommand("plan", "Find the least capacity that meets the constraints of a plan file");
   add_common(plan_, file_, dir_, jobs_, quiet_, spawn_);
+  plan_->add_flag("--dry-run", dry_run_, "Validate the plan (the scenario at both ends of every capacity axis) and stop");
 }
 
 std::optional<int> ExperimentCommands::dispatch(int argc, char** argv) const {

@@ -73,6 +73,11 @@ int run_plan(const SweepSpec& spec, const ExperimentOptions& opt, Executor& ex, 
     throw InputError(plan.where, "plan.confidence", "a confidence on the mean needs at least 2 seeds (seeds: {count: 5})");
   }
   validate_ends(plan, factory);
+  if (opt.dry_run) {
+    if (ex.root()) out << "plan: " << spec.path << ": ok (" << plan.axes.size() << " capacity axis/axes, " << plan.constraints.size()
+                       << " constraint(s), " << factory.seeds().size() << " seed(s)); nothing was run\n";
+    return 0;
+  }
   std::vector<std::string> axis_names;
   for (const auto& a : plan.axes) axis_names.push_back(a.name);
   std::filesystem::create_directories(opt.dir + "/runs");
