@@ -213,3 +213,47 @@ def test_shipped_sweep_files_validate(path, tmp_path):
     else:
         proc = ok(dcsim("sweep", path, "-o", tmp_path / "x", "--dry-run"))
         assert len(proc.stdout.splitlines()) >= 4
+
+
+def test_a_new_output_fills_its_column_from_the_files_and_a_misspelt_one_warns(two_axes, tmp_path):
+    text = (DATA / "two_axes.yaml").read_text()
+    text = text.replace("scenario: tiny.yaml", f"scenario: {DATA / 'tiny.yaml'}")
+    text += ("  - {name: completed_last_step, series: workloads/req/completed, stat: last}\n"
+             "  - {name: typo, summary: requests_arived}\n")
+    f = tmp_path / "more.yaml"
+    f.write_text(text)
+    proc = ok(dcsim("sweep", f, "-o", two_axes))
+    assert "8 ok (8 already complete)" in proc.stdout
+    assert "output 'typo'" in proc.stderr and "did you mean 'requests_arrived'" in proc.stderr
+    idx = pd.read_csv(two_axes / "index.csv")
+    assert idx["completed_last_step"].notna().all()
+    assert idx["typo"].isna().all()
+
+
+def test_ctrl_c_stops_the_sweep_and_the_next_run_resumes_it(tmp_path):
+    import signal
+    import time
+    f = tmp_path / "slow.yaml"
+    f.write_text(f"scenario: {DATA / 'tiny.yaml'}\nset: {{horizon: 4 h, sites.dc1.pools.web.servers: 6}}\n"
+                 "seeds: {count: 6}\noutputs: [requests_completed]\n")
+    out = tmp_path / "out"
+    proc = subprocess.Popen([dcsim_bin(), "sweep", str(f), "-o", str(out), "-j", "1"], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 300
+    while time.time() < deadline:  # wait for the first completed run
+        index = out / "index.csv"
+        if index.exists() and (pd.read_csv(index)["status"] == "ok").any():
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=300)
+    idx = pd.read_csv(out / "index.csv")
+    done = int((idx["status"] == "ok").sum())
+    if done == len(idx):
+        pytest.skip("every run finished before the signal arrived")
+    assert proc.returncode == 130, stderr
+    assert "interrupted; run the same command again to resume" in stderr
+    assert set(idx["status"]) <= {"ok", "pending", "interrupted"}
+    assert not list((out / "runs").glob("*.tmp*")) and not list(out.glob("*.tmp*"))
+    again = ok(dcsim("sweep", f, "-o", out, "-j", 2))
+    assert f"6 ok ({done} already complete)" in again.stdout
