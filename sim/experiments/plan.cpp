@@ -91,7 +91,11 @@ int run_plan(const SweepSpec& spec, const ExperimentOptions& opt, Executor& ex, 
   const bool talk = ex.root() && !opt.quiet;
   if (talk) {
     err << "plan: " << spec.name << ": least ";
-    for (size_t i = 0; i < plan.axes.size(); ++i) err << (i ? " + " : "") << (plan.axes.size() > 1 ? std::to_string(plan.axes[i].cost) + "·" : "") << plan.axes[i].name;
+    for (size_t i = 0; i < plan.axes.size(); ++i) {
+      err << (i ? " + " : "");
+      if (plan.axes.size() > 1) err << plan.axes[i].cost << "·";
+      err << plan.axes[i].name;
+    }
     err << " such that ";
     for (size_t i = 0; i < plan.constraints.size(); ++i) err << (i ? ", " : "") << plan.constraints[i].str();
     if (plan.confidence > 0) {

@@ -257,3 +257,9 @@ def test_ctrl_c_stops_the_sweep_and_the_next_run_resumes_it(tmp_path):
     assert not list((out / "runs").glob("*.tmp*")) and not list(out.glob("*.tmp*"))
     again = ok(dcsim("sweep", f, "-o", out, "-j", 2))
     assert f"6 ok ({done} already complete)" in again.stdout
+
+
+def test_planner_over_two_axes_finds_the_least_cost(tmp_path):
+    proc = ok(dcsim("plan", DATA / "plan_two_axes.yaml", "-o", tmp_path / "plan", "-j", 2))
+    assert "answer: servers=1, gpus=5 (cost 25)" in proc.stdout
+    assert len(pd.read_csv(tmp_path / "plan" / "index.csv")) < 6 * 8 // 2
