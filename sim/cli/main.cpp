@@ -3,6 +3,7 @@
 
 #include "models/register_models.hpp"
 #include "sim/cli/commands.hpp"
+#include "sim/cli/experiment_commands.hpp"
 
 int main(int argc, char** argv) {
   using namespace dcsim::cli;
@@ -44,12 +45,14 @@ int main(int argc, char** argv) {
   inspect->add_option("file", inspect_path, "HDF5 file written by dcsim run")->required();
   inspect->add_flag("--summary", summary_only, "Only the run attributes and totals");
 
+  auto experiments = add_experiment_commands(app);  // sweep, plan
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? kExitOk : kExitInput;
   }
+  if (auto code = experiments->dispatch(argc, argv)) return *code;
   if (*run) return cmd_run(run_args, output, quiet);
   if (*validate) return cmd_validate(val_args, resolved);
   if (*list) return cmd_list(markdown);
