@@ -121,7 +121,13 @@ def _pool_tables(run: Run, w: Window) -> list:
                       human(_m(m, "rejected_share"), "%"), fmt(_m(m, "peak_queue")),
                       fmt(_m(m, "queue_cap")), human(_m(m, "energy"), "J"),
                       human(_m(m, "energy_per_request"), "J", (3600.0, "Wh"))])
-    notes = [f"{short_name(g)}: {run.view.pools[g].capacity_note}" for g in pools if g in run.view.pools]
+    by_note: dict[str, list[str]] = {}
+    for g in pools:
+        if g in run.view.pools:
+            by_note.setdefault(run.view.pools[g].capacity_note, []).append(short_name(g))
+    notes = [f"{', '.join(names)}: {note}" for note, names in by_note.items()]
+    if any(run.series(g, "capacity_rps") is not None for g in pools):
+        notes.append("pools with a `capacity_rps` series: that series")
     return [doc.Heading("Pools"),
              doc.Table(["pool", "arrivals", "completed", "rejected", "mean IT power (kW)", "peak IT power (kW)",
                         "mean GPU power (kW)", "mean GPU utilization", "worst p99 (s)"], rows,

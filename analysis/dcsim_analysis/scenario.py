@@ -11,8 +11,8 @@ Capacity of a pool (requests/s it can serve), `pool_capacity()`:
   fifo:  replicas / E[service time]; replicas = servers x gpus_per_server / gpus_per_replica;
          E[S] = median x exp(sigma^2 / 2) (lognormal), time (fixed), mean (exponential).
   other serving kinds: not derivable from the scenario alone (it depends on the batch the load
-  builds); a `capacity_rps` series in the pool's group or a `capacity_rps` root/group attribute,
-  when a later writer records one, is used instead (the hook), else None.
+  builds): None. A `capacity_rps` series in the pool's group, when a later writer records one, is
+  drawn instead (the hook; figures/demand.py capacity_series), for every serving kind.
 """
 from __future__ import annotations
 
@@ -73,6 +73,7 @@ def _as_dict(value) -> dict:
 class PoolInfo:
     path: str                          # /sites/<site>/pools/<pool>
     serving: str = "fifo"
+    servers: float | None = None
     replicas: int | None = None
     queue_capacity: float | None = None
     capacity_rps: float | None = None  # requests/s it can serve (None: not derivable)
@@ -125,7 +126,8 @@ def _replicas(pool: dict) -> int | None:
 
 def pool_info(site: str, pool: dict) -> PoolInfo:
     info = PoolInfo(path=f"/sites/{site}/pools/{pool.get('name')}",
-                    serving=str(pool.get("serving", "fifo")), replicas=_replicas(pool),
+                    serving=str(pool.get("serving", "fifo")), servers=quantity(pool.get("servers")),
+                    replicas=_replicas(pool),
                     queue_capacity=quantity(pool.get("queue_capacity")))
     if info.serving == "fifo":
         mean = _mean_service_s(_as_dict(pool.get("service")))
@@ -136,9 +138,8 @@ def pool_info(site: str, pool: dict) -> PoolInfo:
         else:
             info.capacity_note = "service time model without a known mean"
     else:
-        info.capacity_note = (f"not derivable for serving: {info.serving} from the scenario "
-                              "(it depends on the batches the load builds); a `capacity_rps` "
-                              "series or attribute of the pool group is drawn when present")
+        info.capacity_note = (f"not derivable from the scenario for serving: {info.serving} (it "
+                              "depends on the batches the load builds)")
     return info
 
 

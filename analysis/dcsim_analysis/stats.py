@@ -92,6 +92,13 @@ def _has(run: Run, group: str, name: str) -> bool:
     return run.series(group, name) is not None
 
 
+def _capacity(run: Run, group: str, info, w: Window) -> float:
+    """Mean of the pool's `capacity_rps` series when it has one, else the derived capacity."""
+    if _has(run, group, "capacity_rps"):
+        return w.mean(group, "capacity_rps")
+    return info.capacity_rps if info is not None and info.capacity_rps else math.nan
+
+
 def pool_metrics(run: Run, group: str, w: Window | None = None) -> list[Metric]:
     w = w or Window(run)
     info = run.view.pools.get(group)
@@ -101,7 +108,7 @@ def pool_metrics(run: Run, group: str, w: Window | None = None) -> list[Metric]:
          Metric("rejected", "rejected", rejected, "1"),
          Metric("rejected_share", "rejected share", rejected / arrivals if arrivals > 0 else math.nan, "%"),
          Metric("arrival_rate", "mean arrival rate", w.rate(arrivals), "/s"),
-         Metric("capacity", "capacity", info.capacity_rps if info and info.capacity_rps else math.nan, "/s"),
+         Metric("capacity", "capacity", _capacity(run, group, info, w), "/s"),
          Metric("peak_queue", "peak queue", w.peak(group, "queue_length"), "1"),
          Metric("queue_cap", "queue cap", info.queue_capacity if info and info.queue_capacity is not None else math.nan, "1"),
          Metric("gpu_utilization", "mean GPU utilization", w.mean(group, "gpu_utilization"), "%"),

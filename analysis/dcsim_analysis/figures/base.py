@@ -24,6 +24,8 @@ matplotlib.rcParams["date.converter"] = "concise"
 
 DPI = 100
 WIDTH_IN = 12.0
+LEFT_IN, TOP_IN, BOTTOM_IN, PANEL_GAP_IN = 0.85, 0.8, 0.65, 0.45
+LEGEND_IN = {False: 2.4, True: 3.2}          # right margin for the legends: one run, several
 STYLES = ["-", "--", ":", "-."]
 TICK_KINDS = ("replica_loading", "replica_ready")
 EVENT_COLORS = ["tab:red", "tab:purple", "tab:olive", "tab:brown", "tab:cyan", "tab:pink"]
@@ -56,9 +58,15 @@ class Canvas:
         return run.clock.local(s) if self.calendar else s / 3600.0
 
     def figure(self, nrows: int, height: float = 2.8) -> tuple[Figure, list]:
-        fig = Figure(figsize=(WIDTH_IN, 0.7 + height * nrows), dpi=DPI, layout="constrained")
+        """nrows panels of `height` inches, sharing the x axis; fixed margins in inches (left for
+        the y labels, right for the legends, top for the title), so every panel has the same width."""
+        total = TOP_IN + BOTTOM_IN + height * nrows
+        fig = Figure(figsize=(WIDTH_IN, total), dpi=DPI)
         FigureCanvasAgg(fig)
         axes = fig.subplots(nrows, 1, sharex=True, squeeze=False)[:, 0]
+        fig.subplots_adjust(left=LEFT_IN / WIDTH_IN, right=1 - LEGEND_IN[self.multi] / WIDTH_IN,
+                            top=1 - TOP_IN / total, bottom=BOTTOM_IN / total,
+                            hspace=PANEL_GAP_IN / (height - PANEL_GAP_IN))
         return fig, list(axes)
 
     def color(self, run_i: int, series_i: int) -> str:
@@ -107,6 +115,8 @@ class Canvas:
     def events(self, ax, prefixes: tuple[str, ...] = ()) -> None:
         """Events whose subject is under one of `prefixes` (or that belong to no pool or
         workload, i.e. run-wide), for every run."""
+        ax.autoscale_view()
+        ylim = ax.get_ylim()          # markers span the axes height: keep them out of autoscaling
         for run_i, run in enumerate(self.runs):
             ev = run.events
             if ev is None or len(ev) == 0:
@@ -128,6 +138,7 @@ class Canvas:
                           colors=self.event_color.get(kind, "tab:red"),
                           linestyles=STYLES[run_i % len(STYLES)] if self.multi else "-.",
                           linewidth=1.0, alpha=0.8, label=self.label(run_i, f"event: {kind} ({len(rows)})"))
+        ax.set_ylim(ylim)
 
     def warmup(self, ax) -> None:
         for run in self.runs[:1] if not self.multi else self.runs:

@@ -31,6 +31,11 @@ def capacity_series(run: Run, pool: str) -> np.ndarray | None:
     return replicas.to_numpy(dtype=float) * (info.capacity_rps / info.replicas)
 
 
+def _has_retries(run: Run, group: str) -> bool:
+    s = run.series(group, "retries")
+    return s is not None and bool(np.nansum(s.to_numpy()) > 0)
+
+
 def _sole_pool(run: Run, workload: str) -> str | None:
     """The workload's pool when that pool serves this workload only."""
     info = run.view.workloads.get(workload.rsplit("/", 1)[-1])
@@ -58,7 +63,7 @@ def demand(c: Canvas):
         for i, run in enumerate(c.runs):
             for k, (name, text) in enumerate(_DEMAND):
                 s = run.series(g, name)
-                if s is None or (name == "first_attempts" and run.series(g, "retries") is None):
+                if s is None or (name == "first_attempts" and not _has_retries(run, g)):
                     continue
                 c.plot(ax, i, k, c.rate(run, s.to_numpy()), text,
                        style=("-", "-", "--", ":")[k] if not c.multi else None)
