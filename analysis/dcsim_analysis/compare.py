@@ -23,6 +23,7 @@ import pandas as pd
 from . import document as doc
 from .fmt import fmt, human, scale_for
 from .load import NotARunError, Run, load_run, short_name
+from .report import add_figures_option, figure_names, write_pngs
 from .scenario_diff import differences, text_diff
 from .stats import Window, pool_metrics, site_metrics, workload_metrics
 
@@ -197,16 +198,16 @@ def build(runs: list[Run], labels: list[str], figures) -> list:
     return blocks
 
 
-def write_comparison(paths, out_dir, labels: list[str] | None = None) -> Path:
-    """Write out_dir/index.html, out_dir/report.md and the overlaid figures; returns report.md."""
+def write_comparison(paths, out_dir, labels: list[str] | None = None, figures=None) -> Path:
+    """Write out_dir/index.html, out_dir/report.md and the overlaid figures; returns report.md.
+    `figures`: names of the figures to draw (default: all that apply)."""
     from .figures import render
 
     runs, labels = _load(paths, labels)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    figures = render(runs, labels)
-    for f in figures:
-        (out_dir / f"{f.name}.png").write_bytes(f.png)
+    figures = render(runs, labels, only=None if figures is None else set(figures))
+    write_pngs(figures, out_dir)
     blocks = build(runs, labels, figures)
     md = out_dir / "report.md"
     md.write_text(doc.markdown(blocks), encoding="utf-8")
@@ -220,11 +221,12 @@ def main(argv: list[str] | None = None, prog: str = "dcsim_analysis compare") ->
     parser.add_argument("-o", "--out", help="write index.html, report.md and figures to this directory")
     parser.add_argument("--csv", help="also write the summary totals to this CSV file")
     parser.add_argument("--labels", help="comma-separated run labels (default: file names)")
+    add_figures_option(parser)
     args = parser.parse_args(argv)
     labels = args.labels.split(",") if args.labels else None
     try:
         if args.out:
-            md = write_comparison(args.runs, args.out, labels)
+            md = write_comparison(args.runs, args.out, labels, figures=figure_names(parser, args.figures))
             print(md)
             print(md.parent / "index.html")
             df = compare_runs(args.runs, labels) if args.csv else None

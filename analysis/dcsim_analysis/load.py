@@ -11,8 +11,10 @@ itself).
 
 Errors: FileNotFoundError for a missing file; NotARunError (a ValueError) with a one-line
 message for anything that is not a readable dcsim run: not HDF5, no `dcsim_version`, truncated
-or corrupted (HDF5 cannot open or read it), no /time. A `.partial` or `complete = 0` file that
-reads is a Run (`run.complete` is False); the report says it is incomplete.
+or corrupted (HDF5 cannot open it or its attributes), no /time. A `.partial` or `complete = 0`
+file that reads is a Run (`run.complete` is False); the report says it is incomplete. Series that
+HDF5 can read only in part (chunks written after the last flush of a hard-killed run) keep their
+readable rows, NaN after them, and are listed in `run.damaged` {path: rows read}.
 """
 from __future__ import annotations
 
@@ -51,6 +53,7 @@ class Run:
     units: dict[str, str]                      # "/sites/dc1/pools/chat/power_w" -> "W"
     events: pd.DataFrame                       # columns time_s, kind, subject, value, detail
     aggregation: dict[str, str] = field(default_factory=dict)  # same keys as units
+    damaged: dict[str, int] = field(default_factory=dict)      # series -> samples readable (the rest NaN)
 
     @property
     def complete(self) -> bool:
@@ -79,6 +82,12 @@ class Run:
         call: `workload`, `kind` and `outcome` as names (pandas categoricals), `tier` as the
         tier's name where the scenario names the workload's tiers, the rest as stored."""
         return read_requests(self.path, self.view)
+
+    @property
+    def description(self) -> str:
+        """The scenario's `description:` ('' when it has none; dcsim writes '-' for none)."""
+        text = str(self.scenario.get("description") or "").strip()
+        return "" if text == "-" else text
 
     @property
     def scenario_name(self) -> str:
@@ -195,8 +204,8 @@ def _read_summary(f: h5py.File) -> dict[str, tuple[float, str]]:
     return dict(sorted(out.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0])))
 
 
-def _read_events(f: h5py.File) -> pd.DataFrame:
-    if "events" not in f or not isinstance(f["events"], h5py.Dataset):
+def _read_events(f: h5py.File | None) -> pd.DataFrame:
+    if f is None or "events" not in f or not isinstance(f["events"], h5py.Dataset):
         return pd.DataFrame({c: pd.Series(dtype=float if c in ("time_s", "value") else object)
                              for c in EVENT_COLUMNS})
     data = f["events"][()]
@@ -210,6 +219,23 @@ def _read_events(f: h5py.File) -> pd.DataFrame:
         else:
             cols[c] = [decode(v) if v is not None else "" for v in data[c]]
     return pd.DataFrame(cols, columns=EVENT_COLUMNS)
+
+
+def _read_tolerant(d: h5py.Dataset) -> tuple[np.ndarray, bool]:
+    """All of a 1-D dataset, or, when HDF5 cannot read part of it (a chunk written after the
+    last flush of a hard-killed run), the rows before the first unreadable chunk; (values, whole)."""
+    try:
+        return d[()], True
+    except (OSError, RuntimeError):
+        pass
+    step = (d.chunks or (1024,))[0]
+    parts = []
+    for start in range(0, d.shape[0], step):
+        try:
+            parts.append(d[start: start + step])
+        except (OSError, RuntimeError):
+            break
+    return (np.concatenate(parts) if parts else np.zeros(0, dtype=d.dtype)), False
 
 
 def _fit(values: np.ndarray, n: int) -> np.ndarray:
@@ -243,7 +269,9 @@ def _load(p: Path, f: h5py.File) -> Run:
         state = "complete" if attrs.get("complete") else "incomplete"
         raise NotARunError(f"{p.name}: no /time dataset ({state} run, stop reason "
                            f"'{attrs.get('stop_reason', 'unknown')}'): a partial or damaged run file")
-    time = np.asarray(f["time"][()], dtype=float)
+    time, whole = _read_tolerant(f["time"])
+    time = np.asarray(time, dtype=float)
+    damaged: dict[str, int] = {} if whole else {"/time": len(time)}
     n = len(time)
     index = pd.Index(time, name="time_s")
 
@@ -258,15 +286,22 @@ def _load(p: Path, f: h5py.File) -> Run:
         if obj.ndim != 1 or obj.dtype.kind not in "fiu":
             return
         group, _, series = full.rpartition("/")
-        columns.setdefault(group or "/", {})[series] = _fit(obj[()], n)
+        values, whole = _read_tolerant(obj)
+        if not whole:
+            damaged[full] = len(values)
+        columns.setdefault(group or "/", {})[series] = _fit(values, n)
         units[full] = str(decode(obj.attrs.get("units", "")))
         if "aggregation" in obj.attrs:
             aggregation[full] = str(decode(obj.attrs["aggregation"]))
 
     f.visititems(visit)
     groups = {g: pd.DataFrame(cols, index=index.copy()) for g, cols in sorted(columns.items())}
+    try:
+        events = _read_events(f)
+    except (OSError, RuntimeError):
+        events, damaged["/events"] = _read_events(None), 0
     return Run(path=p, attrs=attrs, summary=_read_summary(f), time=time, groups=groups,
-               units=units, events=_read_events(f), aggregation=aggregation)
+               units=units, events=events, aggregation=aggregation, damaged=damaged)
 
 
 def _codes(text: str) -> dict[int, str]:

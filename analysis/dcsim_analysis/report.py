@@ -80,7 +80,7 @@ def _run_table(run: Run, w: Window) -> doc.Table:
     rows = [
         ["file", run.path.name],
         ["scenario", run.scenario_name],
-        ["description", run.scenario.get("description", "") or "n/a"],
+        ["description", run.description or "n/a"],
         ["scenario path", a.get("scenario_path", "n/a")],
         ["seed", fmt(a.get("seed"))],
         ["overrides (--set)", overrides if overrides else "none recorded"],
@@ -239,8 +239,14 @@ def build(run: Run, figures, scenario_file: str | None) -> list:
         blocks.append(doc.Note(f"**Incomplete run**: complete = {fmt(a.get('complete'))}, stop reason: "
                                f"{a.get('stop_reason', 'unknown')}. Totals cover the simulated time reached only "
                                f"({fmt(a.get('simulated_s'))} s of {fmt(a.get('horizon_s'))} s)."))
-    if run.scenario.get("description"):
-        blocks.append(doc.Para(str(run.scenario["description"])))
+    if run.damaged:
+        worst = min(run.damaged.values())
+        blocks.append(doc.Note(f"**Damaged file**: {len(run.damaged)} dataset(s) could be read only in part "
+                               f"(from sample {worst} on at worst; the file was not closed cleanly): "
+                               + ", ".join(f"`{k}`" for k in list(run.damaged)[:8])
+                               + (" ..." if len(run.damaged) > 8 else "") + ". Their unread samples are gaps."))
+    if run.description:
+        blocks.append(doc.Para(run.description))
     blocks.append(doc.Para(_headline(run, w)))
     facts = key_facts(run)
     blocks += [doc.Heading("Key facts"), doc.Para(w.note)]
@@ -270,17 +276,17 @@ def build(run: Run, figures, scenario_file: str | None) -> list:
     return blocks
 
 
-def write_report(run_path: str | os.PathLike, out_dir: str | os.PathLike) -> Path:
+def write_report(run_path: str | os.PathLike, out_dir: str | os.PathLike, figures=None) -> Path:
     """Write out_dir/report.md, out_dir/index.html and the figures' PNGs for one run file;
-    returns the path of report.md."""
+    returns the path of report.md. `figures`: names of the figures to draw (default: all that
+    apply; an empty collection draws none)."""
     from .figures import render     # matplotlib only when drawing
 
     run = load_run(run_path)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    figures = render([run])
-    for f in figures:
-        (out_dir / f"{f.name}.png").write_bytes(f.png)
+    figures = render([run], only=None if figures is None else set(figures))
+    write_pngs(figures, out_dir)
     scenario_file = None
     if run.attrs.get("scenario"):
         scenario_file = "scenario.yaml"
@@ -290,6 +296,38 @@ def write_report(run_path: str | os.PathLike, out_dir: str | os.PathLike) -> Pat
     report.write_text(doc.markdown(blocks), encoding="utf-8")
     (out_dir / "index.html").write_text(doc.page(f"dcsim: {run.scenario_name}", blocks), encoding="utf-8")
     return report
+
+
+def write_pngs(figures, out_dir: Path) -> None:
+    """The figures' PNGs beside report.md; a figure of an earlier report in the same directory
+    that this run does not have is removed, so no stale picture stays beside the new text."""
+    from .figures import FIGURES
+    drawn = {f.name for f in figures}
+    for name in FIGURES:
+        if name not in drawn:
+            (out_dir / f"{name}.png").unlink(missing_ok=True)
+    for f in figures:
+        (out_dir / f"{f.name}.png").write_bytes(f.png)
+
+
+def add_figures_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--figures", metavar="NAMES",
+                        help="comma-separated figures to draw (default: all that apply; 'none': none)")
+
+
+def figure_names(parser: argparse.ArgumentParser, text: str | None):
+    """--figures NAMES -> a set of names (None: all); unknown names are a usage error."""
+    if text is None:
+        return None
+    if text.strip() == "none":
+        return set()
+    from .figures import FIGURES
+    names = {n.strip() for n in text.split(",") if n.strip()}
+    unknown = sorted(names - set(FIGURES))
+    if unknown:
+        parser.error(f"--figures: unknown figure {', '.join(unknown)} (expected names from: "
+                     f"{', '.join(FIGURES)}, or 'none')")
+    return names
 
 
 def error_line(prog: str, e: BaseException) -> str:
@@ -302,9 +340,10 @@ def main(argv: list[str] | None = None, prog: str = "dcsim_analysis report") -> 
     parser = argparse.ArgumentParser(prog=prog, description="HTML and Markdown report of a dcsim run file.")
     parser.add_argument("run", help="dcsim run file (OUT.h5, or a readable OUT.h5.partial)")
     parser.add_argument("-o", "--out", default="report", help="output directory (default: ./report)")
+    add_figures_option(parser)
     args = parser.parse_args(argv)
     try:
-        path = write_report(args.run, args.out)
+        path = write_report(args.run, args.out, figures=figure_names(parser, args.figures))
     except (FileNotFoundError, NotARunError, IsADirectoryError, PermissionError) as e:
         print(error_line(prog, e), file=sys.stderr)
         return 2

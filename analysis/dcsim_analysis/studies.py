@@ -205,7 +205,7 @@ def page(study: Study, run: Run, figures: list[Path], fig_dir: str) -> str:
                              f"`scenarios/{study.name}.yaml` with dcsim {run.attrs.get('dcsim_version', '?')}; "
                              "regenerate it rather than edit it."),
                     doc.Heading("The question"), doc.Para(study.question),
-                    doc.Heading("The scenario"), doc.Para(str(run.scenario.get("description", ""))),
+                    doc.Heading("The scenario"), doc.Para(run.description),
                     _scenario_table(run),
                     doc.Heading("What the run shows"),
                     doc.Bullets([f.text for f in key_facts(run)] or ["Nothing overloaded."]),
