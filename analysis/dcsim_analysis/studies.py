@@ -86,13 +86,16 @@ def _ghibli(run: Run) -> list[Row]:
         end = users[week][-1] * GHIBLI_SCALE if week.any() else math.nan
         rows.append(Row("image users at the end of the first week", "130 M", "surge.openai_images_week1",
                         f"{end / 1e6:,.1f} M ({_pct(end, 130e6)})", "logistic growth fitted to this point"))
-        hour = np.interp(np.arange(0.0, run.time[-1] + 1, 3600.0), run.time, users)
-        gain = np.diff(hour) * GHIBLI_SCALE
+        hours = np.arange(0.0, run.time[-1] + 1, 3600.0)
+        gain = np.diff(np.interp(hours, run.time, users)) * GHIBLI_SCALE
         if len(gain):
             i = int(np.argmax(gain))
+            on_31 = np.array([str(d)[:10] == "2025-03-31" for d in run.clock.local(hours[:-1])])
+            day = float(gain[on_31].max()) if on_31.any() else math.nan
             rows.append(Row("new users in one hour (31 Mar 2025)", "1 M", "surge.openai_1M_per_hour",
-                            f"{gain[i] / 1e6:.2f} M, the most in one hour, at {run.clock.text(3600.0 * i)}",
-                            "not fitted: follows from the logistic curve"))
+                            f"{day / 1e6:.2f} M at most in one hour of 31 Mar ({_pct(day, 1e6)}); the most in "
+                            f"any hour: {gain[i] / 1e6:.2f} M, {run.clock.text(3600.0 * i)}",
+                            "not fitted: follows from the logistic curve; hours in UTC"))
     pool = "/sites/us-east/pools/image"
     energy, images = _series(run, pool, "energy_j"), _series(run, pool, "completed")
     if energy is not None and images is not None and images[week].sum() > 0:
