@@ -29,15 +29,13 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture(scope="module")
-def full(tmp_path_factory):
-    return synth.write_full_run(tmp_path_factory.mktemp("synth") / "synthetic.h5")
+def full(full_synthetic):
+    return full_synthetic[0]
 
 
 @pytest.fixture(scope="module")
-def full_report(full, tmp_path_factory):
-    out = tmp_path_factory.mktemp("synth-report")
-    write_report(full, out)
-    return out
+def full_report(full_synthetic):
+    return full_synthetic[1]
 
 
 def figure_names(md_text):

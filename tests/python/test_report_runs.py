@@ -12,7 +12,6 @@ import pytest
 
 from browser import find_chromium, inspect_page
 from conftest import REPO, run_dcsim
-import synth
 
 ANALYSIS = REPO / "analysis"
 sys.path.insert(0, str(ANALYSIS))
@@ -118,12 +117,9 @@ def test_report_renders_in_a_browser(tiny_report, tmp_path):
     (tmp_path / "screenshot.png").write_bytes(check.screenshot)
 
 
-def test_full_synthetic_report_renders_in_a_browser(tmp_path):
-    from dcsim_analysis import write_report
+def test_full_synthetic_report_renders_in_a_browser(full_synthetic):
     from dcsim_analysis.figures import FIGURES
-    path = synth.write_full_run(tmp_path / "synthetic.h5")
-    write_report(path, tmp_path / "rep")
-    _check_page(tmp_path / "rep" / "index.html", len(FIGURES))
+    _check_page(full_synthetic[1] / "index.html", len(FIGURES))
 
 
 def test_browser_check_sees_a_broken_image_and_a_console_error(tmp_path):
