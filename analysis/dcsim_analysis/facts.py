@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .figures.base import TICK_KINDS
-from .figures.demand import _sole_pool, capacity_series
+from .figures.demand import capacity_series, sole_pool
 from .load import Run, short_name
 from .stats import Window
 
@@ -51,7 +51,7 @@ def key_facts(run: Run) -> list[Fact]:
         users_note = lambda t: (f", with {_users_at(run, g, t):,.0f} active users"
                                 if run.series(g, "active_users") is not None else "")
         arrivals = run.series(g, "arrivals")
-        pool = _sole_pool(run, g)
+        pool = sole_pool(run, g)
         cap = capacity_series(run, pool) if pool else None
         if arrivals is not None and cap is not None:
             rate = arrivals.to_numpy(dtype=float) / np.maximum(run.step_durations, 1e-12)

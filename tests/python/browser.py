@@ -21,7 +21,7 @@ from pathlib import Path
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run",
-         "--disable-default-apps", "--mute-audio", "--hide-scrollbars", "--window-size=1280,1600",
+         "--disable-default-apps", "--disable-dev-shm-usage", "--mute-audio", "--hide-scrollbars", "--window-size=1280,1600",
          "--remote-debugging-pipe"]
 
 

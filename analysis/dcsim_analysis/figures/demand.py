@@ -36,7 +36,7 @@ def _has_retries(run: Run, group: str) -> bool:
     return s is not None and bool(np.nansum(s.to_numpy()) > 0)
 
 
-def _sole_pool(run: Run, workload: str) -> str | None:
+def sole_pool(run: Run, workload: str) -> str | None:
     """The workload's pool when that pool serves this workload only."""
     info = run.view.workloads.get(workload.rsplit("/", 1)[-1])
     if info is None or info.pool is None:
@@ -47,7 +47,7 @@ def _sole_pool(run: Run, workload: str) -> str | None:
 def _panels(c: Canvas) -> list[tuple[str, str | None]]:
     """(group, pool whose capacity to draw): every workload, then pools shared by several."""
     workloads = groups_with(c.runs, Run.workloads, [n for n, _ in _DEMAND])
-    out = [(g, next((p for r in c.runs if (p := _sole_pool(r, g))), None)) for g in workloads]
+    out = [(g, next((p for r in c.runs if (p := sole_pool(r, g))), None)) for g in workloads]
     for pool in groups_with(c.runs, Run.pools, ("arrivals",)):
         if not workloads or any(len(r.view.workloads_of_pool(pool)) > 1 for r in c.runs):
             out.append((pool, pool))
