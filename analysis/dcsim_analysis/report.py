@@ -229,6 +229,17 @@ def _headline(run: Run, w: Window) -> str:
     return "; ".join(parts) + "."
 
 
+def _nothing_happened(run: Run) -> str:
+    from .figures.demand import capacity_series
+    unknown = [short_name(g) for g in run.pools() if capacity_series(run, g) is None]
+    text = "Nothing overloaded: nothing was rejected, no SLO attainment fell below one half, no queue " \
+           "reached its cap, and no event other than replica start-up happened"
+    if unknown:
+        return text + (f"; the capacity of {', '.join(unknown)} is not known (serving models whose "
+                       "capacity depends on the load), so demand is not compared with it there.")
+    return text + "; no workload's demand passed its pool's capacity."
+
+
 def build(run: Run, figures, scenario_file: str | None) -> list:
     """The report's blocks: what a planner reads first (facts, workloads, pools, figures), then
     the detail (serving and site tables, events, totals, metadata, scenario)."""
@@ -250,9 +261,7 @@ def build(run: Run, figures, scenario_file: str | None) -> list:
     blocks.append(doc.Para(_headline(run, w)))
     facts = key_facts(run)
     blocks += [doc.Heading("Key facts"), doc.Para(w.note)]
-    blocks.append(doc.Bullets([f.text for f in facts]) if facts else
-                  doc.Para("Nothing overloaded: no workload's demand passed its pool's capacity, nothing was "
-                           "rejected, and no event other than replica start-up happened."))
+    blocks.append(doc.Bullets([f.text for f in facts]) if facts else doc.Para(_nothing_happened(run)))
     blocks += _workload_table(run, w) + _pool_tables(run, w)
     if figures:
         blocks.append(doc.Heading("Plots"))
