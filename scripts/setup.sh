@@ -8,7 +8,7 @@ PACKAGES=(
   cmake g++ make pkg-config
   libsimgrid-dev libboost-graph-dev libhdf5-dev hdf5-tools catch2 libyaml-cpp-dev libcli11-dev
   python3 python3-h5py python3-numpy python3-pandas python3-matplotlib python3-xarray python3-h5netcdf
-  python3-yaml python3-pytest
+  python3-yaml python3-pytest chromium
   openmpi-bin libopenmpi-dev
 )
 missing=()

@@ -15,6 +15,7 @@ import argparse
 import math
 import pathlib
 import re
+import sys
 
 import numpy as np
 import pandas as pd
@@ -194,8 +195,8 @@ def plot_sweep(summary: pd.DataFrame, meta: dict, out_dir, directory=None, confi
     return paths
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python3 -m dcsim_analysis sweep",
+def main(argv: list[str] | None = None, prog: str = "python3 -m dcsim_analysis sweep") -> int:
+    parser = argparse.ArgumentParser(prog=prog,
                                      description="Table and plots of a dcsim sweep or plan directory.")
     parser.add_argument("dir", help="directory written by dcsim sweep or dcsim plan")
     parser.add_argument("--confidence", type=float, default=0.95, help="confidence of the interval (default 0.95)")
@@ -204,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         index, meta = load_index(args.dir)
     except FileNotFoundError as e:
-        print(f"error: {e}")
+        print(f"error: {e}", file=sys.stderr)
         return 2
     summary = summarize(index, meta, args.confidence)
     out = pathlib.Path(args.out) if args.out else pathlib.Path(args.dir) / "analysis"
