@@ -182,6 +182,14 @@ void DisaggPool::rejected(const workload::Request& r, double now, bool decode) {
   observers_[r.workload]->on_rejected(r, now);
 }
 
+void DisaggPool::dropped(const workload::Request& r, double now) { observers_[r.workload]->on_dropped(r, now); }
+
+PoolLoad DisaggPool::load() const {
+  const PoolLoad p = prefill_->load(), d = decode_->load();
+  return {p.queued + d.queued, p.running + transfers_in_flight_ + d.running, p.replicas_active + d.replicas_active,
+          p.replicas + d.replicas};
+}
+
 PoolTotals DisaggPool::totals(double now) const {
   PoolTotals t = totals_;
   t.energy_j = prefill_->totals(now).energy_j + decode_->totals(now).energy_j;

@@ -61,6 +61,7 @@ class DisaggPool final : public Pool, public EventHandler {
   uint64_t in_flight() const override {
     return prefill_->in_flight() + transfers_in_flight_ + decode_->in_flight();
   }
+  PoolLoad load() const override;
   PoolTotals totals(double now) const override;
   const PoolPlacement& placement() const override { return placement_; }
 
@@ -84,6 +85,7 @@ class DisaggPool final : public Pool, public EventHandler {
     bool decode = false;
     void on_completed(const workload::Request& r, double now) override { pool->completed(r, now, decode); }
     void on_rejected(const workload::Request& r, double now) override { pool->rejected(r, now, decode); }
+    void on_dropped(const workload::Request& r, double now) override { pool->dropped(r, now); }
   };
   struct Transfer {
     workload::Request req;
@@ -97,6 +99,7 @@ class DisaggPool final : public Pool, public EventHandler {
 
   void completed(const workload::Request& r, double now, bool decode);
   void rejected(const workload::Request& r, double now, bool decode);
+  void dropped(const workload::Request& r, double now);
   void prefilled(const workload::Request& r, double energy_j, uint32_t prefill_replica);
   simgrid::s4u::ActivityPtr start_transfer(uint32_t slot) const;
   uint32_t route_decode();  // fewest outstanding tokens (incl. transfers) among loaded replicas

@@ -77,6 +77,9 @@ class LlmPool final : public Pool, public EventHandler {
   void start() override;
   void submit(const workload::Request& r) override;
   uint64_t in_flight() const override { return waiting_total_ + running_total_; }
+  PoolLoad load() const override {
+    return {waiting_total_, running_total_, uint32_t(active_replicas_), uint32_t(replicas_.size())};
+  }
   PoolTotals totals(double now) const override;
   const PoolPlacement& placement() const override { return placement_; }
 

@@ -1,5 +1,6 @@
 #include "sim/scenario/scenario_schema.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "models/serving/diffusion_pool_factory.hpp"
@@ -234,6 +235,25 @@ Schema make_retry() {
                 {}};
 }
 
+const Schema& service_schema() {
+  static const Schema pool{"service pool",
+                           "One pool of a service.",
+                           {P::string("pool").req().doc("The pool, as SITE/POOL (e.g. dc1/chat).")},
+                           {}};
+  static const Schema s{
+      "service",
+      "A model served by one or more pools at one or more sites, behind one front end: admission, then routing "
+      "across its pools, then the chosen pool's own routing to a replica (docs/models/scheduling.md).",
+      {P::string("name").req().id().doc("Service name; workloads name it (workloads[].service); output group "
+                                        "/services/<name>.")},
+      {ChildSpec{"pools", ChildKind::list, &pool, "", "", true, "The pools that serve it (each serving its model)."},
+       ChildSpec{"admission", ChildKind::model, nullptr, "admission", "none", false,
+                 "Which arriving requests get in (default none: all)."},
+       ChildSpec{"routing", ChildKind::model, nullptr, "site_routing", "single", false,
+                 "Which of its pools takes a request (default single: a service of one pool)."}}};
+  return s;
+}
+
 const Schema& workload_schema() {
   static const Schema tier = make_tier();
   static const Schema retry = make_retry();
@@ -246,7 +266,11 @@ const Schema& workload_schema() {
       "workload",
       "A stream of requests: when they arrive and where they go.",
       {P::string("name").req().id().doc("Workload name; used in output paths (/workloads/<name>)."),
-       P::string("pool").req().doc("Target pool as SITE/POOL (e.g. dc1/chat)."),
+       P::string("service").doc("Service (services[].name) that serves the requests. Give this or pool."),
+       P::string("pool").doc("Shorthand for a service of one pool, as SITE/POOL (e.g. dc1/chat), without admission "
+                             "control. Give this or service."),
+       P::string("origin").doc("Site (sites[].name) where the workload's users' traffic enters the WAN; routers "
+                               "such as nearest read the WAN latency from it to each pool's site."),
        P::quantity_of("slo_latency", Quantity::time)
            .def("20 s")
            .above(0)
@@ -278,6 +302,8 @@ const Schema& scenario_schema() {
        P::choice("fidelity", {"request"}).def("request").doc("Simulation fidelity (request: every request tracked).")},
       {ChildSpec{"record", ChildKind::block, &record, "", "", false, "Output sampling."},
        ChildSpec{"sites", ChildKind::list, &site_schema(), "", "", true, "Data-center sites."},
+       ChildSpec{"services", ChildKind::list, &service_schema(), "", "", false,
+                 "Services: pools behind one front end (a workload's pool: SITE/POOL is a service of one pool)."},
        ChildSpec{"workloads", ChildKind::list, &workload_schema(), "", "", true, "Request streams."},
        ChildSpec{"catalog", ChildKind::raw, nullptr, "", "", false,
                  "Additions to and overrides of the hardware and model catalogs (gpus:, servers:, models:; same "
@@ -330,15 +356,53 @@ void check_scenario(const Config& root, Diagnostics& diags) {
       }
     }
   }
+  // A pool reference (SITE/POOL) at `key` of `block`.
+  const auto check_pool = [&](const Config& block, const std::string& key) {
+    const std::string& target = block.str(key);
+    for (const auto& p : pools)
+      if (p == target) return;
+    const std::string near = nearest(target, pools);
+    diags.error(block.where(key), block.path() + "." + key,
+                "no pool '" + target + "'" +
+                    (near.empty() ? "; pools are " + quoted_list(pools) : "; did you mean '" + near + "'?"));
+  };
+  std::vector<std::string> services, sites;
+  for (const auto& site : root.list("sites")) sites.push_back(site.str("name"));
+  for (const auto& s : root.list("services")) {
+    services.push_back(s.str("name"));
+    std::vector<std::string> seen;
+    for (const auto& p : s.list("pools")) {
+      check_pool(p, "pool");
+      for (const auto& q : seen) {
+        if (q == p.str("pool"))
+          diags.error(p.where("pool"), p.path() + ".pool", "pool '" + q + "' is listed twice in service '" + s.str("name") + "'");
+      }
+      seen.push_back(p.str("pool"));
+    }
+  }
   for (const auto& w : root.list("workloads")) {
-    const std::string& target = w.str("pool");
-    bool found = false;
-    for (const auto& p : pools) found = found || p == target;
-    if (!found) {
-      const std::string near = nearest(target, pools);
-      diags.error(w.where("pool"), w.path() + ".pool",
-                  "no pool '" + target + "'" +
-                      (near.empty() ? "; pools are " + quoted_list(pools) : "; did you mean '" + near + "'?"));
+    if (w.has("service") == w.has("pool")) {
+      diags.error(w.where(), w.path(),
+                  w.has("service") ? "give either 'service' or 'pool', not both"
+                                   : "missing 'service' (a services[].name) or 'pool' (SITE/POOL)");
+      continue;
+    }
+    if (w.has("pool")) {
+      check_pool(w, "pool");
+    } else if (std::find(services.begin(), services.end(), w.str("service")) == services.end()) {
+      const std::string& name = w.str("service");
+      const std::string near = nearest(name, services);
+      diags.error(w.where("service"), w.path() + ".service",
+                  "no service '" + name + "'" +
+                      (services.empty()  ? "; the scenario declares no services (use pool: SITE/POOL, or add services:)"
+                       : near.empty() ? "; services are " + quoted_list(services)
+                                      : "; did you mean '" + near + "'?"));
+    }
+    if (w.has("origin") && std::find(sites.begin(), sites.end(), w.str("origin")) == sites.end()) {
+      const std::string near = nearest(w.str("origin"), sites);
+      diags.error(w.where("origin"), w.path() + ".origin",
+                  "no site '" + w.str("origin") + "'" +
+                      (near.empty() ? "; sites are " + quoted_list(sites) : "; did you mean '" + near + "'?"));
     }
   }
   for (const auto& w : root.list("workloads")) {

@@ -25,15 +25,19 @@ World::World(const scenario::Config& scenario, const std::string& scenario_dir, 
     workloads_.push_back(std::make_unique<workload::Workload>(w, i, engine, recorder, seed, context));
     workloads_.back()->set_request_sampling(scenario.child("record").num("requests"));
   }
-  std::vector<serving::RequestObserver*> observers;
-  for (auto& w : workloads_) observers.push_back(w.get());
+  const std::vector<serving::RequestObserver*> observers = create_services(scenario);
 
   for (const auto& site : scenario.list("sites")) {
     const std::string& s = site.str("name");
+    sites_.push_back(std::make_unique<site::Site>());
+    sites_.back()->name = s;
+    sites_.back()->index = static_cast<uint32_t>(sites_.size() - 1);
     for (const auto& pool : site.list("pools")) {
       const std::string& p = pool.str("name");
       serving::PoolPlacement placement{s, p, "/sites/" + s + "/pools/" + p, platform_.servers.at(s).at(p),
                                        platform_.storage_by_site.at(s)};
+      const std::string& kind = pool.str("serving");
+      served_models_.push_back(kind == "fifo" ? "" : pool.child(kind).str("ai_model"));
       if (pool.str("serving") == "llm") {
         llm_parts_.push_back(serving::make_llm_pool(pool, catalog_, std::move(placement), engine, recorder, observers));
         pools_.push_back(std::move(llm_parts_.back().pool));
@@ -55,6 +59,7 @@ World::World(const scenario::Config& scenario, const std::string& scenario_dir, 
                                                              Rng(seed, "sites/" + s + "/pools/" + p + "/service"),
                                                              observers));
       }
+      sites_.back()->pools.push_back(pools_.back().get());
     }
   }
   // Pool IT power: the GPUs' series plus the servers' non-GPU part (models/serving/pool_it_power.hpp).
@@ -65,11 +70,7 @@ World::World(const scenario::Config& scenario, const std::string& scenario_dir, 
       serving::declare_pool_it_series(recorder, pools_.at(i++)->placement().group, pool_it_.back());
     }
   }
-  for (auto& w : workloads_) {
-    for (auto& p : pools_) {
-      if (p->placement().site + "/" + p->placement().name == w->target()) w->connect(p.get());
-    }
-  }
+  connect_services(scenario, recorder, seed);
   declare_aggregates(scenario, recorder);
 }
 

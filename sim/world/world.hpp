@@ -1,6 +1,7 @@
 // The world: everything a scenario describes, built and wired together.
-//   scenario Config -> topology (Boost.Graph) -> SimGrid platform -> pools and workloads
-//   (from the registries) -> their series in the recorder, with site and fleet sums.
+//   scenario Config -> topology (Boost.Graph) -> SimGrid platform -> workloads -> services
+//   (front ends) -> pools -> the services' policies (from the registries) -> their series in the
+//   recorder, with site and fleet sums.
 // It owns the models; the engine owns time.
 #pragma once
 
@@ -9,6 +10,8 @@
 #include <vector>
 
 #include "models/catalog/catalog.hpp"
+#include "models/scheduling/frontend.hpp"
+#include "models/site/site.hpp"
 #include "models/serving/fifo_pool.hpp"
 #include "models/serving/diffusion_pool_factory.hpp"
 #include "models/serving/disagg_pool_factory.hpp"
@@ -47,9 +50,17 @@ class World : public EventHandler {
   const platform::Platform& platform() const { return platform_; }
   const std::vector<std::unique_ptr<serving::Pool>>& pools() const { return pools_; }
   const std::vector<std::unique_ptr<workload::Workload>>& workloads() const { return workloads_; }
+  const std::vector<std::unique_ptr<scheduling::Frontend>>& services() const { return services_; }
+  const std::vector<std::unique_ptr<site::Site>>& sites() const { return sites_; }
 
  private:
   void declare_aggregates(const scenario::Config& scenario, output::Recorder& recorder);
+  // Front ends of the declared services and of the workloads' pool shorthands; returns the
+  // observer of each workload's requests (its service's front end), by workload index.
+  std::vector<serving::RequestObserver*> create_services(const scenario::Config& scenario);
+  void connect_services(const scenario::Config& scenario, output::Recorder& recorder, uint64_t seed);
+  void check_models(const scenario::Config& scenario) const;
+  std::vector<std::string> served_models_;  // per pool: the model it serves ("": any)
 
   static constexpr uint64_t kStartTag = 0, kMidRunTag = 1;
   Engine& engine_;
@@ -57,6 +68,9 @@ class World : public EventHandler {
   platform::Topology topology_;
   platform::Platform platform_;
   std::vector<std::unique_ptr<workload::Workload>> workloads_;
+  std::vector<std::unique_ptr<site::Site>> sites_;
+  std::vector<std::unique_ptr<scheduling::Frontend>> services_;
+  std::vector<uint32_t> service_of_;  // by workload
   catalog::Catalog catalog_;
   std::vector<serving::LlmPoolParts> llm_parts_;              // models the LLM pools refer to
   std::vector<serving::DiffusionPoolParts> diffusion_parts_;  // and the diffusion pools
