@@ -1,7 +1,8 @@
-// The scheduling registries (admission, site routing) and the list of policy files that
-// register into them.
+// The scheduling registries (admission, site routing, pool routing) and the list of policy files
+// that register into them.
 #include "models/scheduling/admission.hpp"
 #include "models/scheduling/register.hpp"
+#include "models/scheduling/replica_router.hpp"
 #include "models/scheduling/site_router.hpp"
 
 namespace dcsim::scheduling {
@@ -16,11 +17,19 @@ SiteRouterRegistry& site_router_registry() {
   return r;
 }
 
+ReplicaRouterRegistry& replica_router_registry() {
+  static ReplicaRouterRegistry r("pool_routing", "Routing within a pool: which replica takes a request (pools that "
+                                                 "queue at their replicas: llm, disaggregated).");
+  return r;
+}
+
 void register_scheduling_models() {
   register_admission_none();
   register_admission_queue_cap();
   register_site_single();
   register_site_nearest();
+  register_route_least_outstanding_tokens();
+  register_route_round_robin();
 }
 
 }  // namespace dcsim::scheduling

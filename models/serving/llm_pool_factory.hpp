@@ -12,12 +12,14 @@
 #include "models/catalog/catalog.hpp"
 #include "models/power/gpu_power_model.hpp"
 #include "models/serving/llm_pool.hpp"
+#include "models/serving/pool_kind.hpp"
 #include "models/serving/roofline.hpp"
 #include "sim/scenario/config.hpp"
+#include "sim/scenario/param.hpp"
 
 namespace dcsim::serving {
 
-// Everything an LLM pool keeps a reference to; owned by the world.
+// Everything an LLM pool keeps a reference to; kept alive with the pool (BuiltPool::parts).
 struct LlmPoolParts {
   std::unique_ptr<Roofline> roofline;
   std::unique_ptr<power::GpuPowerModel> gpu_power;
@@ -34,7 +36,14 @@ LlmPoolConfig read_llm_config(const scenario::Config& block, const scenario::Con
 // returns the power of one replica's GPUs at a batch (0: idle). parts.pool is left empty.
 std::function<double(double)> make_llm_models(LlmPoolParts& parts, const LlmPoolConfig& cfg, double power_cap_w);
 
-LlmPoolParts make_llm_pool(const scenario::Config& pool_cfg, const catalog::Catalog& catalog, PoolPlacement placement,
-                           Engine& engine, output::Recorder& recorder, std::vector<RequestObserver*> observers);
+// The parameters shared by the `llm:` and `disaggregated:` blocks (declared once), and their
+// `routing` sub-block (a pool_routing model; default least_outstanding_tokens).
+std::vector<scenario::ParamSpec> llm_shared_params();
+scenario::ChildSpec llm_routing_child();
+// The replica router of a block with a `routing` child.
+std::unique_ptr<scheduling::ReplicaRouter> make_replica_router(const scenario::Config& block, const PoolBuild& b);
+// InputError (located) at `key` of pool_cfg.child(block) unless it divides gpus_per_server.
+void check_divides_server(const scenario::Config& pool_cfg, const std::string& block, const std::string& key,
+                          scenario::Diagnostics& diags);
 
 }  // namespace dcsim::serving

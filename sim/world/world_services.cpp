@@ -46,7 +46,7 @@ std::vector<serving::RequestObserver*> World::create_services(const scenario::Co
 }
 
 void World::connect_services(const scenario::Config& scenario, output::Recorder& recorder, uint64_t seed) {
-  const auto pool_index = [&](const std::string& site_pool) {
+  const auto by_name = [&](const std::string& site_pool) {
     for (size_t i = 0; i < pools_.size(); ++i) {
       const auto& pl = pools_[i]->placement();
       if (pl.site + "/" + pl.name == site_pool) return i;
@@ -68,7 +68,7 @@ void World::connect_services(const scenario::Config& scenario, output::Recorder&
       names.push_back(v.name);
     }
     for (const auto& n : names) {
-      const size_t i = pool_index(n);
+      const size_t i = by_name(n);
       v.pools.push_back(scheduling::ServicePool{pools_[i].get(), site_of(i), n});
     }
     // Origins and one-way WAN latencies (minimum-latency path between the site switches).
@@ -106,49 +106,36 @@ void World::connect_services(const scenario::Config& scenario, output::Recorder&
 // Every pool of a service serves one model, and every workload of the service asks for it.
 void World::check_models(const scenario::Config& scenario) const {
   const auto& wl_cfgs = scenario.list("workloads");
-  const auto pool_cfg = [&](const serving::Pool* pool) -> const scenario::Config& {
-    for (const auto& site : scenario.list("sites")) {
-      if (site.str("name") != pool->placement().site) continue;
-      for (const auto& p : site.list("pools"))
-        if (p.str("name") == pool->placement().name) return p;
-    }
-    throw std::logic_error("world: no pool block for " + pool->placement().group);
-  };
-  const auto model_of = [&](const serving::Pool* pool) -> const std::string& {
-    for (size_t i = 0; i < pools_.size(); ++i)
-      if (pools_[i].get() == pool) return served_models_[i];
-    throw std::logic_error("world: unknown pool");
-  };
   for (const auto& fe : services_) {
     const auto& v = fe->view();
-    const scheduling::ServicePool* first = nullptr;
+    const PoolInfo* first = nullptr;
+    const scheduling::ServicePool* first_pool = nullptr;
     for (size_t k = 0; k < v.pools.size(); ++k) {
-      const std::string& m = model_of(v.pools[k].pool);
-      if (m.empty()) continue;  // a placeholder (fifo) pool serves whatever it is sent
+      const PoolInfo& info = pool_info_[pool_index(v.pools[k].pool)];
+      if (info.model.empty()) continue;  // a placeholder (fifo) pool serves whatever it is sent
       if (!first) {
-        first = &v.pools[k];
+        first = &info;
+        first_pool = &v.pools[k];
         continue;
       }
-      if (m != model_of(first->pool)) {
+      if (info.model != first->model) {
         const auto& p = v.config->list("pools")[k];
         throw scenario::InputError(p.where("pool"), p.path() + ".pool",
-                                   "pool '" + v.pools[k].name + "' serves '" + m + "', but pool '" + first->name +
-                                       "' of service '" + v.name + "' serves '" + model_of(first->pool) +
+                                   "pool '" + v.pools[k].name + "' serves '" + info.model + "', but pool '" +
+                                       first_pool->name + "' of service '" + v.name + "' serves '" + first->model +
                                        "': a service is one model");
       }
     }
     if (!first) continue;
-    const std::string& served = model_of(first->pool);
     for (const auto& w : v.workloads) {
       const auto& wc = wl_cfgs[w.index];
       const auto& cls = wc.child("class");
       const std::string& asked = workloads_[w.index]->request_class().model_name();
-      if (asked == served) continue;
-      const auto& pc = pool_cfg(first->pool);
-      const std::string kind = pc.str("serving");
+      if (asked == first->model) continue;
       throw scenario::InputError(located(cls, "ai_model", wc), cls.path() + ".ai_model",
-                                 "got '" + asked + "', expected '" + served + "', the model that pool '" + first->name +
-                                     "' serves (" + pc.path() + "." + kind + ".ai_model)");
+                                 "got '" + asked + "', expected '" + first->model + "', the model that pool '" +
+                                     first_pool->name + "' serves (" + first->config->path() + "." + first->model_key +
+                                     ")");
     }
   }
 }
