@@ -4,7 +4,7 @@ routes to one of the service's pools and may reject at admission."""
 import h5py
 import pytest
 
-from conftest import run_dcsim
+from conftest import REPO, run_dcsim
 
 TWO_SITES = """
 name: two-sites
@@ -74,3 +74,19 @@ workloads:
         s = f["/summary"].attrs
         assert s["requests_arrived"] == (s["requests_completed"] + s["requests_rejected"]
                                          + s["requests_dropped"] + s["requests_in_flight"])
+
+
+def test_two_sites_a_service_wide_cap_turns_away_the_other_region_too(tmp_path):
+    # scenarios/two-sites.yaml: the European peak overloads eu-west; nearest keeps sending Europe
+    # there, its queue sits at the service's cap, and American requests are rejected with it
+    # although us-east has room.
+    out = tmp_path / "two.h5"
+    run_dcsim("run", REPO / "scenarios" / "two-sites.yaml", "-o", out, "-q", check=True)
+    with h5py.File(out) as f:
+        eu, us = f["/sites/eu-west/pools/chat"], f["/sites/us-east/pools/chat"]
+        assert eu["queue_length"][10:].min() > 1900 and eu["queue_length"][:].max() <= 2000
+        assert us["queue_length"][10:].max() < 10
+        assert f["/workloads/americas/rejected"][:].sum() > 0
+        assert us["rejected"][:].sum() == 0 and eu["rejected"][:].sum() == 0
+        assert (f["/services/chat/admission_rejected"][:].sum()
+                == f["/workloads/americas/rejected"][:].sum() + f["/workloads/europe/rejected"][:].sum())
