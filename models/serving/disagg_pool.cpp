@@ -19,8 +19,14 @@ PoolPlacement sub_placement(const PoolPlacement& p, const char* role, size_t fir
 }  // namespace
 
 DisaggPool::DisaggPool(DisaggPoolConfig cfg, PoolPlacement placement, Engine& engine, output::Recorder& recorder,
-                       LlmSide prefill, LlmSide decode, std::vector<RequestObserver*> observers)
-    : cfg_(std::move(cfg)), placement_(std::move(placement)), engine_(engine), observers_(std::move(observers)) {
+                       LlmSide prefill, LlmSide decode, std::vector<RequestObserver*> observers,
+                       std::unique_ptr<scheduling::ReplicaRouter> prefill_router,
+                       std::unique_ptr<scheduling::ReplicaRouter> decode_router)
+    : cfg_(std::move(cfg)),
+      placement_(std::move(placement)),
+      engine_(engine),
+      observers_(std::move(observers)),
+      decode_router_(std::move(decode_router)) {
   const size_t n = placement_.servers.size();
   if (cfg_.prefill_servers < 1 || cfg_.prefill_servers >= n) {
     throw std::invalid_argument("disaggregated pool " + placement_.group + ": prefill_servers (" +
@@ -36,15 +42,21 @@ DisaggPool::DisaggPool(DisaggPoolConfig cfg, PoolPlacement placement, Engine& en
   const std::vector<RequestObserver*> pre_obs(observers_.size(), &prefill_side_);
   const std::vector<RequestObserver*> dec_obs(observers_.size(), &decode_side_);
   prefill_ = std::make_unique<LlmPool>(cfg_.prefill, sub_placement(placement_, "prefill", 0, cfg_.prefill_servers),
-                                       engine, recorder, *prefill.iteration_time, std::move(prefill.power_w), pre_obs);
+                                       engine, recorder, *prefill.iteration_time, std::move(prefill.power_w), pre_obs,
+                                       std::move(prefill_router));
+  // The decode side routes nothing itself: this pool picks its replicas (transfers counted).
   decode_ = std::make_unique<LlmPool>(cfg_.decode, sub_placement(placement_, "decode", cfg_.prefill_servers, n), engine,
-                                      recorder, *decode.iteration_time, std::move(decode.power_w), dec_obs);
+                                      recorder, *decode.iteration_time, std::move(decode.power_w), dec_obs, nullptr);
   prefill_->set_on_prefilled(
       [this](const workload::Request& r, double energy_j, uint32_t replica) { prefilled(r, energy_j, replica); });
-  decode_->set_on_done([this](const LlmRequestStats& s) { add_decode_load(s.replica, -int64_t(tokens_of(s.request))); });
-  decode_load_.assign(decode_->replica_count(), 0);
-  decode_router_.reset(decode_->replica_count());
-  for (uint32_t i = 0; i < decode_->replica_count(); ++i) decode_router_.set(i, decode_key(i));
+  decode_->set_on_done(
+      [this](const LlmRequestStats& s) { add_decode_load(s.replica, -int64_t(tokens_of(s.request)), -1); });
+  const auto nd = static_cast<uint32_t>(decode_->replica_count());
+  decode_load_.assign(nd, 0);
+  decode_requests_.assign(nd, 0);
+  if (!decode_router_) throw std::invalid_argument("disaggregated pool " + placement_.group + ": no decode router");
+  decode_router_->reset(nd, decode_.get());
+  for (uint32_t i = 0; i < nd; ++i) decode_router_->update(i, decode_load(i));
 
   // Series: the common pool series (power, energy and GPU utilization derived from the sub-pools),
   // then the LLM ones and the transfers'.
@@ -97,31 +109,37 @@ void DisaggPool::submit(const workload::Request& r) {
   }
 }
 
-// As LlmPool's router (fewest outstanding tokens among loaded replicas, ties to the lowest index),
-// with the requests whose KV cache is on its way counted.
-uint64_t DisaggPool::decode_key(uint32_t i) const {
-  return (decode_->replica_ready_s(i) >= 0 ? 0 : (1ULL << 62)) + decode_load_[i];
+// What the decode router is told of decode replica i: what LlmPool's router would be told, with
+// the requests whose KV cache is on its way counted.
+scheduling::ReplicaLoad DisaggPool::decode_load(uint32_t i) const {
+  return {decode_load_[i], decode_requests_[i],
+          decode_->replica_ready_s(i) >= 0 ? scheduling::Availability::up : scheduling::Availability::loading};
 }
 
-void DisaggPool::add_decode_load(uint32_t i, int64_t tokens) {
+void DisaggPool::add_decode_load(uint32_t i, int64_t tokens, int32_t requests) {
   decode_load_[i] = uint64_t(int64_t(decode_load_[i]) + tokens);
-  decode_router_.set(i, decode_key(i));
+  decode_requests_[i] = uint32_t(int64_t(decode_requests_[i]) + requests);
+  decode_router_->update(i, decode_load(i));
 }
 
-uint32_t DisaggPool::route_decode() {
-  // Replicas that finished loading since the last call change their keys (rare: once each).
+uint32_t DisaggPool::route_decode(const workload::Request& r) {
+  // Replicas that finished loading since the last call change their availability (rare: once each).
   if (decode_->replicas_active() != decode_active_seen_) {
     decode_active_seen_ = decode_->replicas_active();
-    for (uint32_t i = 0; i < decode_load_.size(); ++i) decode_router_.set(i, decode_key(i));
+    for (uint32_t i = 0; i < decode_load_.size(); ++i) decode_router_->update(i, decode_load(i));
   }
-  return decode_router_.best();
+  return decode_router_->choose(r);
 }
 
 void DisaggPool::prefilled(const workload::Request& r, double energy_j, uint32_t prefill_replica) {
   const double now = engine_.now();
   ttft_.observe(r.first_token_s - r.arrival_s);
-  const uint32_t d = route_decode();
-  add_decode_load(d, int64_t(tokens_of(r)));
+  const uint32_t d = route_decode(r);
+  if (d == scheduling::kNoReplica) {  // no decode replica takes work: the prefilled request is lost
+    observers_[r.workload]->on_dropped(r, now);
+    return;
+  }
+  add_decode_load(d, int64_t(tokens_of(r)), 1);
   uint32_t slot;
   if (free_slots_.empty()) {
     slot = static_cast<uint32_t>(transfers_.size());
@@ -162,7 +180,7 @@ void DisaggPool::on_event(uint64_t tag) {
   if (on_transfer_) on_transfer_(t.req, dt);
   decode_rejected_ = false;
   decode_->submit_prefilled(t.req, t.energy_j, t.replica);
-  if (decode_rejected_) add_decode_load(t.replica, -int64_t(tokens_of(t.req)));
+  if (decode_rejected_) add_decode_load(t.replica, -int64_t(tokens_of(t.req)), -1);
 }
 
 void DisaggPool::completed(const workload::Request& r, double now, bool decode) {
@@ -180,6 +198,14 @@ void DisaggPool::rejected(const workload::Request& r, double now, bool decode) {
   ++totals_.rejected;
   series_.rejected.add();
   observers_[r.workload]->on_rejected(r, now);
+}
+
+void DisaggPool::dropped(const workload::Request& r, double now) { observers_[r.workload]->on_dropped(r, now); }
+
+PoolLoad DisaggPool::load() const {
+  const PoolLoad p = prefill_->load(), d = decode_->load();
+  return {p.queued + d.queued, p.running + transfers_in_flight_ + d.running, p.replicas_active + d.replicas_active,
+          p.replicas + d.replicas};
 }
 
 PoolTotals DisaggPool::totals(double now) const {

@@ -28,7 +28,7 @@
 #include <memory>
 #include <vector>
 
-#include "models/serving/argmin_tree.hpp"
+#include "models/scheduling/replica_router.hpp"
 #include "models/serving/llm_pool.hpp"
 #include "models/serving/pool.hpp"
 #include "models/serving/pool_series.hpp"
@@ -52,15 +52,20 @@ struct LlmSide {
 class DisaggPool final : public Pool, public EventHandler {
  public:
   // Throws std::invalid_argument if the servers cannot be split (prefill_servers >= servers).
-  // The sub-pools record under placement.group + "/prefill" and "/decode".
+  // The sub-pools record under placement.group + "/prefill" and "/decode". `prefill_router`
+  // picks the prefill replica of a request, `decode_router` its decode replica when its prefill
+  // is done (it counts the requests whose KV cache is on its way).
   DisaggPool(DisaggPoolConfig cfg, PoolPlacement placement, Engine& engine, output::Recorder& recorder,
-             LlmSide prefill, LlmSide decode, std::vector<RequestObserver*> observers);
+             LlmSide prefill, LlmSide decode, std::vector<RequestObserver*> observers,
+             std::unique_ptr<scheduling::ReplicaRouter> prefill_router = scheduling::least_outstanding_tokens_router(),
+             std::unique_ptr<scheduling::ReplicaRouter> decode_router = scheduling::least_outstanding_tokens_router());
 
   void start() override;
   void submit(const workload::Request& r) override;
   uint64_t in_flight() const override {
     return prefill_->in_flight() + transfers_in_flight_ + decode_->in_flight();
   }
+  PoolLoad load() const override;
   PoolTotals totals(double now) const override;
   const PoolPlacement& placement() const override { return placement_; }
 
@@ -84,6 +89,7 @@ class DisaggPool final : public Pool, public EventHandler {
     bool decode = false;
     void on_completed(const workload::Request& r, double now) override { pool->completed(r, now, decode); }
     void on_rejected(const workload::Request& r, double now) override { pool->rejected(r, now, decode); }
+    void on_dropped(const workload::Request& r, double now) override { pool->dropped(r, now); }
   };
   struct Transfer {
     workload::Request req;
@@ -97,11 +103,12 @@ class DisaggPool final : public Pool, public EventHandler {
 
   void completed(const workload::Request& r, double now, bool decode);
   void rejected(const workload::Request& r, double now, bool decode);
+  void dropped(const workload::Request& r, double now);
   void prefilled(const workload::Request& r, double energy_j, uint32_t prefill_replica);
   simgrid::s4u::ActivityPtr start_transfer(uint32_t slot) const;
-  uint32_t route_decode();  // fewest outstanding tokens (incl. transfers) among loaded replicas
-  uint64_t decode_key(uint32_t i) const;
-  void add_decode_load(uint32_t i, int64_t tokens);
+  uint32_t route_decode(const workload::Request& r);  // the decode router's choice (transfers counted)
+  scheduling::ReplicaLoad decode_load(uint32_t i) const;
+  void add_decode_load(uint32_t i, int64_t tokens, int32_t requests);
   static uint64_t tokens_of(const workload::Request& r) {
     return uint64_t(r.prompt_tokens > 0 ? r.prompt_tokens : 1) + (r.output_tokens > 0 ? r.output_tokens : 1);
   }
@@ -119,7 +126,8 @@ class DisaggPool final : public Pool, public EventHandler {
   uint64_t transfers_done_ = 0;
   double kv_bytes_total_ = 0;
   std::vector<uint64_t> decode_load_;  // outstanding tokens routed to each decode replica
-  ArgminTree decode_router_;           // over decode_key()
+  std::vector<uint32_t> decode_requests_;  // and requests
+  std::unique_ptr<scheduling::ReplicaRouter> decode_router_;
   size_t decode_active_seen_ = 0;      // decode replicas loaded when the keys were last set
   bool prefill_rejected_ = false;      // set by the prefill side during submit()
   bool decode_rejected_ = false;       // set by the decode side during submit_prefilled()

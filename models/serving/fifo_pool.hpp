@@ -38,6 +38,9 @@ class FifoPool final : public Pool, public EventHandler {
   void start() override;
   void submit(const workload::Request& r) override;
   uint64_t in_flight() const override { return queue_.size() + busy_replicas_; }
+  PoolLoad load() const override {
+    return {queue_.size(), busy_replicas_, uint32_t(active_replicas_), uint32_t(replicas_.size())};
+  }
   PoolTotals totals(double now) const override;
   const PoolPlacement& placement() const override { return placement_; }
 

@@ -31,14 +31,15 @@ uint64_t llm_kv_capacity_blocks(const LlmPoolConfig& cfg) {
 
 LlmPool::LlmPool(LlmPoolConfig cfg, PoolPlacement placement, Engine& engine, output::Recorder& recorder,
                  const IterationTimeModel& iteration_time, std::function<double(double batch)> power_w,
-                 std::vector<RequestObserver*> observers)
+                 std::vector<RequestObserver*> observers, std::unique_ptr<scheduling::ReplicaRouter> router)
     : cfg_(std::move(cfg)),
       placement_(std::move(placement)),
       engine_(engine),
       recorder_(recorder),
       iteration_time_(iteration_time),
       observers_(std::move(observers)),
-      kv_capacity_(llm_kv_capacity_blocks(cfg_)) {
+      kv_capacity_(llm_kv_capacity_blocks(cfg_)),
+      router_(std::move(router)) {
   if (cfg_.max_batch_tokens < cfg_.max_batch)
     throw std::invalid_argument("llm pool: max_batch_tokens must be >= max_batch");
   if (cfg_.gpus_per_server < cfg_.tp) throw std::invalid_argument("llm pool: tp larger than a server");
@@ -54,7 +55,7 @@ LlmPool::LlmPool(LlmPoolConfig cfg, PoolPlacement placement, Engine& engine, out
     if (cfg_.prefix_cache_tokens > 0) replicas_[k].prefix = PrefixCache(cfg_.prefix_cache_tokens / cfg_.prefix_block_tokens);
     replicas_[k].ends.reserve(64);
   }
-  router_.reset(replicas_.size());
+  if (router_) router_->reset(static_cast<uint32_t>(replicas_.size()), this);
   for (uint32_t k = 0; k < replicas_.size(); ++k) route_update(k);
 
   const std::string& g = placement_.group;
@@ -87,14 +88,21 @@ void LlmPool::start() {
     load_weights(engine_, placement_, k, cfg_.model.weights_B() * per_server, this, kLoadDoneBit | k);
 }
 
-// Routing: fewest outstanding tokens among the replicas that are up; among all if none is up yet;
-// ties to the lowest index. Key: (loading, tokens) packed in one integer.
-uint64_t LlmPool::route_key(uint32_t i) const {
+// What the router is told of replica i: the requests routed to it and unfinished, and whether it
+// takes work (a loading replica will).
+void LlmPool::route_update(uint32_t i) {
+  if (!router_) return;
   const Replica& r = replicas_[i];
-  return (r.state == State::loading ? (1ULL << 62) : 0) + r.outstanding_tokens;
+  router_->update(i, scheduling::ReplicaLoad{r.outstanding_tokens, r.outstanding_requests,
+                                             r.state == State::loading ? scheduling::Availability::loading
+                                                                       : scheduling::Availability::up});
 }
 
-void LlmPool::route_update(uint32_t i) { router_.set(i, route_key(i)); }
+scheduling::ReplicaState LlmPool::replica_state(uint32_t i) const {
+  const Replica& r = replicas_[i];
+  return {static_cast<uint32_t>(r.waiting.size()), static_cast<uint32_t>(r.running.size()), r.used_blocks,
+          static_cast<int64_t>(kv_capacity_)};
+}
 
 uint32_t LlmPool::new_slot() {
   if (free_slots_.empty()) {
@@ -144,7 +152,10 @@ bool LlmPool::enqueue(const workload::Request& r, uint32_t slot, uint32_t replic
   ++totals_.arrived;
   series_.arrivals.add();
   const uint64_t longest = outstanding_of(r);
-  if (waiting_total_ >= cfg_.queue_capacity || replicas_.empty() || blocks_for(longest) > int64_t(kv_capacity_)) {
+  uint32_t i = scheduling::kNoReplica;
+  if (waiting_total_ < cfg_.queue_capacity && !replicas_.empty() && blocks_for(longest) <= int64_t(kv_capacity_))
+    i = replica == UINT32_MAX ? route(r) : replica;
+  if (i == scheduling::kNoReplica) {
     free_slots_.push_back(slot);
     ++totals_.rejected;
     series_.rejected.add();
@@ -153,11 +164,11 @@ bool LlmPool::enqueue(const workload::Request& r, uint32_t slot, uint32_t replic
   }
   ++totals_.admitted;
   series_.admitted.add();
-  const uint32_t i = replica == UINT32_MAX ? route() : replica;
   Replica& rep = replicas_[i];
   rep.waiting.push_back(slot);
   ++waiting_total_;
   rep.outstanding_tokens += longest;
+  ++rep.outstanding_requests;
   route_update(i);
 
   if (rep.state == State::idle) {

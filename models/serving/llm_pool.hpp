@@ -16,9 +16,11 @@
 // A decoding sequence's output count is implicit (replica iteration clock + an offset); the
 // iteration at which each decoder finishes and the one at which it next needs a KV block are
 // kept in two per-replica min-heaps; the running context and decoder count are running sums;
-// sequences live in one slab and queues hold slot numbers; the router keeps a tournament tree
-// over the replicas' outstanding tokens; replica power per batch size is tabulated. No
-// allocation per iteration once the buffers have grown.
+// sequences live in one slab and queues hold slot numbers; the router (a ReplicaRouter from the
+// pool_routing registry; least_outstanding_tokens keeps a tournament tree over the replicas'
+// outstanding tokens) is told of each change of a replica's load, not scanned per request;
+// replica power per batch size is tabulated. No allocation per iteration once the buffers have
+// grown.
 #pragma once
 
 #include <cstdint>
@@ -27,7 +29,7 @@
 #include <vector>
 
 #include "models/catalog/specs.hpp"
-#include "models/serving/argmin_tree.hpp"
+#include "models/scheduling/replica_router.hpp"
 #include "models/serving/iteration_time.hpp"
 #include "models/serving/pool.hpp"
 #include "models/serving/pool_series.hpp"
@@ -66,21 +68,27 @@ struct LlmRequestStats {
   uint32_t preemptions = 0;
 };
 
-class LlmPool final : public Pool, public EventHandler {
+class LlmPool final : public Pool, public EventHandler, public scheduling::ReplicaView {
  public:
   // `power_w(batch)`: power of one replica's GPUs with `batch` running sequences (0 = idle).
-  // observers are indexed by Request::workload.
+  // observers are indexed by Request::workload. `router` picks the replica of each submit();
+  // null: the pool takes only submit_prefilled() with an explicit replica (disaggregated decode).
   LlmPool(LlmPoolConfig cfg, PoolPlacement placement, Engine& engine, output::Recorder& recorder,
           const IterationTimeModel& iteration_time, std::function<double(double batch)> power_w,
-          std::vector<RequestObserver*> observers);
+          std::vector<RequestObserver*> observers,
+          std::unique_ptr<scheduling::ReplicaRouter> router = scheduling::least_outstanding_tokens_router());
 
   void start() override;
   void submit(const workload::Request& r) override;
   uint64_t in_flight() const override { return waiting_total_ + running_total_; }
+  PoolLoad load() const override {
+    return {waiting_total_, running_total_, uint32_t(active_replicas_), uint32_t(replicas_.size())};
+  }
   PoolTotals totals(double now) const override;
   const PoolPlacement& placement() const override { return placement_; }
 
   void on_event(uint64_t tag) override;
+  scheduling::ReplicaState replica_state(uint32_t replica) const override;
 
   // Introspection (tests, summaries).
   size_t replica_count() const { return replicas_.size(); }
@@ -108,9 +116,9 @@ class LlmPool final : public Pool, public EventHandler {
   // energy share so far and the replica that holds its KV. TTFT is observed by this pool.
   using PrefilledFn = std::function<void(const workload::Request&, double energy_j, uint32_t replica)>;
   void set_on_prefilled(PrefilledFn cb) { on_prefilled_ = std::move(cb); }
-  // Decode role: the replica the router would give a request now (fewest outstanding tokens
-  // among the replicas that are up), and the server (index in placement().servers) of a replica.
-  uint32_t choose_replica() const { return route(); }
+  // The replica the router gives `r` now (kNoReplica: none is available), and the server
+  // (index in placement().servers) of a replica.
+  uint32_t choose_replica(const workload::Request& r = {}) { return route(r); }
   uint32_t server_of(uint32_t replica) const { return replicas_[replica].server; }
   // Decode role: admit a request whose prompt KV cache arrives ready (r.first_token_s >= 0, the
   // first output token produced) on `replica` (choose_replica()): it waits for blocks for
@@ -170,6 +178,7 @@ class LlmPool final : public Pool, public EventHandler {
     bool reserved = false;
     int64_t used_blocks = 0;
     uint64_t outstanding_tokens = 0;  // prompt + output of unfinished requests routed here
+    uint32_t outstanding_requests = 0;  // unfinished requests routed here
     // The planned iteration(s): `skip_k` identical iterations whose end times are ends[0..skip_k).
     uint32_t skip_k = 0;
     std::vector<double> ends;
@@ -198,9 +207,8 @@ class LlmPool final : public Pool, public EventHandler {
     return blocks_for(uint64_t(int64_t(s.req.prompt_tokens) + s.gen_base + rep.clock + (rep.reserved ? 1 : 0)));
   }
 
-  uint32_t route() const { return router_.best(); }
-  void route_update(uint32_t i);     // replica i's routing key changed
-  uint64_t route_key(uint32_t i) const;
+  uint32_t route(const workload::Request& r) { return router_ ? router_->choose(r) : scheduling::kNoReplica; }
+  void route_update(uint32_t i);     // replica i's load (what the router is told) changed
   bool enqueue(const workload::Request& r, uint32_t slot, uint32_t replica);  // false: rejected
   uint32_t new_slot();
   void server_ready(uint32_t server);
@@ -246,7 +254,7 @@ class LlmPool final : public Pool, public EventHandler {
   static constexpr uint32_t kNotDecoding = UINT32_MAX;
   std::vector<uint32_t> free_slots_;
   std::vector<std::vector<uint64_t>> slot_prefix_;  // per slot: its prefix ids (prefix caching on)
-  ArgminTree router_;                  // over route_key() of the replicas
+  std::unique_ptr<scheduling::ReplicaRouter> router_;  // null: no routing (decode role)
   std::vector<double> power_by_batch_; // replica power at batch b (0 = idle), b <= max_batch
   uint64_t waiting_total_ = 0;
   uint64_t running_total_ = 0;

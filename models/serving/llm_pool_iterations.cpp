@@ -288,6 +288,7 @@ void LlmPool::complete(Replica& rep, uint32_t i, uint32_t slot, double now) {
   const double energy = seq_energy(rep, s);
   leave(rep, slot);
   rep.outstanding_tokens -= outstanding_of(s.req);
+  --rep.outstanding_requests;
   route_update(i);
   ++totals_.completed;
   series_.completed.add();
@@ -308,6 +309,7 @@ void LlmPool::hand_off(Replica& rep, uint32_t i, uint32_t slot) {
   const double energy = seq_energy(rep, s);
   leave(rep, slot);
   rep.outstanding_tokens -= outstanding_of(s.req);
+  --rep.outstanding_requests;
   route_update(i);
   workload::Request r = s.req;
   r.first_token_s = s.first_token_s;

@@ -1,5 +1,6 @@
-// What a serving pool offers the rest of the world. The placeholder FifoPool implements it now;
-// the continuous-batching and diffusion pools of the GPU-serving issue will implement the same.
+// What a serving pool offers the rest of the world: submit() for the front end of its service
+// (models/scheduling/frontend.hpp), its load for policies, totals for the summary. Implemented
+// by every pool kind (fifo, llm, diffusion, disaggregated).
 #pragma once
 
 #include <cstdint>
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include "models/workload/request.hpp"
+#include "models/workload/request_observer.hpp"
 #include "sim/engine/engine.hpp"
 
 namespace simgrid::s4u {
@@ -15,13 +17,9 @@ class Host;
 
 namespace dcsim::serving {
 
-// Told what became of each request (the workload that sent it implements this).
-class RequestObserver {
- public:
-  virtual ~RequestObserver() = default;
-  virtual void on_completed(const workload::Request& r, double now) = 0;
-  virtual void on_rejected(const workload::Request& r, double now) = 0;
-};
+// Told what became of each request (the front end of its service: pools hold one per workload,
+// indexed by Request::workload).
+using workload::RequestObserver;
 
 // Where a pool lives on the platform.
 struct PoolPlacement {
@@ -40,6 +38,14 @@ struct PoolTotals {
   double energy_j = 0;
 };
 
+// What is in a pool now (read by admission and routing policies at decision time).
+struct PoolLoad {
+  uint64_t queued = 0;         // admitted, waiting for a replica
+  uint64_t running = 0;        // in service (KV transfers in flight count here)
+  uint32_t replicas_active = 0;  // weights loaded, taking work
+  uint32_t replicas = 0;         // all replicas of the pool
+};
+
 class Pool {
  public:
   virtual ~Pool() = default;
@@ -48,6 +54,7 @@ class Pool {
   virtual void submit(const workload::Request& r) = 0;
   // Requests admitted and not yet completed (queued + in service).
   virtual uint64_t in_flight() const = 0;
+  virtual PoolLoad load() const = 0;
   // Totals so far; energy integrated up to `now`.
   virtual PoolTotals totals(double now) const = 0;
   virtual const PoolPlacement& placement() const = 0;
