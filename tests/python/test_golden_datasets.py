@@ -1,5 +1,5 @@
 """Shipped one-pool scenarios give the same datasets, bit for bit, as before the front end and the
-generic World (tests/golden/*.digest were made with the commit before them, 77cb237): every
+generic World (tests/golden/*.digest: smoke from 77cb237, the commit before them; the LLM and image cases from d6657c3, after the serving-fidelity models and before the World change, which left them unchanged): every
 series, the request table, the events and the summary (run_digest.py says what is compared).
 After an intended model change, regenerate a digest with
     build/dcsim run scenarios/NAME.yaml -o /tmp/x.h5 [--until ...]
