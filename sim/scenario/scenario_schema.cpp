@@ -13,6 +13,15 @@ namespace {
 using units::Quantity;
 using P = ParamSpec;
 
+// Sizes a scenario may have (docs/reliability.md): building the platform costs ~0.3 ms and ~10 kB
+// a server, and each pool and workload adds datasets to the output, so these keep `validate`
+// within seconds and a run within memory.
+constexpr int64_t kMaxServersPerPool = 10000;
+constexpr int64_t kMaxServers = 20000;
+constexpr size_t kMaxPools = 1000;
+constexpr size_t kMaxWorkloads = 1000;
+constexpr double kMaxSamples = 1e8;  // horizon / record.step
+
 Schema make_record() {
   return Schema{"record",
                 "What is written to the output file and how often.",
@@ -78,7 +87,7 @@ std::vector<ParamSpec> llm_shared_params() {
   return {P::string("gpu").def("h100-sxm").doc("GPU (catalog name)."),
           P::string("ai_model").def("llama-3.1-8b").doc("Served language model (catalog name)."),
           P::integer("max_batch").def("256").at_least(1).at_most(4096).doc("Running sequences per replica."),
-          P::integer("max_batch_tokens").def("8192").at_least(1).doc("Token budget of one iteration (chunked prefill)."),
+          P::integer("max_batch_tokens").def("8192").at_least(1).at_most(1e6).doc("Token budget of one iteration (chunked prefill)."),
           P::quantity_of("gpu_memory_utilization", Quantity::dimensionless)
               .def("0.9")
               .above(0)
@@ -153,9 +162,13 @@ const Schema& pool_schema() {
       "A pool of identical GPU servers running replicas of one model (placeholder serving model: one request at a "
       "time per replica, FIFO queue).",
       {P::string("name").req().id().doc("Pool name, unique in its site; used in output paths."),
-       P::integer("servers").req().at_least(1).doc("Number of servers."),
+       P::integer("servers")
+           .req()
+           .at_least(1)
+           .at_most(kMaxServersPerPool)
+           .doc("Number of servers (a scenario holds at most 20000 in all: docs/reliability.md)."),
        P::integer("gpus_per_server").def("8").at_least(1).at_most(16).doc("GPUs per server (HGX/DGX: 8)."),
-       P::integer("gpus_per_replica").def("1").at_least(1).doc("GPUs per replica; must divide gpus_per_server."),
+       P::integer("gpus_per_replica").def("1").at_least(1).at_most(16).doc("GPUs per replica; must divide gpus_per_server."),
        P::string("server_type")
            .def("auto")
            .doc("Server type (catalog name) whose non-GPU power (CPUs, memory, fans, NICs) adds to the GPUs' in "
@@ -175,6 +188,7 @@ const Schema& pool_schema() {
        P::integer("queue_capacity")
            .def("100000")
            .at_least(0)
+           .at_most(1e7)
            .doc("Requests that may wait in the pool's FIFO queue; arrivals beyond it are rejected.")},
       {ChildSpec{"gpu", ChildKind::block, &gpu, "", "", false, "GPU power."},
        ChildSpec{"service", ChildKind::model, nullptr, "service_time", "", false,
@@ -269,7 +283,7 @@ const Schema& scenario_schema() {
       "A dcsim scenario: demand, fleet and what to record.",
       {P::string("name").req().id().doc("Scenario name (stored in the output)."),
        P::string("description").def("-").doc("Free text."),
-       P::integer("seed").def("1").at_least(0).doc("Seed of every random stream (each component derives its own)."),
+       P::integer("seed").def("1").at_least(0).at_most(9e15).doc("Seed of every random stream (each component derives its own)."),
        P::datetime("start")
            .def("2025-01-01T00:00:00Z")
            .doc("Calendar date-time (UTC unless an offset is given) of simulated t = 0; diurnal and weekly "
@@ -286,7 +300,40 @@ const Schema& scenario_schema() {
   return s;
 }
 
+namespace {
+
+// The scenario's size: servers, pools, workloads and samples within the limits above.
+void check_size(const Config& root, Diagnostics& diags) {
+  int64_t servers = 0;
+  size_t pools = 0;
+  for (const auto& site : root.list("sites")) {
+    for (const auto& pool : site.list("pools")) {
+      ++pools;
+      if (pool.has("servers")) servers += pool.integer("servers");
+    }
+  }
+  const Location top = root.where();
+  if (servers > kMaxServers)
+    diags.error(top, "sites", "the pools hold " + std::to_string(servers) + " servers, expected at most " +
+                                  std::to_string(kMaxServers) + " in one scenario");
+  if (pools > kMaxPools)
+    diags.error(top, "sites", std::to_string(pools) + " pools, expected at most " + std::to_string(kMaxPools));
+  if (root.list("workloads").size() > kMaxWorkloads)
+    diags.error(top, "workloads", std::to_string(root.list("workloads").size()) + " workloads, expected at most " +
+                                      std::to_string(kMaxWorkloads));
+  const double samples = root.num("horizon") / root.child("record").num("step");
+  if (samples > kMaxSamples) {
+    diags.error(root.child("record").where("step"), "record.step",
+                "got '" + clip(root.child("record").str("step")) + "' for a horizon of '" + clip(root.str("horizon")) +
+                    "': " + units::format(samples, Quantity::dimensionless) + " samples, expected at most " +
+                    units::format(kMaxSamples, Quantity::dimensionless) + " (a longer step or a shorter horizon)");
+  }
+}
+
+}  // namespace
+
 void check_scenario(const Config& root, Diagnostics& diags) {
+  check_size(root, diags);
   std::vector<std::string> pools;
   for (const auto& site : root.list("sites")) {
     for (const auto& pool : site.list("pools")) {
