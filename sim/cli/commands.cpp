@@ -1,6 +1,7 @@
 #include "sim/cli/commands.hpp"
 
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -64,6 +65,13 @@ void print_summary(const RunResult& r, const std::string& output) {
 }  // namespace
 
 int cmd_run(const ScenarioArgs& args, const std::string& output_arg, bool quiet) {
+  // SIGINT, SIGTERM and SIGHUP wait (blocked) until the engine's handlers are in place
+  // (Engine::catch_stop_signals unblocks them): one sent while the scenario loads or the world
+  // is built then stops the run cleanly at its start instead of killing the process.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&stop_signals, sig);
+  sigprocmask(SIG_BLOCK, &stop_signals, nullptr);
   scenario::LoadedScenario sc;
   try {
     sc = load(args);

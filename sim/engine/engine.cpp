@@ -59,6 +59,12 @@ void Engine::catch_stop_signals() {
   g_signal_target.store(this);
   for (size_t i = 0; i < std::size(kStopSignals); ++i) sigaction(kStopSignals[i], &sa, &previous_handlers_[i]);
   signals_installed_ = true;
+  // A caller may have blocked these signals until now (the CLI does, from its start): one that
+  // arrived meanwhile is delivered here, to the handler, and stops the run as soon as it starts.
+  sigset_t set;
+  sigemptyset(&set);
+  for (int sig : kStopSignals) sigaddset(&set, sig);
+  sigprocmask(SIG_UNBLOCK, &set, nullptr);
 }
 
 int Engine::stop_signal() const { return signals_installed_ ? g_stop_signal.load() : 0; }

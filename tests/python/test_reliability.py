@@ -57,7 +57,8 @@ def test_crash_corpus_exits_0_or_2_through_the_cli(crash):
 def test_sigterm_and_sighup_end_the_run_like_sigint(tmp_path, sig, code, reason):
     out = tmp_path / "long.h5"
     proc = start_run(out)
-    time.sleep(1.5)
+    wait_for_size(pathlib.Path(str(out) + ".partial"), 1, proc)  # the run has begun (not only loading)
+    time.sleep(1.0)
     proc.send_signal(sig)
     stdout, stderr = proc.communicate(timeout=60)
     assert proc.returncode == code, stderr
