@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what dcsim needs on Debian 12 (only the packages that are missing) and build it.
 # Usage: scripts/setup.sh [build-dir]     (default: build; set DCSIM_WERROR=ON to fail on warnings)
+#        scripts/setup.sh --deps-only       (install the packages, build nothing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +24,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+[ "${1:-}" = "--deps-only" ] && exit 0   # (scripts/test-sanitizers.sh: packages only)
 BUILD_DIR="${1:-build}"
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDCSIM_WERROR="${DCSIM_WERROR:-OFF}" >/dev/null
 cmake --build "$BUILD_DIR" -j"$(nproc)"

@@ -56,7 +56,7 @@ void register_fifo_pool_kind(PoolKindRegistry& r) {
   k.is_default = true;
   k.summary = "the placeholder pool (one request at a time per replica, `service` times; keys in the pool block)";
   k.help = "The placeholder pool: one request at a time per replica, FIFO queue, service times drawn from `service`.";
-  k.params = {P::integer("gpus_per_replica").def("1").at_least(1).doc("GPUs per replica; must divide gpus_per_server."),
+  k.params = {P::integer("gpus_per_replica").def("1").at_least(1).at_most(16).doc("GPUs per replica; must divide gpus_per_server."),
               P::quantity_of("weights", units::Quantity::data)
                   .def("16.06 GB")
                   .above(0)

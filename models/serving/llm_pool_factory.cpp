@@ -52,7 +52,7 @@ std::vector<scenario::ParamSpec> llm_shared_params() {
   return {P::string("gpu").def("h100-sxm").doc("GPU (catalog name)."),
           P::string("ai_model").def("llama-3.1-8b").doc("Served language model (catalog name)."),
           P::integer("max_batch").def("256").at_least(1).at_most(4096).doc("Running sequences per replica."),
-          P::integer("max_batch_tokens").def("8192").at_least(1).doc("Token budget of one iteration (chunked prefill)."),
+          P::integer("max_batch_tokens").def("8192").at_least(1).at_most(1e6).doc("Token budget of one iteration (chunked prefill)."),
           P::quantity_of("gpu_memory_utilization", Quantity::dimensionless)
               .def("0.9")
               .above(0)

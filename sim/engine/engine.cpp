@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <stdexcept>
+#include <utility>
+
+#include <simgrid/Exception.hpp>
 
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Host.hpp>
@@ -36,26 +40,39 @@ Engine::Engine(std::vector<std::string> simgrid_args) {
 }
 
 namespace {
-std::atomic<Engine*> g_sigint_target{nullptr};
-extern "C" void on_sigint(int) {
-  if (Engine* e = g_sigint_target.load()) e->request_stop();
+constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
+std::atomic<Engine*> g_signal_target{nullptr};
+std::atomic<int> g_stop_signal{0};
+extern "C" void on_stop_signal(int sig) {
+  g_stop_signal.store(sig);
+  if (Engine* e = g_signal_target.load()) e->request_stop();
 }
 }  // namespace
 
-void Engine::catch_sigint() {
-  if (sigint_installed_) return;
+void Engine::catch_stop_signals() {
+  if (signals_installed_) return;
   struct sigaction sa {};
-  sa.sa_handler = on_sigint;
+  sa.sa_handler = on_stop_signal;
+  sa.sa_flags = SA_RESETHAND;  // once: a second signal ends the process
   sigemptyset(&sa.sa_mask);
-  g_sigint_target.store(this);
-  sigaction(SIGINT, &sa, &previous_sigint_);
-  sigint_installed_ = true;
+  g_stop_signal.store(0);
+  g_signal_target.store(this);
+  for (size_t i = 0; i < std::size(kStopSignals); ++i) sigaction(kStopSignals[i], &sa, &previous_handlers_[i]);
+  signals_installed_ = true;
+  // A caller may have blocked these signals until now (the CLI does, from its start): one that
+  // arrived meanwhile is delivered here, to the handler, and stops the run as soon as it starts.
+  sigset_t set;
+  sigemptyset(&set);
+  for (int sig : kStopSignals) sigaddset(&set, sig);
+  sigprocmask(SIG_UNBLOCK, &set, nullptr);
 }
 
+int Engine::stop_signal() const { return signals_installed_ ? g_stop_signal.load() : 0; }
+
 Engine::~Engine() {
-  if (sigint_installed_) {
-    g_sigint_target.store(nullptr);
-    sigaction(SIGINT, &previous_sigint_, nullptr);
+  if (signals_installed_) {
+    g_signal_target.store(nullptr);
+    for (size_t i = 0; i < std::size(kStopSignals); ++i) sigaction(kStopSignals[i], &previous_handlers_[i], nullptr);
   }
 }
 
@@ -146,10 +163,24 @@ RunStats Engine::run(double until) {
   if (hosts.empty()) throw std::logic_error("run(): the platform has no host for the dispatcher actor");
   sg4::Actor::create("dispatcher", hosts.front(), [this, until] {
     in_dispatcher_ = true;
-    dispatch(until);
+    try {
+      dispatch(until);
+    } catch (const simgrid::ForcefulKillException&) {
+      throw;  // SimGrid unwinding its actor
+    } catch (...) {
+      // An exception leaving a SimGrid actor aborts the process: keep it for run() instead.
+      actor_error_ = std::current_exception();
+      try {
+        for (auto& a : pending_) a->cancel();
+      } catch (...) {
+      }
+      pending_.clear();
+      pending_targets_.clear();
+    }
     in_dispatcher_ = false;
   });
   sg_->run();
+  if (actor_error_) std::rethrow_exception(std::exchange(actor_error_, nullptr));
   stats_.end_time_s = now_;
   stats_.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start_).count();
   return stats_;

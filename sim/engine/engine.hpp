@@ -19,6 +19,7 @@
 #include <csignal>
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <string>
@@ -77,16 +78,21 @@ class Engine {
   size_t activities_in_flight() const { return pending_.size(); }
 
   // Run until simulated time `until` (events at exactly `until` run), until nothing is left, or
-  // until request_stop(). Activities still in flight at the end are cancelled. Call once.
+  // until request_stop(). Activities still in flight at the end are cancelled. Call once. An
+  // exception thrown by a handler (std::bad_alloc, an output write error) ends the run and is
+  // rethrown from here, after SimGrid has returned (it must not leave SimGrid's actor).
   RunStats run(double until);
 
   // Async-signal-safe: the dispatcher stops before its next event.
   void request_stop() { stop_requested_.store(true, std::memory_order_relaxed); }
 
-  // Make SIGINT (Ctrl-C) call request_stop() on this engine. SimGrid installs its own SIGINT
-  // handler, which ends the process, when its engine is created: this replaces it. The previous
-  // handler is restored when the Engine is destroyed.
-  void catch_sigint();
+  // Make SIGINT (Ctrl-C), SIGTERM and SIGHUP (what `kill` and batch systems send) call
+  // request_stop() on this engine; stop_signal() then says which arrived. SimGrid installs its
+  // own SIGINT handler, which ends the process, when its engine is created: this replaces it.
+  // Each handler fires once (a second Ctrl-C ends the process the default way). The previous
+  // handlers are restored when the Engine is destroyed.
+  void catch_stop_signals();
+  int stop_signal() const;  // 0 if none arrived
 
   // Called about every `period` of wall time during run() (not at all if unset).
   void set_progress_callback(std::function<void(const Progress&)> cb, double period_s = 0.5) {
@@ -115,8 +121,9 @@ class Engine {
   RunStats stats_;
   std::function<void(const Progress&)> progress_cb_;
   double progress_period_s_ = 0.5;
-  bool sigint_installed_ = false;
-  struct sigaction previous_sigint_ {};
+  bool signals_installed_ = false;
+  struct sigaction previous_handlers_[3] {};
+  std::exception_ptr actor_error_;  // thrown inside the dispatcher actor; rethrown by run()
   std::chrono::steady_clock::time_point wall_start_;
   std::chrono::steady_clock::time_point last_progress_;
 };

@@ -14,6 +14,15 @@ namespace {
 using units::Quantity;
 using P = ParamSpec;
 
+// Sizes a scenario may have (docs/reliability.md): building the platform costs ~0.3 ms and ~10 kB
+// a server, and each pool and workload adds datasets to the output, so these keep `validate`
+// within seconds and a run within memory.
+constexpr int64_t kMaxServersPerPool = 10000;
+constexpr int64_t kMaxServers = 20000;
+constexpr size_t kMaxPools = 1000;
+constexpr size_t kMaxWorkloads = 1000;
+constexpr double kMaxSamples = 1e8;  // horizon / record.step
+
 Schema make_record() {
   return Schema{"record",
                 "What is written to the output file and how often.",
@@ -97,7 +106,11 @@ const Schema& pool_schema() {
         "A pool of identical GPU servers running replicas of one model; `serving` chooses how it serves requests "
         "and which of the blocks below it reads.",
         {P::string("name").req().id().doc("Pool name, unique in its site; used in output paths."),
-         P::integer("servers").req().at_least(1).doc("Number of servers."),
+         P::integer("servers")
+             .req()
+             .at_least(1)
+             .at_most(kMaxServersPerPool)
+             .doc("Number of servers (a scenario holds at most 20000 in all: docs/reliability.md)."),
          P::integer("gpus_per_server").def("8").at_least(1).at_most(16).doc("GPUs per server (HGX/DGX: 8)."),
          P::string("server_type")
              .def("auto")
@@ -108,6 +121,7 @@ const Schema& pool_schema() {
          P::integer("queue_capacity")
              .def("100000")
              .at_least(0)
+             .at_most(1e7)
              .doc("Requests that may wait in the pool's FIFO queue; arrivals beyond it are rejected.")},
         {}};
     add_kinds(pool, "pool");
@@ -244,7 +258,7 @@ const Schema& scenario_schema() {
       "A dcsim scenario: demand, fleet and what to record.",
       {P::string("name").req().id().doc("Scenario name (stored in the output)."),
        P::string("description").def("-").doc("Free text."),
-       P::integer("seed").def("1").at_least(0).doc("Seed of every random stream (each component derives its own)."),
+       P::integer("seed").def("1").at_least(0).at_most(9e15).doc("Seed of every random stream (each component derives its own)."),
        P::datetime("start")
            .def("2025-01-01T00:00:00Z")
            .doc("Calendar date-time (UTC unless an offset is given) of simulated t = 0; diurnal and weekly "
@@ -263,7 +277,40 @@ const Schema& scenario_schema() {
   return s;
 }
 
+namespace {
+
+// The scenario's size: servers, pools, workloads and samples within the limits above.
+void check_size(const Config& root, Diagnostics& diags) {
+  int64_t servers = 0;
+  size_t pools = 0;
+  for (const auto& site : root.list("sites")) {
+    for (const auto& pool : site.list("pools")) {
+      ++pools;
+      if (pool.has("servers")) servers += pool.integer("servers");
+    }
+  }
+  const Location top = root.where();
+  if (servers > kMaxServers)
+    diags.error(top, "sites", "the pools hold " + std::to_string(servers) + " servers, expected at most " +
+                                  std::to_string(kMaxServers) + " in one scenario");
+  if (pools > kMaxPools)
+    diags.error(top, "sites", std::to_string(pools) + " pools, expected at most " + std::to_string(kMaxPools));
+  if (root.list("workloads").size() > kMaxWorkloads)
+    diags.error(top, "workloads", std::to_string(root.list("workloads").size()) + " workloads, expected at most " +
+                                      std::to_string(kMaxWorkloads));
+  const double samples = root.num("horizon") / root.child("record").num("step");
+  if (samples > kMaxSamples) {
+    diags.error(root.child("record").where("step"), "record.step",
+                "got '" + clip(root.child("record").str("step")) + "' for a horizon of '" + clip(root.str("horizon")) +
+                    "': " + units::format(samples, Quantity::dimensionless) + " samples, expected at most " +
+                    units::format(kMaxSamples, Quantity::dimensionless) + " (a longer step or a shorter horizon)");
+  }
+}
+
+}  // namespace
+
 void check_scenario(const Config& root, Diagnostics& diags) {
+  check_size(root, diags);
   std::vector<std::string> pools;
   for (const auto& site : root.list("sites")) {
     for (const auto& pool : site.list("pools")) {

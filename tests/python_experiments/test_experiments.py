@@ -143,7 +143,7 @@ BAD = [
     ("unknown key path", "axes:\n  - {key: sites.dc1.pools.web.servrs, values: [1, 2]}\n",
      "bad.yaml:4:48: sites[0].pools[0]: unknown key 'servrs'"),
     ("value the parameter rejects", "axes:\n  - {key: sites.dc1.pools.web.servers, values: [3, 0]}\n",
-     "bad.yaml:4:52: sites[0].pools[0].servers: got '0', expected an integer >= 1"),
+     "bad.yaml:4:52: sites[0].pools[0].servers: got '0', expected an integer [1, 10000]"),
     ("empty axis", "axes:\n  - {key: sites.dc1.pools.web.servers, values: []}\n",
      "bad.yaml:4:48: axes[0].values: is empty"),
     ("bad range", "axes:\n  - {key: sites.dc1.pools.web.servers, range: {from: 1, to: 4}}\n",

@@ -133,7 +133,7 @@ TEST_CASE("sweep file: a value the scenario rejects is reported at its place in 
                           "  - {key: sites.dc9.pools.web.servers, values: [1]}\n"));
   });
   // 0 and -1 at their own columns of line 3; the unknown key and the unknown site at their values
-  CHECK_THAT(msg, Catch::Contains("test.yaml:3:52: sites[0].pools[0].servers: got '0', expected an integer >= 1"));
+  CHECK_THAT(msg, Catch::Contains("test.yaml:3:52: sites[0].pools[0].servers: got '0', expected an integer [1, 10000]"));
   CHECK_THAT(msg, Catch::Contains("test.yaml:3:55: sites[0].pools[0].servers: got '-1'"));
   CHECK_THAT(msg, Catch::Contains("test.yaml:4:48:"));
   CHECK_THAT(msg, Catch::Contains("unknown key 'servrs'"));
