@@ -9,7 +9,8 @@ namespace {
 // Roofline time divided by the throughput factor the power cap leaves at this batch.
 class CappedIterationTime final : public IterationTimeModel {
  public:
-  CappedIterationTime(const IterationTimeModel& base, const power::GpuPowerModel& gpu) : base_(base), gpu_(gpu) {}
+  CappedIterationTime(const IterationTimeModel& base, const power::GpuPowerModel& gpu, double speed)
+      : base_(base), gpu_(gpu), speed_(speed) {}
   double seconds(const IterationLoad& l) const override { return base_.seconds(l) / factor(l); }
   // The factor depends on the batch only: computed once for the k iterations of a skip.
   void iteration_ends(IterationLoad l, uint32_t k, double t0, double* ends) const override {
@@ -25,10 +26,11 @@ class CappedIterationTime final : public IterationTimeModel {
 
  private:
   double factor(const IterationLoad& l) const {
-    return gpu_.throughput_factor(l.decode_seqs > 0 ? gpu_.llm_w(l.decode_seqs) : gpu_.prefill_w());
+    return throttled_rate(gpu_, l.decode_seqs > 0 ? gpu_.llm_w(l.decode_seqs) : gpu_.prefill_w(), speed_);
   }
   const IterationTimeModel& base_;
   const power::GpuPowerModel& gpu_;
+  double speed_;
 };
 
 }  // namespace
@@ -73,14 +75,29 @@ LlmPoolConfig read_llm_config(const scenario::Config& c, const scenario::Config&
   return cfg;
 }
 
-std::function<double(double)> make_llm_models(LlmPoolParts& parts, const LlmPoolConfig& cfg, double power_cap_w) {
+std::function<double(double)> make_llm_models(LlmPoolParts& parts, const LlmPoolConfig& cfg, double power_cap_w,
+                                              double speed) {
   parts.roofline = std::make_unique<Roofline>(cfg.gpu, cfg.model, static_cast<int>(cfg.tp), h100_llama31_8b_fit());
   parts.gpu_power = std::make_unique<power::GpuPowerModel>(cfg.gpu);
   if (power_cap_w > 0) parts.gpu_power->set_cap(power_cap_w);
-  parts.iteration_time = std::make_unique<CappedIterationTime>(*parts.roofline, *parts.gpu_power);
+  parts.iteration_time = std::make_unique<CappedIterationTime>(*parts.roofline, *parts.gpu_power, speed);
   const power::GpuPowerModel* gpu = parts.gpu_power.get();
   const double tp = cfg.tp;
-  return [gpu, tp](double batch) { return tp * (batch > 0 ? gpu->capped_w(gpu->llm_w(batch)) : gpu->idle_w()); };
+  return [gpu, tp, speed](double batch) {
+    return tp * (batch > 0 ? throttled_w(*gpu, gpu->llm_w(batch), speed, kClockPowerAlpha) : gpu->idle_w());
+  };
+}
+
+LlmPointMaker llm_point_maker(LlmPoolParts& parts, const LlmPoolConfig& cfg, double power_cap_w) {
+  const OperatingPoint initial{power_cap_w > 0 ? power_cap_w : 0.0, 1.0};
+  auto initial_power = make_llm_models(parts, cfg, initial.cap_w);
+  LlmPoolParts* p = &parts;
+  return [p, cfg, initial, initial_power](const OperatingPoint& op) {
+    if (op == initial) return LlmPointModels{p->iteration_time.get(), initial_power};
+    p->points.push_back(std::make_unique<LlmPoolParts>());
+    auto power = make_llm_models(*p->points.back(), cfg, op.cap_w, op.speed);
+    return LlmPointModels{p->points.back()->iteration_time.get(), std::move(power)};
+  };
 }
 
 std::vector<scenario::ParamSpec> llm_shared_params() {
@@ -149,12 +166,13 @@ void register_llm_pool_kind(PoolKindRegistry& r) {
     const scenario::Config& c = b.pool.child("llm");
     const LlmPoolConfig cfg = read_llm_config(c, b.pool, b.catalog, "tp");
     auto parts = std::make_shared<LlmPoolParts>();
-    auto power_w = make_llm_models(*parts, cfg, c.num("power_cap"));
+    const double cap = c.num("power_cap");  // the initial value of the power-cap command
+    auto points = llm_point_maker(*parts, cfg, cap);
     auto router = make_replica_router(c, b);
     BuiltPool out;
     out.it = pool_it_power(b.pool, b.catalog, "llm");
-    out.pool = std::make_unique<LlmPool>(cfg, std::move(b.placement), b.engine, b.recorder, *parts->iteration_time,
-                                         std::move(power_w), b.observers, std::move(router));
+    out.pool = std::make_unique<LlmPool>(cfg, std::move(b.placement), b.engine, b.recorder, std::move(points),
+                                         OperatingPoint{cap > 0 ? cap : 0.0, 1.0}, b.observers, std::move(router));
     out.parts = std::move(parts);
     out.model = c.str("ai_model");
     out.model_key = "llm.ai_model";

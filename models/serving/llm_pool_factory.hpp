@@ -25,6 +25,7 @@ struct LlmPoolParts {
   std::unique_ptr<power::GpuPowerModel> gpu_power;
   std::unique_ptr<IterationTimeModel> iteration_time;  // roofline, slowed down under a power cap
   std::unique_ptr<LlmPool> pool;
+  std::vector<std::unique_ptr<LlmPoolParts>> points;   // the models of other operating points
 };
 
 // The LlmPoolConfig of a block with the llm parameters (`llm:`, `disaggregated:`), its tensor-parallel
@@ -34,7 +35,14 @@ LlmPoolConfig read_llm_config(const scenario::Config& block, const scenario::Con
 
 // Fills parts' roofline, GPU power model (capped if power_cap_w > 0) and iteration time for `cfg`;
 // returns the power of one replica's GPUs at a batch (0: idle). parts.pool is left empty.
-std::function<double(double)> make_llm_models(LlmPoolParts& parts, const LlmPoolConfig& cfg, double power_cap_w);
+// `speed`: the speed factor of a throttled replica (throttle.hpp), 1 nominal.
+std::function<double(double)> make_llm_models(LlmPoolParts& parts, const LlmPoolConfig& cfg, double power_cap_w,
+                                              double speed = 1.0);
+
+// The models of each operating point of a pool whose initial point is {power_cap_w, 1}: that one
+// is `parts` (filled here by make_llm_models), the others are made when a command asks, kept in
+// parts->points. `parts` must outlive the pool.
+LlmPointMaker llm_point_maker(LlmPoolParts& parts, const LlmPoolConfig& cfg, double power_cap_w);
 
 // The parameters shared by the `llm:` and `disaggregated:` blocks (declared once), and their
 // `routing` sub-block (a pool_routing model; default least_outstanding_tokens).
