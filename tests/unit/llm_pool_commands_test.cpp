@@ -298,3 +298,46 @@ TEST_CASE("llm commands: the disaggregated pool applies them to its sides") {
   CHECK(obs.done.size() == 2);
   CHECK(pool.in_flight() == 0);
 }
+
+TEST_CASE("llm commands: the disaggregated pool adds to the side short of its share and throttles both sides") {
+  Engine e(platform::simgrid_config());
+  output::Recorder rec(e, 60);
+  auto hosts = test::star_hosts(3, 1e9);  // server 0 prefill, servers 1 and 2 decode
+  PointModels models;
+  serving::DisaggPoolConfig cfg;
+  cfg.prefill = test::small_llm_config(1);
+  cfg.decode = test::small_llm_config(1);
+  cfg.prefill_servers = 1;
+  test::RecordingObserver obs;
+  serving::PoolPlacement pl{"dc1", "dis", "/sites/dc1/pools/dis", hosts.second, hosts.first};
+  serving::DisaggPool pool(cfg, pl, e, rec, serving::LlmSide{nullptr, {}, models.maker(), {}},
+                           serving::LlmSide{nullptr, {}, models.maker(), {}}, {&obs});
+  std::vector<uint32_t> wanted_after;
+  test::Probe probe;
+  probe.engine = &e;
+  probe.fn = [&](uint64_t tag) {
+    if (tag == 0) pool.start();
+    if (tag == 1) {
+      CHECK(pool.remove_replicas(2) == 2);  // decode (2/2 >= 1/1), then prefill (1/1 > 1/2)
+      wanted_after = {pool.prefill_pool().replicas_wanted(), pool.decode_pool().replicas_wanted()};
+      CHECK(pool.add_replicas(1) == 1);  // prefill (0/1 <= 1/2)
+      wanted_after.push_back(pool.prefill_pool().replicas_wanted());
+      CHECK(pool.add_replicas(5) == 1);  // decode, then nothing left
+      pool.set_speed_factor(0.5, serving::kAllServers);
+    }
+    if (tag == 2) pool.fail_server(0);
+    if (tag == 3) pool.repair_server(0);
+  };
+  e.at(0, &probe, 0);
+  e.at(2.0, &probe, 1);
+  e.at(5.0, &probe, 2);
+  e.at(6.0, &probe, 3);
+  e.run(60);
+  CHECK(wanted_after == std::vector<uint32_t>{0, 1, 1});
+  CHECK(pool.decode_pool().replicas_wanted() == 2);
+  CHECK(pool.prefill_pool().operating_point(0).speed == 0.5);
+  CHECK(pool.decode_pool().operating_point(1).speed == 0.5);
+  CHECK(pool.prefill_pool().replica_ready_s(0) == Approx(7.0).epsilon(1e-9));  // reloaded after the repair
+  CHECK(pool.load().replicas_active == 3);
+  CHECK_THROWS_AS(pool.fail_server(3), std::invalid_argument);
+}

@@ -277,3 +277,77 @@ TEST_CASE("diffusion commands: a failed server's batches are orphans and a repai
   CHECK(b.pool().in_flight() == 0);
   CHECK(b.pool().replicas_active() == 2);
 }
+
+TEST_CASE("diffusion commands: an added replica loads and serves, a cap on one server leaves the other alone") {
+  Engine e(platform::simgrid_config());
+  output::Recorder rec(e, 60);
+  auto hosts = test::star_hosts(2, 1e10);  // two servers of one replica each
+  serving::DiffusionPoolConfig c = serving::diffusion_pool_config(cat(), cat().gpu("h100-sxm"), cat().model("sdxl"));
+  c.gpus_per_server = 1;
+  c.batch_window_s = 0;
+  test::RecordingObserver obs;
+  serving::PoolPlacement pl{"dc1", "img", "/sites/dc1/pools/img", hosts.second, hosts.first};
+  auto parts = serving::build_diffusion_pool(std::move(c), 0, pl, e, rec, {&obs});
+  serving::DiffusionPool& pool = *parts.pool;
+  const double T = pool.image_batch_time(1, kPx, 20);
+  const double load_s = cat().model("sdxl").weights_B() / 1e10;
+  const double pu = parts.image_power->diffusion_w(1);
+  Actions act(e);
+  act.at(0, [&] { pool.start(); });
+  const uint32_t server1[] = {1};
+  act.at(2.0, [&] {
+    CHECK(pool.remove_replicas(1) == 1);  // replica 1 (server 1), idle: stops
+    pool.set_power_cap(300, serving::ServerSet(server1));
+  });
+  uint32_t added = 0;
+  act.at(3.0, [&] { added = pool.add_replicas(1); });  // loads again: up at 3 + load_s
+  size_t active_loading = 0;
+  act.at(3.0 + load_s / 2, [&] { active_loading = pool.replicas_active(); });
+  const auto image = [&](uint64_t id, double t) {
+    act.at(t, [&pool, id, t] {
+      Request r;
+      r.id = id;
+      r.arrival_s = t;
+      r.kind = workload::RequestKind::image;
+      r.images = 1;
+      r.steps = 20;
+      r.pixels = static_cast<uint32_t>(kPx);
+      pool.submit(r);
+    });
+  };
+  image(1, 5.0);  // one on each replica
+  image(2, 5.0);
+  e.run(100);
+  CHECK(added == 1);
+  CHECK(active_loading == 1);
+  CHECK(pool.replica_ready_s(1) == Approx(3.0 + load_s).epsilon(1e-9));
+  // The replica on server 1 runs capped, the other at full speed.
+  const double slow = T / std::cbrt(300 / pu);
+  const double a = std::min(obs.done.at(1), obs.done.at(2)), b = std::max(obs.done.at(1), obs.done.at(2));
+  CHECK(a == Approx(5.0 + T).epsilon(1e-9));
+  CHECK(b == Approx(5.0 + slow).epsilon(1e-9));
+}
+
+TEST_CASE("fifo commands: a cap on one server of two leaves the other's services at full speed") {
+  Engine e(platform::simgrid_config());
+  output::Recorder rec(e, 60);
+  register_builtin_models();
+  auto sc = scenario::load_text(kFifo, "t.yaml", scenario::scenario_schema(), {"sites[0].pools[0].servers=2",
+                                "sites[0].pools[0].gpus_per_server=1"}, scenario::check_scenario);
+  auto hosts = test::star_hosts(2, 1e9);
+  test::RecordingObserver obs;
+  serving::PoolPlacement pl{"dc1", "p", "/sites/dc1/pools/p", hosts.second, hosts.first};
+  serving::FifoPool pool(sc.root.list("sites")[0].list("pools")[0], pl, e, rec, Rng(1, "t"), {&obs});
+  Actions act(e);
+  act.at(0, [&] { pool.start(); });  // one replica per server, ready at 1 s
+  const uint32_t server0[] = {0};
+  act.at(2.0, [&] { pool.set_power_cap(350, serving::ServerSet(server0)); });
+  act.at(3.0, [&] {
+    pool.submit(test::llm_request(1, 3.0, 1, 1));  // one on each replica
+    pool.submit(test::llm_request(2, 3.0, 1, 1));
+  });
+  e.run(100);
+  const double a = std::min(obs.done.at(1), obs.done.at(2)), b = std::max(obs.done.at(1), obs.done.at(2));
+  CHECK(a == Approx(13.0).epsilon(1e-12));                        // server 1: full speed
+  CHECK(b == Approx(3.0 + 10.0 / std::cbrt(0.5)).epsilon(1e-12));  // server 0: capped
+}
