@@ -58,8 +58,7 @@ BuiltPool build_disagg(PoolBuild& b) {
   auto prefill_router = make_replica_router(c, b);
   auto decode_router = make_replica_router(c, b);
   BuiltPool out;
-  // The servers' non-GPU power as the fifo pool's (gpu block): kept as it was built first.
-  out.it = pool_it_power(b.pool, b.catalog, "");
+  out.it = pool_it_power(b.pool, b.catalog, "disaggregated");
   out.pool = std::make_unique<DisaggPool>(cfg, std::move(b.placement), b.engine, b.recorder,
                                           LlmSide{nullptr, {}, llm_point_maker(parts->prefill, cfg.prefill, cap), initial},
                                           LlmSide{nullptr, {}, llm_point_maker(parts->decode, cfg.decode, cap), initial},
