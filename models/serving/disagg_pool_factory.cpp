@@ -53,16 +53,15 @@ BuiltPool build_disagg(PoolBuild& b) {
                                    std::to_string(b.placement.servers.size()) + "): at least one server must decode");
   }
   auto parts = std::make_shared<DisaggPoolParts>();
-  auto prefill_power = make_llm_models(parts->prefill, cfg.prefill, c.num("power_cap"));
-  auto decode_power = make_llm_models(parts->decode, cfg.decode, c.num("power_cap"));
+  const double cap = c.num("power_cap");  // the initial value of the power-cap command
+  const OperatingPoint initial{cap > 0 ? cap : 0.0, 1.0};
   auto prefill_router = make_replica_router(c, b);
   auto decode_router = make_replica_router(c, b);
   BuiltPool out;
-  // The servers' non-GPU power as the fifo pool's (gpu block): kept as it was built first.
-  out.it = pool_it_power(b.pool, b.catalog, "");
+  out.it = pool_it_power(b.pool, b.catalog, "disaggregated");
   out.pool = std::make_unique<DisaggPool>(cfg, std::move(b.placement), b.engine, b.recorder,
-                                          LlmSide{parts->prefill.iteration_time.get(), std::move(prefill_power)},
-                                          LlmSide{parts->decode.iteration_time.get(), std::move(decode_power)},
+                                          LlmSide{nullptr, {}, llm_point_maker(parts->prefill, cfg.prefill, cap), initial},
+                                          LlmSide{nullptr, {}, llm_point_maker(parts->decode, cfg.decode, cap), initial},
                                           b.observers, std::move(prefill_router), std::move(decode_router));
   out.parts = std::move(parts);
   out.model = c.str("ai_model");

@@ -112,12 +112,13 @@ void register_llm_pool_kind(PoolKindRegistry& r) {
     const scenario::Config& c = b.pool.child("llm");
     const LlmPoolConfig cfg = read_llm_config(c, b.pool, b.catalog, "tp");
     auto parts = std::make_shared<LlmPoolParts>();
-    auto power_w = make_llm_models(*parts, cfg, c.num("power_cap"));
+    const double cap = c.num("power_cap");  // the initial value of the power-cap command
+    auto points = llm_point_maker(*parts, cfg, cap);
     auto router = make_replica_router(c, b);
     BuiltPool out;
     out.it = pool_it_power(b.pool, b.catalog, "llm");
-    out.pool = std::make_unique<LlmPool>(cfg, std::move(b.placement), b.engine, b.recorder, *parts->iteration_time,
-                                         std::move(power_w), b.observers, std::move(router));
+    out.pool = std::make_unique<LlmPool>(cfg, std::move(b.placement), b.engine, b.recorder, std::move(points),
+                                         OperatingPoint{cap > 0 ? cap : 0.0, 1.0}, b.observers, std::move(router));
     out.parts = std::move(parts);
     out.model = c.str("ai_model");
     out.model_key = "llm.ai_model";

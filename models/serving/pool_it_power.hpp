@@ -11,9 +11,9 @@
 // below), so the per-server sum equals the affine map of the pool sum.
 //
 // The server type is the pool's `server_type` parameter (catalog name). `auto`: the first catalog
-// server (by name) that holds the pool's GPU (`gpu` of the kind's block: llm.gpu, diffusion.gpu;
-// h100-sxm -> dgx-h100); for a pool whose kind names no catalog GPU here (fifo, and
-// disaggregated so far), dgx-h100 with the fifo `gpu` block's idle and busy power. Input errors (exit 2, located):
+// server (by name) that holds the pool's GPU (`gpu` of the kind's block: llm.gpu, diffusion.gpu,
+// disaggregated.gpu; h100-sxm -> dgx-h100); for a fifo pool, which names no catalog GPU,
+// dgx-h100 with the `gpu` block's idle and busy power. Input errors (exit 2, located):
 //   * a named server holding another GPU than the pool's (llm, diffusion);
 //   * no catalog server holding the pool's GPU (auto);
 //   * n · TDP + other_max_power > max_power: the node could exceed its rating, the clip would

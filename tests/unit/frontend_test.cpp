@@ -29,6 +29,12 @@ struct FakePool final : serving::Pool {
   serving::PoolLoad load() const override { return now_load; }
   serving::PoolTotals totals(double) const override { return {}; }
   const serving::PoolPlacement& placement() const override { return where; }
+  uint32_t add_replicas(uint32_t) override { return 0; }
+  uint32_t remove_replicas(uint32_t) override { return 0; }
+  void set_power_cap(double, serving::ServerSet) override {}
+  void set_speed_factor(double, serving::ServerSet) override {}
+  void fail_server(uint32_t) override {}
+  void repair_server(uint32_t) override {}
 };
 
 struct Outcomes final : workload::RequestObserver {
