@@ -70,8 +70,13 @@ ActivityBounds::Entry ActivityBounds::make_comm_entry(sg4::Activity& activity, d
   const double size = activity.get_remaining();
   const double latency = r.latency * config_.latency_factor;
   const double bytes_from = clock + latency;
-  if (latency > 0) e.latency_end = bytes_from;
-  e.bound = bytes_from + size / e.rate_cap;
+  if (latency > 0) {
+    e.latency_end = bytes_from;
+  } else {
+    e.read_t = clock;  // bytes move from now on: the first reading of the rate
+    e.read_left = size;
+  }
+  e.cap_bound = e.bound = bytes_from + size / e.rate_cap;
   return e;
 }
 
@@ -85,7 +90,9 @@ ActivityBounds::Entry ActivityBounds::make_exec_entry(sg4::Activity& activity, d
   if (!(cap > 0)) return e;
   e.kind = Kind::exec;
   e.rate_cap = cap;
-  e.bound = clock + exec->get_remaining() / cap;
+  e.read_t = clock;
+  e.read_left = exec->get_remaining();
+  e.cap_bound = e.bound = clock + e.read_left / cap;
   return e;
 }
 
@@ -97,6 +104,7 @@ double ActivityBounds::safe_of(const Entry& e) const {
 }
 
 void ActivityBounds::add(const sg4::ActivityPtr& activity, double clock) {
+  on_change();
   Entry e;
   if (config_.enabled && activity) {
     e = make_comm_entry(*activity, clock);
@@ -110,7 +118,7 @@ void ActivityBounds::add(const sg4::ActivityPtr& activity, double clock) {
 void ActivityBounds::remove(size_t index) {
   entries_[index] = entries_.back();
   entries_.pop_back();
-  recompute();
+  on_change();
 }
 
 void ActivityBounds::clear() {
@@ -118,15 +126,51 @@ void ActivityBounds::clear() {
   safe_ = kInf;
 }
 
+void ActivityBounds::on_change() {
+  for (Entry& e : entries_) {
+    e.bound = e.cap_bound;
+    e.read_t = kNone;
+    e.rated = false;
+    e.safe = safe_of(e);
+  }
+  recompute();
+}
+
+void ActivityBounds::read(Entry& e, const sg4::ActivityPtr& activity, double clock) {
+  const double left = activity->get_remaining();
+  e.cap_bound = std::max(e.cap_bound, clock + left / e.rate_cap);
+  e.bound = e.cap_bound;
+  e.rated = false;
+  if (e.read_t != kNone) {
+    const double moved = e.read_left - left;
+    const double dt = clock - e.read_t;
+    if (moved > 0 && dt > 0) {
+      constexpr double u = 0x1p-53;
+      const double rate = moved / dt;
+      const double eps = 8 * u * (1 + left / moved + clock / dt) + 1e-12;
+      e.bound = std::max(e.bound, clock + left / (rate * (1 + eps)));
+      e.rated = true;
+    }
+  }
+  e.read_t = clock;
+  e.read_left = left;
+}
+
 void ActivityBounds::tighten(const std::vector<sg4::ActivityPtr>& pending, double clock, double t) {
+  bool latency_paid = false;  // the end of a latency phase changes the sharing
+  for (Entry& e : entries_) {
+    if (e.latency_end != kNone && clock >= e.latency_end) {
+      e.latency_end = kNone;
+      latency_paid = true;
+    }
+  }
+  if (latency_paid) on_change();
   for (size_t i = 0; i < entries_.size(); ++i) {
     Entry& e = entries_[i];
-    if (e.kind == Kind::other || e.safe > t) continue;
-    if (e.latency_end != kNone && clock >= e.latency_end) e.latency_end = kNone;  // SimGrid has paid it
-    if (e.latency_end == kNone) {
-      const double left = pending[i]->get_remaining();
-      e.bound = std::max(e.bound, clock + left / e.rate_cap);
-    }
+    // Read the entries that limit the horizon, and those without a rate since the last change: a
+    // change costs two stops (two readings of every activity), not one per activity.
+    if (e.kind == Kind::other || (e.safe > t && e.rated)) continue;
+    if (e.latency_end == kNone) read(e, pending[i], clock);
     e.safe = safe_of(e);
   }
   recompute();

@@ -27,6 +27,16 @@
 // not free of side effects in SimGrid (it folds the progress since the last update into the action,
 // which can change later dates by an ulp), so it is done only at points both lanes share.
 //
+// Rates between changes: under SimGrid's lazy updates a rate changes only when the sharing does,
+// i.e. when an activity starts or ends or a latency phase ends, and the dispatcher knows all of
+// these instants. Two readings (t', r') and (t, r) between the same two changes give the rate
+// v = (r' - r) / (t - t'), constant until the next change, so the activity cannot end before
+//   e_i = t + r / (v (1 + eps_v)),   eps_v = 8 u (1 + r / (r' - r) + t / (t - t')) + 1e-12
+// (u = 2^-53: the rounding of SimGrid's remaining amounts and of this division), valid until the
+// next change. b_i = max(cap bound, e_i); at every change all b_i fall back to their cap bounds and
+// the readings are dropped, and the next two refreshes read every activity without a rate. This is
+// what keeps flows that share a link (each far below its cap) from costing a wait per heap event.
+//
 // Valid only while models neither raise a link's bandwidth or a host's speed nor set bandwidth or
 // latency factor callbacks with activities in flight; Config::enabled is false for network and
 // host models other than CM02/LV08 and the default host model.
@@ -82,10 +92,14 @@ class ActivityBounds {
   enum class Kind : uint8_t { comm, exec, other };
   struct Entry {
     Kind kind = Kind::other;
-    double rate_cap = 0;       // bytes/s or flops/s the activity can never exceed
+    double rate_cap = 0;         // bytes/s or flops/s the activity can never exceed
     double latency_end = kNone;  // L_i while the latency may not be paid yet, else kNone
-    double bound = kNone;      // b_i
-    double safe = kNone;       // min(b_i - m, L_i - m)
+    double cap_bound = kNone;    // from the rate cap: valid until the activity ends
+    double bound = kNone;        // b_i: cap_bound, or the rate bound e_i when larger (until a change)
+    double safe = kNone;         // min(b_i - m, L_i - m)
+    double read_t = kNone;       // last reading since the last change (kNone: none)
+    double read_left = 0;
+    bool rated = false;          // bound is a rate bound of the current interval
   };
   struct Route {
     double latency = 0;
@@ -101,6 +115,8 @@ class ActivityBounds {
   Entry make_exec_entry(simgrid::s4u::Activity& activity, double clock) const;
   const Route& route(const simgrid::s4u::Host* src, const simgrid::s4u::Host* dst);
   double safe_of(const Entry& e) const;
+  void read(Entry& e, const simgrid::s4u::ActivityPtr& activity, double clock);
+  void on_change();  // the sharing changed: rates may have; drop the rate bounds
   void recompute();
 
   Config config_;

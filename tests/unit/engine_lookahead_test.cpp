@@ -255,8 +255,8 @@ TEST_CASE("engine lookahead: randomized mixes of events and activities give the 
   // Not a speed test: the lookahead must actually skip waits, most of them when few activities share links.
   INFO("waits heavy/light: lookahead " << waits_lookahead[0] << "/" << waits_lookahead[1] << ", waiting " << waits_waiting[0]
                                        << "/" << waits_waiting[1] << "; " << completions << " completions, " << events << " events");
-  CHECK(waits_lookahead[0] < waits_waiting[0]);
-  CHECK(waits_lookahead[1] * 4 < waits_waiting[1]);
+  CHECK(waits_lookahead[0] * 3 < waits_waiting[0]);
+  CHECK(waits_lookahead[1] * 10 < waits_waiting[1]);
 }
 
 namespace {
