@@ -106,12 +106,20 @@ int main(int argc, char** argv) {
   const catalog::ModelSpec& oss = cat.model("gpt-oss-120b");
   const WorkloadLengths arena{kArenaPromptMean, kArenaOutputMean, kArenaOutputAge};
 
+  const WorkloadLengths gpqa{kGpqaPrompt, kGpqaOutputMean, kGpqaOutputAge};
   if (refit) {
+    for (const auto& pp : profile_host_seq(h100, l8, kH100Llama8bSweep, arena, h100_llama31_8b_fit()))
+      std::printf("profile: t_host_seq %.3f ms objective %.5f (eff_compute %.3f eff_memory %.3f t_layer %.1f us"
+                  " t_host %.3f ms)\n",
+                  pp.t_host_seq_s * 1e3, pp.fit.objective, pp.fit.params.eff_compute, pp.fit.params.eff_memory,
+                  pp.fit.params.t_layer_s * 1e6, pp.fit.params.t_host_s * 1e3);
     const RooflineFit f = fit_roofline(h100, l8, kH100Llama8bSweep, arena, h100_llama31_8b_fit());
-    std::printf("refit roofline: eff_compute %.4f eff_memory %.4f t_launch %.4f ms t_host %.4f ms t_host_seq %.5f ms"
+    std::printf("refit roofline: eff_compute %.4f eff_memory %.4f t_layer %.2f us t_host %.4f ms t_host_seq %.5f ms"
                 " objective %.5f max thr %.2f%% max itl %.2f%%\n",
-                f.params.eff_compute, f.params.eff_memory, f.params.t_launch_s * 1e3, f.params.t_host_s * 1e3,
+                f.params.eff_compute, f.params.eff_memory, f.params.t_layer_s * 1e6, f.params.t_host_s * 1e3,
                 f.params.t_host_seq_s * 1e3, f.objective, 100 * f.max_thr_err, 100 * f.max_itl_err);
+    std::printf("refit eff_moe (gpt-oss-120b, 1 H100): %.3f\n",
+                fit_moe_efficiency(h100, oss, 1, kH100GptOss120bTp1Sweep, gpqa, h100_llama31_8b_fit()));
     const Roofline r(h100, l8, 1, h100_llama31_8b_fit());
     const power::ActivityPowerLevels v = fit_activity_levels(r, h100, kH100Llama8bSweep, arena);
     std::printf("refit activity power: P_compute %.1f W P_memory %.1f W (P_wait = P_comm = %.0f W)\n", v.compute_w,
@@ -132,27 +140,44 @@ int main(int argc, char** argv) {
                 s.max_batch, w, s.tokens_per_s, s.median_itl_s, s.gpu_power_w, s.gpu_power_w / s.tokens_per_s, true);
     }
   }
-  // mlenergy_v3.b200.llama31_8b: held out (same model and task, another GPU).
+  // mlenergy_v3.b200.llama31_8b: held out (same model and task, another GPU). ML.ENERGY sends its
+  // 1,024 LM-Arena requests num_request_repeats times in order: at max_batch 2048 two copies of each
+  // prompt run together and share it through the prefix cache (repeated_prompt_share).
   {
     const Roofline r(b200, l8, 1, h100_llama31_8b_fit());
     const power::GpuPowerModel gpu(b200);
     const struct { double b, w, jt, ts; } pts[] = {{8, 639, 0.391, 1637}, {64, 617, 0.11, 5589}, {2048, 691, 0.047, 14799}};
-    for (const auto& p : pts)
-      llm_point("mlenergy_v3.b200.llama31_8b", "max_batch " + std::to_string(int(p.b)), r, gpu, p.b, arena, p.ts, 0,
+    for (const auto& p : pts) {
+      WorkloadLengths w = arena;
+      w.prompt_shared = repeated_prompt_share(p.b, 1024);
+      llm_point("mlenergy_v3.b200.llama31_8b", "max_batch " + std::to_string(int(p.b)), r, gpu, p.b, w, p.ts, 0,
                 p.w, p.jt, false);
+    }
   }
-  // mlenergy_v3.h100.gptoss120b: held out (MoE, MXFP4 experts, TP 2, GPQA reasoning lengths).
+  // gpt-oss-120b on one H100 (leaderboard data file, not in calibration.yaml): fitted (eff_moe only).
   {
-    // GPQA lengths: output histogram of gpt-oss-120b on gpqa (leaderboard data file, 34,848
-    // responses): E[O] = 1717.7, E[O^2]/(2E[O]) = 1354.6; prompt 200 tokens (ASSUMPTION: GPQA
-    // Diamond question + 4 choices + chat template; not published).
-    const WorkloadLengths gpqa{200, 1717.7, 1354.6};
+    const Roofline r(h100, oss, 1, h100_llama31_8b_fit());
+    const power::GpuPowerModel gpu(h100);
+    for (const auto& s : kH100GptOss120bTp1Sweep) {
+      WorkloadLengths w = gpqa;
+      w.output_age = gpqa.output_age * s.output_tokens / gpqa.output;
+      w.output = s.output_tokens;
+      llm_point("leaderboard gpt-oss-120b gpqa (1 H100)", "max_batch " + std::to_string(int(s.max_batch)), r, gpu,
+                s.max_batch, w, s.tokens_per_s, s.median_itl_s, s.gpu_power_w, s.gpu_power_w / s.tokens_per_s, true);
+    }
+  }
+  // mlenergy_v3.h100.gptoss120b: held out (MoE, MXFP4 experts, TP 2, GPQA reasoning lengths; the
+  // 198 GPQA questions repeated 6 times at max_batch 1024 share their prompts).
+  {
     const Roofline r(h100, oss, 2, h100_llama31_8b_fit());
     const power::GpuPowerModel gpu(h100);
     const struct { double b, w, jt, ts; } pts[] = {{64, 1164, 0.298, 3906}, {1024, 1139, 0.095, 11939}};
-    for (const auto& p : pts)
-      llm_point("mlenergy_v3.h100.gptoss120b", "2 GPUs max_batch " + std::to_string(int(p.b)), r, gpu, p.b, gpqa, p.ts,
+    for (const auto& p : pts) {
+      WorkloadLengths w = gpqa;
+      w.prompt_shared = repeated_prompt_share(p.b, kGpqaQuestions);
+      llm_point("mlenergy_v3.h100.gptoss120b", "2 GPUs max_batch " + std::to_string(int(p.b)), r, gpu, p.b, w, p.ts,
                 0, p.w, p.jt, false);
+    }
   }
   // Diffusion sweeps (ML.ENERGY v3, one H100, 1024x1024).
   diffusion_sweep("mlenergy_v3.h100.sd35_medium", cat, "sd3.5-medium",
