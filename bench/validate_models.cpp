@@ -2,7 +2,8 @@
 // shared/reference/calibration.yaml, each marked as used for fitting or held out; the MAPE of the
 // held-out points per quantity. Model values are the analytic steady states of the models the
 // pools run (roofline.hpp, diffusion_time.hpp, gpu_power_model.hpp) with the catalog's entries.
-// Usage: bench_validate_models [--markdown] [--refit]   (bench/validate wraps it)
+// Usage: bench_validate_models [--markdown] [--refit] [--pools]   (bench/validate wraps it; --pools adds
+// short event-driven runs of the actual pools at a few of the points)
 // docs/validation.md holds its table.
 #include <cmath>
 #include <cstdio>
@@ -18,6 +19,11 @@
 #include "models/serving/llm_models.hpp"
 #include "models/serving/roofline.hpp"
 #include "models/serving/roofline_fit.hpp"
+#include "models/register_models.hpp"
+#include "sim/output/memory_sink.hpp"
+#include "sim/run/run.hpp"
+#include "sim/scenario/loader.hpp"
+#include "sim/scenario/scenario_schema.hpp"
 
 using namespace dcsim;
 using namespace dcsim::serving;
@@ -75,6 +81,65 @@ void diffusion_sweep(const std::string& id, const catalog::Catalog& cat, const s
   }
 }
 
+// Event-driven check: the actual LLM pool (one replica of `tp` GPUs) fed above its capacity, so its
+// running batch sits at max_batch (or the KV bound); output tokens/s and GPU power averaged over
+// the steps after a warm-up. Outputs are lognormal with the workload's E[O] and
+// E[O^2] / (2 E[O]) (sigma^2 = ln(2 A / O), median = O exp(-sigma^2 / 2)), prompts fixed.
+struct PoolRun {
+  double tokens_per_s = 0, gpu_power_w = 0, running = 0;
+};
+
+PoolRun run_pool(const std::string& gpu, const std::string& model, int tp, int max_batch, const WorkloadLengths& w,
+                 double rate_per_s, double max_output) {
+  const double sigma2 = std::log(2.0 * w.output_age / w.output);
+  const double median = w.output * std::exp(-sigma2 / 2.0);
+  char text[2048];
+  std::snprintf(text, sizeof text, R"(
+name: v
+seed: 11
+horizon: 900 s
+record: {step: 30 s}
+sites:
+  - name: dc1
+    storage: {bandwidth: 1000 GB/s}
+    pools:
+      - name: p
+        servers: 1
+        gpus_per_server: %d
+        gpus_per_replica: %d
+        serving: llm
+        queue_capacity: 1000000
+        llm: {gpu: %s, ai_model: %s, tp: %d, max_batch: %d}
+workloads:
+  - name: w
+    pool: dc1/p
+    arrivals: {model: poisson, rate: %.6g /s}
+    class: {model: llm, ai_model: %s, prompt_tokens: {model: fixed, tokens: %d},
+            output_tokens: {model: lognormal, median: %.6g, sigma: %.6g, min: 1, max: %d}}
+)",
+                tp, tp, gpu.c_str(), model.c_str(), tp, max_batch, rate_per_s, model.c_str(), int(std::lround(w.prompt)),
+                median, std::sqrt(sigma2), int(max_output));
+  const auto sc = scenario::load_text(text, "validate_pool.yaml", scenario::scenario_schema(), {}, scenario::check_scenario);
+  output::MemorySink sink;
+  run_scenario(sc, &sink);
+  const auto tok = sink.column("/sites/dc1/pools/p", "tokens_out");
+  const auto pw = sink.column("/sites/dc1/pools/p", "gpu_power_w");
+  const auto run = sink.column("/sites/dc1/pools/p", "running");
+  PoolRun r;
+  int n = 0;
+  for (std::size_t k = 10; k < tok.size(); ++k, ++n) {  // after 300 s
+    r.tokens_per_s += tok[k] / 30.0;
+    r.gpu_power_w += pw[k];
+    r.running += run[k];
+  }
+  if (n > 0) {
+    r.tokens_per_s /= n;
+    r.gpu_power_w /= n;
+    r.running /= n;
+  }
+  return r;
+}
+
 double mape(const std::string& quantity_prefix, bool fitted, int& n) {
   double s = 0;
   n = 0;
@@ -91,11 +156,13 @@ double mape(const std::string& quantity_prefix, bool fitted, int& n) {
 int main(int argc, char** argv) {
   bool markdown = false;
   bool refit = false;
+  bool pools = false;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--markdown")) markdown = true;
     else if (!std::strcmp(argv[i], "--refit")) refit = true;
+    else if (!std::strcmp(argv[i], "--pools")) pools = true;
     else {
-      std::fprintf(stderr, "usage: %s [--markdown] [--refit]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--markdown] [--refit] [--pools]\n", argv[0]);
       return 2;
     }
   }
@@ -229,6 +296,41 @@ int main(int argc, char** argv) {
     const double h = mape(q, false, nh);
     const double f = mape(q, true, nf);
     std::printf("%s%-11s held out %5.1f %% (%d points)   [fitted %5.1f %% (%d)]\n", markdown ? "- " : "  ", q, h, nh, f, nf);
+  }
+  if (pools) {
+    // The pools run what the table claims: steady states against short event-driven runs.
+    register_builtin_models();
+    struct Case {
+      const char* label;
+      const catalog::GpuSpec& g;
+      const catalog::ModelSpec& m;
+      const char* gpu;
+      const char* model;
+      int tp, batch;
+      WorkloadLengths w;
+      double max_out;
+    };
+    const Case cases[] = {{"H100 llama-3.1-8b", h100, l8, "h100-sxm", "llama-3.1-8b", 1, 64, arena, 4096},
+                          {"H100 llama-3.1-8b", h100, l8, "h100-sxm", "llama-3.1-8b", 1, 512, arena, 4096},
+                          {"B200 llama-3.1-8b", b200, l8, "b200", "llama-3.1-8b", 1, 8, arena, 4096},
+                          {"B200 llama-3.1-8b", b200, l8, "b200", "llama-3.1-8b", 1, 64, arena, 4096},
+                          {"2 H100 gpt-oss-120b", h100, oss, "h100-sxm", "gpt-oss-120b", 2, 64, gpqa, 32768},
+                          {"2 H100 gpt-oss-120b", h100, oss, "h100-sxm", "gpt-oss-120b", 2, 1024, gpqa, 32768}};
+    std::printf("\n%s", markdown ? "| pool | max_batch | running (steady / run) | tok/s (steady / run) | GPU W (steady / run) |\n|---|---:|---:|---:|---:|\n"
+                                   : "event-driven runs (steady state / pool run):\n");
+    for (const auto& c : cases) {
+      const Roofline r(c.g, c.m, c.tp, h100_llama31_8b_fit());
+      const power::GpuPowerModel gpu(c.g);
+      const SteadyState st = r.steady_state(c.batch, c.w);
+      const double p = c.tp * gpu.activity_w(gpu_activity(st.activity));
+      const PoolRun run = run_pool(c.gpu, c.model, c.tp, c.batch, c.w, 1.5 * st.output_tokens_per_s / c.w.output, c.max_out);
+      if (markdown)
+        std::printf("| %s | %d | %.0f / %.0f | %.4g / %.4g | %.0f / %.0f |\n", c.label, c.batch, st.batch, run.running,
+                    st.output_tokens_per_s, run.tokens_per_s, p, run.gpu_power_w);
+      else
+        std::printf("  %-22s batch %5d  running %6.0f / %6.0f  tok/s %8.4g / %8.4g  W %6.0f / %6.0f\n", c.label,
+                    c.batch, st.batch, run.running, st.output_tokens_per_s, run.tokens_per_s, p, run.gpu_power_w);
+    }
   }
   return 0;
 }
