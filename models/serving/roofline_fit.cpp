@@ -214,13 +214,16 @@ double fit_moe_efficiency(const catalog::GpuSpec& gpu, const catalog::ModelSpec&
 }
 
 power::ActivityPowerLevels fit_activity_levels(const Roofline& roofline, const catalog::GpuSpec& gpu,
-                                               std::span<const LlmSweepPoint> sweep, const WorkloadLengths& w) {
+                                               std::span<const LlmSweepPoint> sweep, const WorkloadLengths& w,
+                                               double wait_w, double* rms_rel) {
   // y - P_w = (P_c - P_w) f_c + (P_m - P_w) f_m: two unknowns, normal equations.
-  const double pw = gpu.idle_loaded_W;
+  const double pw = wait_w >= 0 ? wait_w : gpu.idle_loaded_W;
   double a11 = 0, a12 = 0, a22 = 0, b1 = 0, b2 = 0;
+  std::vector<power::GpuActivity> fs;
   for (const auto& s : sweep) {
     const SteadyState st = roofline.steady_state(s.max_batch, at_point(w, s));
     const power::GpuActivity f = gpu_activity(st.activity);
+    fs.push_back(f);
     const double y = s.gpu_power_w / roofline.tp() - pw;
     a11 += f.compute * f.compute;
     a12 += f.compute * f.memory;
@@ -232,9 +235,20 @@ power::ActivityPowerLevels fit_activity_levels(const Roofline& roofline, const c
   power::ActivityPowerLevels v;
   v.wait_w = pw;
   v.comm_w = pw;
-  v.idle_ref_w = pw;
+  v.idle_ref_w = gpu.idle_loaded_W;
   v.compute_w = pw + (b1 * a22 - b2 * a12) / det;
   v.memory_w = pw + (a11 * b2 - a12 * b1) / det;
+  if (rms_rel) {
+    double sse = 0;
+    for (std::size_t i = 0; i < sweep.size(); ++i) {
+      const auto& f = fs[i];
+      const double wait = std::max(0.0, 1.0 - f.compute - f.memory - f.comm);
+      const double p = pw * (wait + f.comm) + v.compute_w * f.compute + v.memory_w * f.memory;
+      const double e = p / (sweep[i].gpu_power_w / roofline.tp()) - 1;
+      sse += e * e;
+    }
+    *rms_rel = std::sqrt(sse / double(sweep.size()));
+  }
   return v;
 }
 

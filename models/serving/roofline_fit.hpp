@@ -87,8 +87,10 @@ std::vector<HostSeqProfilePoint> profile_host_seq(const catalog::GpuSpec& gpu, c
 double fit_moe_efficiency(const catalog::GpuSpec& gpu, const catalog::ModelSpec& model, int tp,
                           std::span<const LlmSweepPoint> sweep, const WorkloadLengths& w, RooflineParams base);
 
-// P_compute, P_memory (W, on `gpu`) fitted as described; wait and comm at gpu.idle_loaded_W.
+// P_compute, P_memory (W, on `gpu`) fitted as described; wait and comm at `wait_w` (default, < 0:
+// gpu.idle_loaded_W). `rms_rel` (if given) receives the RMS relative error of the fitted power.
 power::ActivityPowerLevels fit_activity_levels(const Roofline& roofline, const catalog::GpuSpec& gpu,
-                                               std::span<const LlmSweepPoint> sweep, const WorkloadLengths& w);
+                                               std::span<const LlmSweepPoint> sweep, const WorkloadLengths& w,
+                                               double wait_w = -1, double* rms_rel = nullptr);
 
 }  // namespace dcsim::serving

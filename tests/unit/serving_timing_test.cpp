@@ -388,6 +388,18 @@ TEST_CASE("serving: the activity power fit reproduces the stored levels") {
   CHECK(v.memory_w == Approx(power::kActivityH100Llama.memory_w).margin(0.5));
 }
 
+TEST_CASE("serving: the H100 sweep does not identify the waiting GPU's power") {
+  // Refitting P_compute and P_memory with P_wait at the loaded idle or at 400 W fits the 10
+  // points alike: the held value (loaded idle) is a physical choice, not a fitted one.
+  const Roofline r(h100(), llama8b(), 1, h100_llama31_8b_fit());
+  double rms_idle = 0, rms_400 = 0;
+  fit_activity_levels(r, h100(), kH100Llama8bSweep, kArena, -1, &rms_idle);
+  fit_activity_levels(r, h100(), kH100Llama8bSweep, kArena, 400, &rms_400);
+  INFO("power RMS error: P_wait 113 W " << rms_idle << ", 400 W " << rms_400);
+  CHECK(rms_idle < 0.03);
+  CHECK(std::abs(rms_400 - rms_idle) < 0.005);
+}
+
 TEST_CASE("serving: the KV capacity is the same in the pool and in the roofline") {
   for (uint32_t tp : {1u, 2u, 4u, 8u}) {
     LlmPoolConfig cfg;
