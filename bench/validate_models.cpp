@@ -187,6 +187,9 @@ int main(int argc, char** argv) {
                 f.params.t_host_seq_s * 1e3, f.objective, 100 * f.max_thr_err, 100 * f.max_itl_err);
     std::printf("refit eff_moe (gpt-oss-120b, 1 H100): %.3f\n",
                 fit_moe_efficiency(h100, oss, 1, kH100GptOss120bTp1Sweep, gpqa, h100_llama31_8b_fit()));
+    std::printf("refit P_expert (gpt-oss-120b, 1 H100): %.1f W\n",
+                fit_expert_power(Roofline(h100, oss, 1, h100_llama31_8b_fit()), h100, kH100GptOss120bTp1Sweep, gpqa,
+                                 power::kActivityH100Llama));
     const Roofline r(h100, l8, 1, h100_llama31_8b_fit());
     const power::ActivityPowerLevels v = fit_activity_levels(r, h100, kH100Llama8bSweep, arena);
     std::printf("refit activity power: P_compute %.1f W P_memory %.1f W (P_wait = P_comm = %.0f W)\n", v.compute_w,

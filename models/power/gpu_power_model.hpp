@@ -17,6 +17,13 @@
 // few SMs and stream little HBM traffic). The same law gives every tensor-parallel degree: a GPU of
 // a tp replica draws what its share of the work makes it draw; at tp = 1 it is the one-GPU value.
 // P_compute above TDP means a compute-bound iteration runs at the board limit (the clip).
+// MoE expert weights: streamed by grouped GEMMs that dequantise MXFP4 to BF16 on the SMs, a memory
+// state with the SMs busy, so its level lies between P_memory and P_compute: P_expert = 704.3 W on
+// the reference GPU (about the board limit), fitted (one linear parameter, the others held) on the
+// ML.ENERGY gpt-oss-120b points on one H100 (max_batch 8-64, 550-688 W; the leaderboard data file,
+// not calibration.yaml), where the GPU streams expert weights 60-75 % of each iteration; the 2-GPU
+// calibration.yaml sweep stays held out:
+//   P_gpu = ... + L(P_memory) (f_m - f_expert) + L(P_expert) f_expert
 //
 //   idle, model loaded:   P = P_idle_loaded                                   (GpuSpec.idle_loaded_W)
 //   LLM decode / mixed:   P(b) = s · [P_lo + (P_hi − P_lo)(1 − e^(−b/b0))],  b > 0;  P(0) = P_idle_loaded
@@ -95,14 +102,17 @@ struct ActivityPowerLevels {
   double memory_w = 0;
   double comm_w = 0;
   double idle_ref_w = 113.0;  // loaded idle of the reference GPU (h100-sxm catalog entry)
+  double expert_w = -1;       // streaming MoE expert weights (MXFP4 dequantised on the SMs); < 0: = memory_w
 };
-inline constexpr ActivityPowerLevels kActivityH100Llama{113.0, 859.7, 569.1, 113.0, 113.0};
+inline constexpr ActivityPowerLevels kActivityH100Llama{113.0, 859.7, 569.1, 113.0, 113.0, 704.3};
 
-// Fractions of an iteration a GPU spends in each kind of work (each in [0, 1], sum <= 1).
+// Fractions of an iteration a GPU spends in each kind of work (each in [0, 1], sum <= 1; expert is
+// the part of memory that streams MoE expert weights).
 struct GpuActivity {
   double compute = 0;
   double memory = 0;
   double comm = 0;
+  double expert = 0;
 };
 
 struct GpuPowerParams {

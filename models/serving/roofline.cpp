@@ -49,13 +49,14 @@ double Roofline::t_compute(const RooflineLoad& l) const {
   return (flops_per_token_ + extra) * tokens / compute_rate_;
 }
 
+double Roofline::t_expert(const RooflineLoad& l) const {
+  if (!(expert_B_ > 0)) return 0.0;
+  const double tokens = l.prefill_tokens + l.decode_seqs;
+  return expert_B_ * (1.0 - std::pow(route_keep_, tokens)) / moe_rate_;
+}
+
 double Roofline::t_memory(const RooflineLoad& l) const {
-  double t = (dense_B_ + l.decode_context_tokens * kv_per_token_B_) / memory_rate_;
-  if (expert_B_ > 0) {
-    const double tokens = l.prefill_tokens + l.decode_seqs;
-    t += expert_B_ * (1.0 - std::pow(route_keep_, tokens)) / moe_rate_;
-  }
-  return t;
+  return (dense_B_ + l.decode_context_tokens * kv_per_token_B_) / memory_rate_ + t_expert(l);
 }
 
 double Roofline::t_allreduce(const RooflineLoad& l) const {
@@ -77,6 +78,7 @@ GpuActivityTimes Roofline::activity(const RooflineLoad& l) const {
   a.compute_s = t_compute(l);
   a.memory_s = t_memory(l);
   a.allreduce_s = t_allreduce(l);
+  a.expert_s = t_expert(l);
   a.iteration_s = std::max(t_fixed_s_ + a.compute_s + a.memory_s + a.allreduce_s, t_host(l));
   return a;
 }

@@ -136,8 +136,9 @@ struct RooflineLoad {
 struct GpuActivityTimes {
   double iteration_s = 0;
   double compute_s = 0;
-  double memory_s = 0;
+  double memory_s = 0;     // all HBM streaming (weights, KV), expert weights included
   double allreduce_s = 0;
+  double expert_s = 0;     // the part of memory_s that streams MoE expert weights
 };
 
 struct SteadyState {
@@ -155,6 +156,7 @@ class Roofline final : public IterationTimeModel {
   // E[max / mean] of the routed token copies over the tp GPUs under expert parallelism (1 without).
   double expert_imbalance(double tokens) const;
   double t_memory(const RooflineLoad& l) const;
+  double t_expert(const RooflineLoad& l) const;  // expert-weight part of t_memory (0: dense)
   double t_allreduce(const RooflineLoad& l) const;
   double t_gpu(const RooflineLoad& l) const;
   double t_host(const RooflineLoad& l) const;

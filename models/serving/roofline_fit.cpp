@@ -191,6 +191,23 @@ RooflineFit fit_roofline(const catalog::GpuSpec& gpu, const catalog::ModelSpec& 
   return polished.objective < best->fit.objective ? polished : best->fit;
 }
 
+double fit_expert_power(const Roofline& roofline, const catalog::GpuSpec& gpu, std::span<const LlmSweepPoint> sweep,
+                        const WorkloadLengths& w, const power::ActivityPowerLevels& levels) {
+  // y = rest + P_e f_e, with rest the other states' share: P_e = sum f_e (y - rest) / sum f_e^2.
+  double num = 0, den = 0;
+  for (const auto& s : sweep) {
+    const SteadyState st = roofline.steady_state(s.max_batch, at_point(w, s));
+    const power::GpuActivity f = gpu_activity(st.activity);
+    const double wait = std::max(0.0, 1.0 - f.compute - f.memory - f.comm);
+    const double rest = levels.wait_w * wait + levels.compute_w * f.compute + levels.memory_w * (f.memory - f.expert) +
+                        levels.comm_w * f.comm;
+    const double y = s.gpu_power_w / roofline.tp() - (gpu.idle_loaded_W - levels.idle_ref_w);
+    num += f.expert * (y - rest);
+    den += f.expert * f.expert;
+  }
+  return den > 0 ? num / den : levels.memory_w;
+}
+
 double fit_moe_efficiency(const catalog::GpuSpec& gpu, const catalog::ModelSpec& model, int tp,
                           std::span<const LlmSweepPoint> sweep, const WorkloadLengths& w, RooflineParams base) {
   double best_e = base.eff_moe;

@@ -83,6 +83,11 @@ std::vector<HostSeqProfilePoint> profile_host_seq(const catalog::GpuSpec& gpu, c
                                                   std::span<const LlmSweepPoint> sweep, const WorkloadLengths& w,
                                                   RooflineParams base, int iterations = 800);
 
+// P_expert (W, on the reference GPU) from a MoE sweep, the other levels of `levels` held: linear
+// least squares of the measured mean GPU power (gpu_power_model.hpp).
+double fit_expert_power(const Roofline& roofline, const catalog::GpuSpec& gpu, std::span<const LlmSweepPoint> sweep,
+                        const WorkloadLengths& w, const power::ActivityPowerLevels& levels);
+
 // eff_moe of a MoE model from a sweep on `tp` GPUs, the other constants of `base` held (see above).
 double fit_moe_efficiency(const catalog::GpuSpec& gpu, const catalog::ModelSpec& model, int tp,
                           std::span<const LlmSweepPoint> sweep, const WorkloadLengths& w, RooflineParams base);

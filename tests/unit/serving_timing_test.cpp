@@ -137,6 +137,31 @@ TEST_CASE("serving: the MoE streaming efficiency fit reproduces the stored const
   CHECK(e == Approx(h100_llama31_8b_fit().eff_moe).margin(0.011));
 }
 
+TEST_CASE("serving: the MoE expert-streaming power fit reproduces the stored level between memory and compute") {
+  // Fitted on the four gpt-oss-120b one-H100 points (not calibration.yaml points); the 2-GPU
+  // sweep stays held out. The state is a memory stream with the SMs dequantising MXFP4, so its
+  // level must lie between the memory-bound and the compute-bound ones.
+  const WorkloadLengths gpqa{kGpqaPrompt, kGpqaOutputMean, kGpqaOutputAge};
+  const power::ActivityPowerLevels& v = power::kActivityH100Llama;
+  const double p = fit_expert_power(Roofline(h100(), gpt_oss_120b(), 1, h100_llama31_8b_fit()), h100(),
+                                    kH100GptOss120bTp1Sweep, gpqa, v);
+  CHECK(p == Approx(v.expert_w).margin(0.5));
+  CHECK(v.memory_w < v.expert_w);
+  CHECK(v.expert_w < v.compute_w);
+  // A dense model has no expert share: its power is what the three dense states give.
+  const power::GpuPowerModel gpu(h100());
+  const Roofline dense(h100(), llama8b(), 1, h100_llama31_8b_fit());
+  const RooflineLoad l{0, 64, 64 * 1000};
+  CHECK(dense.activity(l).expert_s == 0);
+  // The expert share of a MoE iteration draws more than the same share streaming dense weights.
+  const Roofline moe(h100(), gpt_oss_120b(), 1, h100_llama31_8b_fit());
+  power::GpuActivity a = gpu_activity(moe.activity(l));
+  REQUIRE(a.expert > 0);
+  const double with_expert = gpu.activity_w(a);
+  a.expert = 0;
+  CHECK(with_expert > gpu.activity_w(a));
+}
+
 TEST_CASE("serving: roofline is monotonic in batch") {
   const Roofline r(h100(), llama8b(), 1, h100_llama31_8b_fit());
   double prev_t = 0, prev_thr = 0;
