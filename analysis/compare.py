@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Command line for dcsim_analysis.compare: see `/usr/bin/python3 analysis/compare.py --help`."""
+"""Command line for dcsim_analysis.compare (same as `python3 -m dcsim_analysis compare`):
+`/usr/bin/python3 analysis/compare.py A.h5 B.h5 [-o DIR]`; see --help."""
 import os
 import sys
 
@@ -8,4 +9,4 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dcsim_analysis.compare import main  # noqa: E402
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main(sys.argv[1:], prog="compare.py"))

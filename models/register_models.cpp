@@ -1,6 +1,9 @@
 #include "models/register_models.hpp"
 
 #include "models/arrivals/arrival_process.hpp"
+#include "models/scheduling/register.hpp"
+#include "models/serving/pool_kind.hpp"
+#include "models/site/site_component.hpp"
 #include "models/serving/service_time.hpp"
 #include "models/workload/request_class.hpp"
 #include "models/workload/token_count.hpp"
@@ -13,6 +16,9 @@ void register_builtin_models() {
     serving::register_service_time_models();
     workload::register_token_count_models();
     workload::register_request_class_models();
+    scheduling::register_scheduling_models();
+    serving::register_pool_kinds();
+    site::register_site_components();
     return true;
   }();
   (void)done;

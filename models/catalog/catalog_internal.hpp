@@ -40,7 +40,7 @@ class Reader {
     return Location{file_, n.Mark().line + 1, n.Mark().column + 1};
   }
   void error(const YAML::Node& n, const std::string& path, const std::string& msg) { diags_.error(at(n), path, msg); }
-  size_t errors() const { return diags_.issues().size(); }
+  size_t errors() const { return diags_.count(); }
 
   bool quantity(const YAML::Node& n, const std::string& path, Quantity q, bool positive, bool allow_none, double& out);
   bool integer(const YAML::Node& n, const std::string& path, int min, int& out);

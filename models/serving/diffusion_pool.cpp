@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include <simgrid/s4u/Comm.hpp>
@@ -20,9 +21,10 @@ DiffusionPool::DiffusionPool(DiffusionPoolConfig cfg, PoolPlacement placement, E
       placement_(std::move(placement)),
       engine_(engine),
       recorder_(recorder),
-      image_power_(image_power),
-      video_power_(video_power),
       observers_(std::move(observers)) {
+  const double cap = image_power.cap_w();
+  points_.push_back(Point{OperatingPoint{std::isfinite(cap) ? cap : 0.0, 1.0}, image_power, video_power});
+  server_failed_.assign(placement_.servers.size(), 0);
   if (cfg_.max_batch == 0) cfg_.max_batch = 1;
   node_eff_ = cfg_.gpus_per_server > 1 ? cfg_.image_time.node_eff : 1.0;
   for (uint32_t s = 0; s < placement_.servers.size(); ++s) {
@@ -52,7 +54,8 @@ bool DiffusionPool::batchable(const workload::Request& r) const {
   return !(r.workload < non_batchable_.size() && non_batchable_[r.workload]);
 }
 
-double DiffusionPool::image_batch_time(double images, double pixels, int steps) const {
+double DiffusionPool::image_batch_time(double images, double pixels, int steps, uint16_t point) const {
+  const Point& pt = points_[point];
   const auto& m = cfg_.model;
   const double mb = cfg_.max_batch;
   auto one = [&](double b) {
@@ -66,35 +69,42 @@ double DiffusionPool::image_batch_time(double images, double pixels, int steps) 
     const double rem = images - full * mb;
     t = full * one(mb) + (rem > 0 ? one(rem) : 0.0);
   }
-  const double pu = image_power_.diffusion_w(std::min(images, mb));
-  return t / node_eff_ / image_power_.throughput_factor(pu);
+  const double pu = pt.image.diffusion_w(std::min(images, mb));
+  return t / node_eff_ / throttled_rate(pt.image, pu, pt.op.speed);
 }
 
-double DiffusionPool::video_time(double pixels, double video_seconds, int steps) const {
+double DiffusionPool::video_time(double pixels, double video_seconds, int steps, uint16_t point) const {
+  const Point& pt = points_[point];
   const auto& m = cfg_.model;
   const double px = pixels * video_frames(video_seconds) / kVideoRefFrames;
   const double t = diffusion_batch_time(steps, 1.0, px, m.ref_pixels, m.flops_per_step, cfg_.gpu.bf16_flops,
                                         cfg_.video_time);
-  return t / video_power_.throughput_factor(video_power_.diffusion_w(1.0));
+  return t / throttled_rate(pt.video, pt.video.diffusion_w(1.0), pt.op.speed);
 }
 
 void DiffusionPool::start() {
   for (auto& rep : replicas_) {
-    set_power(rep, image_power_.idle_w());
+    set_power(rep, points_[0].image.idle_w());
     rep.load_started_s = engine_.now();
   }
   // One transfer per server carries the weights of all its replicas (as LlmPool): the same ready
   // times as one per replica within the pool (equal flows on the same links end together under
   // max-min sharing), gpus_per_server times fewer flows.
-  for (uint32_t s = 0; s < placement_.servers.size(); ++s)
+  for (uint32_t s = 0; s < placement_.servers.size(); ++s) {
+    load_server_.push_back(s);
+    for (uint32_t k = 0; k < cfg_.gpus_per_server; ++k) replicas_[s * cfg_.gpus_per_server + k].load = s;
     load_weights(engine_, placement_, s, cfg_.model.weights_B() * cfg_.gpus_per_server, this, kLoadDoneBit | s);
+  }
 }
 
-void DiffusionPool::server_ready(uint32_t server) {
+void DiffusionPool::load_done(uint32_t load) {
   const double now = engine_.now();
+  const uint32_t server = load_server_[load];
   const uint32_t first = server * cfg_.gpus_per_server;
   for (uint32_t i = first; i < first + cfg_.gpus_per_server && i < replicas_.size(); ++i) {
     Replica& rep = replicas_[i];
+    if (rep.load != load) continue;  // stopped or reloading meanwhile
+    rep.load = kNoLoad;
     rep.ready_s = now;
     ++active_replicas_;
     recorder_.event("replica_ready", placement_.group + "/replicas/" + std::to_string(i), now - rep.load_started_s,
@@ -152,7 +162,7 @@ void DiffusionPool::replica_free(uint32_t i) {
   if (collecting_ != kNone || queue_.empty()) {
     rep.state = State::idle;
     idle_.push_back(i);
-    set_power(rep, image_power_.idle_w());
+    set_power(rep, points_[0].image.idle_w());
     return;
   }
   try_start(i);
@@ -178,7 +188,7 @@ void DiffusionPool::try_start(uint32_t i) {
     return;
   }
   rep.state = State::collecting;
-  set_power(rep, image_power_.idle_w());
+  set_power(rep, points_[0].image.idle_w());
   collecting_ = i;
   collect_images_ = imgs;
   rep.window = engine_.after(cfg_.batch_window_s, this, kWindowBit | i);
@@ -200,27 +210,34 @@ void DiffusionPool::start_batch(uint32_t i, size_t n) {
     rep.batch.push_back(r);
   }
   double t = 0, w = 0;
-  if (rep.batch.front().kind == workload::RequestKind::video) {
+  const Point& pt = points_[rep.point];
+  rep.batch_video = rep.batch.front().kind == workload::RequestKind::video;
+  if (rep.batch_video) {
     const workload::Request& v = rep.batch.front();
-    t = video_time(pixels, v.video_seconds, steps);
-    w = video_power_.capped_w(video_power_.diffusion_w(1.0));
+    t = video_time(pixels, v.video_seconds, steps, rep.point);
+    rep.batch_pu = pt.video.diffusion_w(1.0);
+    w = throttled_w(pt.video, rep.batch_pu, pt.op.speed, kClockPowerAlpha);
   } else {
-    t = image_batch_time(images, pixels, steps);
-    w = image_power_.capped_w(image_power_.diffusion_w(std::min(images, double(cfg_.max_batch))));
+    t = image_batch_time(images, pixels, steps, rep.point);
+    rep.batch_pu = pt.image.diffusion_w(std::min(images, double(cfg_.max_batch)));
+    w = throttled_w(pt.image, rep.batch_pu, pt.op.speed, kClockPowerAlpha);
   }
   rep.state = State::busy;
   rep.batch_start_s = now;
+  rep.batch_mark_s = now;
+  rep.batch_energy_j = 0;
   rep.batch_images = images;
   running_ += n;
   ++busy_replicas_;
   ++batches_total_;
   set_power(rep, w);
-  engine_.after(t, this, i);
+  rep.batch_end_s = now + t;
+  rep.done = engine_.after(t, this, i);
 }
 
 void DiffusionPool::on_event(uint64_t tag) {
   if (tag & kLoadDoneBit) {
-    server_ready(static_cast<uint32_t>(tag & ~kLoadDoneBit));
+    load_done(static_cast<uint32_t>(tag & ~kLoadDoneBit));
   } else if (tag & kWindowBit) {
     const auto i = static_cast<uint32_t>(tag & ~kWindowBit);
     if (collecting_ != i) return;  // stale (cancelled events never fire; defensive)
@@ -235,7 +252,7 @@ void DiffusionPool::on_event(uint64_t tag) {
 void DiffusionPool::finish_batch(uint32_t i) {
   Replica& rep = replicas_[i];
   const double now = engine_.now();
-  const double batch_energy = rep.power_w * (now - rep.batch_start_s);
+  const double batch_energy = rep.batch_energy_j + rep.power_w * (now - rep.batch_mark_s);
   for (workload::Request& r : rep.batch) {
     const uint32_t u = images_of(r);
     r.energy_j = batch_energy * u / rep.batch_images;
@@ -249,7 +266,11 @@ void DiffusionPool::finish_batch(uint32_t i) {
   running_ -= rep.batch.size();
   rep.batch.clear();
   --busy_replicas_;
-  replica_free(i);  // sets the replica's new power
+  if (rep.draining) {
+    stop(i);
+  } else {
+    replica_free(i);  // sets the replica's new power
+  }
 }
 
 void DiffusionPool::account_energy() {

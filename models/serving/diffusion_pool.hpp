@@ -22,6 +22,12 @@
 // f_cap = throughput_factor(P_u) under a power cap. Power per GPU: busy P = capped(diffusion_w(B))
 // (video: the flat large-model curve), idle (loading, idle, collecting) P = idle_w.
 //
+// Commands (pool.hpp): a replica's operating point (cap C, speed s) has its own copies of the
+// image and video power models with C set; a batch takes t / rate with
+// rate = min(s, f_cap(P_u)) and draws min(C, max(idle, P_u s^3)) (throttle.hpp); a change
+// rescales the remaining time of a batch in progress. Removed replicas finish their batch, then
+// stop (0 W); a failed server's batches are orphans.
+//
 // Hot path: arrivals and completions touch a deque, a per-replica batch vector reused across
 // batches and a few recorder handles; no allocation once the buffers have grown.
 #pragma once
@@ -35,6 +41,7 @@
 #include "models/serving/diffusion_time.hpp"
 #include "models/serving/pool.hpp"
 #include "models/serving/pool_series.hpp"
+#include "models/serving/throttle.hpp"
 #include "sim/output/recorder.hpp"
 
 namespace dcsim::serving {
@@ -67,17 +74,27 @@ class DiffusionPool final : public Pool, public EventHandler {
   void start() override;
   void submit(const workload::Request& r) override;
   uint64_t in_flight() const override { return queue_.size() + running_; }
+  PoolLoad load() const override {
+    return {queue_.size(), running_, uint32_t(active_replicas_), uint32_t(replicas_.size())};
+  }
   PoolTotals totals(double now) const override;
   const PoolPlacement& placement() const override { return placement_; }
+
+  uint32_t add_replicas(uint32_t n) override;
+  uint32_t remove_replicas(uint32_t n) override;
+  void set_power_cap(double watts_per_gpu, ServerSet servers) override;
+  void set_speed_factor(double factor, ServerSet servers) override;
+  void fail_server(uint32_t server) override;
+  void repair_server(uint32_t server) override;
 
   void on_event(uint64_t tag) override;
 
   // Requests of workload `w` may not share a batch (request class `batchable: false`).
   void set_batchable(uint32_t workload, bool batchable);
 
-  // Seconds one batch takes (cap included); exposed for tests and summaries.
-  double image_batch_time(double images, double pixels, int steps) const;
-  double video_time(double pixels, double video_seconds, int steps) const;
+  // Seconds one batch takes at an operating point (0: the initial one, its cap included).
+  double image_batch_time(double images, double pixels, int steps, uint16_t point = 0) const;
+  double video_time(double pixels, double video_seconds, int steps, uint16_t point = 0) const;
 
   // Introspection (tests, summaries).
   const DiffusionPoolConfig& config() const { return cfg_; }
@@ -88,9 +105,11 @@ class DiffusionPool final : public Pool, public EventHandler {
   uint64_t images_out() const { return images_out_total_; }
   uint64_t batches() const { return batches_total_; }
   double replica_ready_s(size_t i) const { return replicas_[i].ready_s; }
+  double power_w() const { return power_total_w_; }
 
  private:
-  enum class State : uint8_t { loading, idle, collecting, busy };
+  enum class State : uint8_t { loading, idle, collecting, busy, stopped };
+  static constexpr uint32_t kNoLoad = UINT32_MAX;
   struct Replica {
     uint32_t server = 0;
     State state = State::loading;
@@ -99,8 +118,22 @@ class DiffusionPool final : public Pool, public EventHandler {
     double power_w = 0;
     double batch_start_s = 0;
     double batch_images = 0;
+    double batch_energy_j = 0;  // of the batch in progress, up to batch_mark_s
+    double batch_mark_s = 0;
+    double batch_end_s = 0;
+    double batch_pu = 0;         // uncapped power per GPU of the batch in progress
+    bool batch_video = false;
     std::vector<workload::Request> batch;
-    EventId window;
+    EventId window, done;
+    bool wanted = true;         // part of the pool's capacity
+    bool draining = false;      // removed while busy: stops after its batch
+    uint32_t load = kNoLoad;    // the weight transfer it waits for
+    uint16_t point = 0;         // operating point
+  };
+  // An operating point: the power models with its cap, and its speed factor.
+  struct Point {
+    OperatingPoint op;
+    power::GpuPowerModel image, video;
   };
   static constexpr uint64_t kLoadDoneBit = 1ULL << 63;
   static constexpr uint64_t kWindowBit = 1ULL << 62;
@@ -108,7 +141,7 @@ class DiffusionPool final : public Pool, public EventHandler {
 
   bool batchable(const workload::Request& r) const;
   uint32_t images_of(const workload::Request& r) const { return r.images > 0 ? r.images : 1u; }
-  void server_ready(uint32_t server);  // its weights arrived: all its replicas are up
+  void load_done(uint32_t load);       // a weight transfer arrived: its replicas are up
   void replica_free(uint32_t i);       // ready or done: collect, start, or go idle
   void try_start(uint32_t i);          // i is free and nobody collects
   void start_batch(uint32_t i, size_t n);
@@ -116,13 +149,23 @@ class DiffusionPool final : public Pool, public EventHandler {
   void dispatch_idle();
   void set_power(Replica& rep, double w);
   void account_energy();
+  bool up(const Replica& rep) const {
+    return rep.state != State::loading && rep.state != State::stopped && !rep.draining;
+  }
+  double rate(const Replica& rep) const;
+  void stop(uint32_t i);
+  void release(uint32_t i);  // off the idle stack or out of collecting
+  void load(const std::vector<uint32_t>& replicas);
+  void move_to_point(uint32_t i, uint16_t point);
+  void set_points(const std::vector<uint8_t>& servers, bool cap, double value);
 
   DiffusionPoolConfig cfg_;
   PoolPlacement placement_;
   Engine& engine_;
   output::Recorder& recorder_;
-  const power::GpuPowerModel& image_power_;
-  const power::GpuPowerModel& video_power_;
+  std::vector<Point> points_;          // [0]: the models the pool was built with
+  std::vector<uint32_t> load_server_;  // per weight transfer: its server
+  std::vector<uint8_t> server_failed_;
   std::vector<RequestObserver*> observers_;
   std::vector<uint8_t> non_batchable_;  // by workload index
   double node_eff_ = 1.0;

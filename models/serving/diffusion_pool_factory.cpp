@@ -117,4 +117,31 @@ DiffusionPoolParts make_diffusion_pool(const scenario::Config& pool_cfg, const c
                               std::move(observers));
 }
 
+void register_diffusion_pool_kind(PoolKindRegistry& r) {
+  KindInfo k;
+  k.name = "diffusion";
+  k.block = "diffusion";
+  k.summary = "batched image/video generation";
+  k.help =
+      "Batched image and video generation (serving: diffusion): hardware and model from the catalog, batch times "
+      "calibrated to MLPerf SDXL (docs/models/serving-diffusion.md).";
+  k.params = diffusion_block_params();
+  r.add(std::move(k), [](PoolBuild& b) {
+    auto parts = std::make_shared<DiffusionPoolParts>(
+        make_diffusion_pool(b.pool, b.catalog, std::move(b.placement), b.engine, b.recorder, b.observers));
+    // Requests of image classes declared not batchable run alone.
+    for (uint32_t i = 0; i < b.workload_classes.size(); ++i) {
+      const scenario::Config& cls = *b.workload_classes[i];
+      if (cls.model() == "image" && !cls.flag("batchable")) parts->pool->set_batchable(i, false);
+    }
+    BuiltPool out;
+    out.it = pool_it_power(b.pool, b.catalog, "diffusion");
+    out.pool = std::move(parts->pool);
+    out.parts = std::move(parts);
+    out.model = b.pool.child("diffusion").str("ai_model");
+    out.model_key = "diffusion.ai_model";
+    return out;
+  });
+}
+
 }  // namespace dcsim::serving

@@ -18,6 +18,7 @@
 #include "models/catalog/catalog.hpp"
 #include "models/power/gpu_power_model.hpp"
 #include "models/serving/diffusion_pool.hpp"
+#include "models/serving/pool_kind.hpp"
 #include "sim/scenario/config.hpp"
 #include "sim/scenario/param.hpp"
 
@@ -27,7 +28,7 @@ namespace dcsim::serving {
 // compute-bound at batch 1 and draw the flat large-model power (ML.ENERGY: 661-690 W at every batch).
 inline constexpr double kLargeImageModelFlops = 5e13;
 
-// Everything a diffusion pool keeps a reference to; owned by the world.
+// Everything a diffusion pool keeps a reference to; kept alive with the pool (BuiltPool::parts).
 struct DiffusionPoolParts {
   std::unique_ptr<power::GpuPowerModel> image_power;
   std::unique_ptr<power::GpuPowerModel> video_power;

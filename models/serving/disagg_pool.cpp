@@ -19,8 +19,14 @@ PoolPlacement sub_placement(const PoolPlacement& p, const char* role, size_t fir
 }  // namespace
 
 DisaggPool::DisaggPool(DisaggPoolConfig cfg, PoolPlacement placement, Engine& engine, output::Recorder& recorder,
-                       LlmSide prefill, LlmSide decode, std::vector<RequestObserver*> observers)
-    : cfg_(std::move(cfg)), placement_(std::move(placement)), engine_(engine), observers_(std::move(observers)) {
+                       LlmSide prefill, LlmSide decode, std::vector<RequestObserver*> observers,
+                       std::unique_ptr<scheduling::ReplicaRouter> prefill_router,
+                       std::unique_ptr<scheduling::ReplicaRouter> decode_router)
+    : cfg_(std::move(cfg)),
+      placement_(std::move(placement)),
+      engine_(engine),
+      observers_(std::move(observers)),
+      decode_router_(std::move(decode_router)) {
   const size_t n = placement_.servers.size();
   if (cfg_.prefill_servers < 1 || cfg_.prefill_servers >= n) {
     throw std::invalid_argument("disaggregated pool " + placement_.group + ": prefill_servers (" +
@@ -35,16 +41,30 @@ DisaggPool::DisaggPool(DisaggPoolConfig cfg, PoolPlacement placement, Engine& en
   decode_side_.decode = true;
   const std::vector<RequestObserver*> pre_obs(observers_.size(), &prefill_side_);
   const std::vector<RequestObserver*> dec_obs(observers_.size(), &decode_side_);
-  prefill_ = std::make_unique<LlmPool>(cfg_.prefill, sub_placement(placement_, "prefill", 0, cfg_.prefill_servers),
-                                       engine, recorder, *prefill.iteration_time, std::move(prefill.power_w), pre_obs);
-  decode_ = std::make_unique<LlmPool>(cfg_.decode, sub_placement(placement_, "decode", cfg_.prefill_servers, n), engine,
-                                      recorder, *decode.iteration_time, std::move(decode.power_w), dec_obs);
+  const auto side = [&](const LlmPoolConfig& c, PoolPlacement pl, LlmSide& s, const std::vector<RequestObserver*>& obs,
+                        std::unique_ptr<scheduling::ReplicaRouter> router) {
+    if (s.points)
+      return std::make_unique<LlmPool>(c, std::move(pl), engine, recorder, std::move(s.points), s.initial, obs,
+                                       std::move(router));
+    return std::make_unique<LlmPool>(c, std::move(pl), engine, recorder, *s.iteration_time, std::move(s.power_w), obs,
+                                     std::move(router));
+  };
+  prefill_ = side(cfg_.prefill, sub_placement(placement_, "prefill", 0, cfg_.prefill_servers), prefill, pre_obs,
+                  std::move(prefill_router));
+  // The decode side routes nothing itself: this pool picks its replicas (transfers counted).
+  decode_ = side(cfg_.decode, sub_placement(placement_, "decode", cfg_.prefill_servers, n), decode, dec_obs, nullptr);
+  prefill_->set_orphan_handler([this](const workload::Request& r, double now) { orphan(r, now, observers_); });
+  decode_->set_orphan_handler([this](const workload::Request& r, double now) { orphan(r, now, observers_); });
   prefill_->set_on_prefilled(
       [this](const workload::Request& r, double energy_j, uint32_t replica) { prefilled(r, energy_j, replica); });
-  decode_->set_on_done([this](const LlmRequestStats& s) { add_decode_load(s.replica, -int64_t(tokens_of(s.request))); });
-  decode_load_.assign(decode_->replica_count(), 0);
-  decode_router_.reset(decode_->replica_count());
-  for (uint32_t i = 0; i < decode_->replica_count(); ++i) decode_router_.set(i, decode_key(i));
+  decode_->set_on_done(
+      [this](const LlmRequestStats& s) { add_decode_load(s.replica, -int64_t(tokens_of(s.request)), -1); });
+  const auto nd = static_cast<uint32_t>(decode_->replica_count());
+  decode_load_.assign(nd, 0);
+  decode_requests_.assign(nd, 0);
+  if (!decode_router_) throw std::invalid_argument("disaggregated pool " + placement_.group + ": no decode router");
+  decode_router_->reset(nd, decode_.get());
+  for (uint32_t i = 0; i < nd; ++i) decode_router_->update(i, decode_load(i));
 
   // Series: the common pool series (power, energy and GPU utilization derived from the sub-pools),
   // then the LLM ones and the transfers'.
@@ -97,31 +117,40 @@ void DisaggPool::submit(const workload::Request& r) {
   }
 }
 
-// As LlmPool's router (fewest outstanding tokens among loaded replicas, ties to the lowest index),
-// with the requests whose KV cache is on its way counted.
-uint64_t DisaggPool::decode_key(uint32_t i) const {
-  return (decode_->replica_ready_s(i) >= 0 ? 0 : (1ULL << 62)) + decode_load_[i];
+// What the decode router is told of decode replica i: what LlmPool's router would be told, with
+// the requests whose KV cache is on its way counted.
+scheduling::ReplicaLoad DisaggPool::decode_load(uint32_t i) const {
+  return {decode_load_[i], decode_requests_[i], decode_->availability(i)};
 }
 
-void DisaggPool::add_decode_load(uint32_t i, int64_t tokens) {
+void DisaggPool::add_decode_load(uint32_t i, int64_t tokens, int32_t requests) {
   decode_load_[i] = uint64_t(int64_t(decode_load_[i]) + tokens);
-  decode_router_.set(i, decode_key(i));
+  decode_requests_[i] = uint32_t(int64_t(decode_requests_[i]) + requests);
+  decode_router_->update(i, decode_load(i));
 }
 
-uint32_t DisaggPool::route_decode() {
-  // Replicas that finished loading since the last call change their keys (rare: once each).
-  if (decode_->replicas_active() != decode_active_seen_) {
-    decode_active_seen_ = decode_->replicas_active();
-    for (uint32_t i = 0; i < decode_load_.size(); ++i) decode_router_.set(i, decode_key(i));
-  }
-  return decode_router_.best();
+void DisaggPool::refresh_decode_router() {
+  decode_epoch_seen_ = decode_->availability_epoch();
+  for (uint32_t i = 0; i < decode_load_.size(); ++i) decode_router_->update(i, decode_load(i));
+}
+
+uint32_t DisaggPool::route_decode(const workload::Request& r) {
+  // Replicas that changed availability since the last call (loaded, drained, failed: rare).
+  if (decode_->availability_epoch() != decode_epoch_seen_) refresh_decode_router();
+  return decode_router_->choose(r);
 }
 
 void DisaggPool::prefilled(const workload::Request& r, double energy_j, uint32_t prefill_replica) {
   const double now = engine_.now();
   ttft_.observe(r.first_token_s - r.arrival_s);
-  const uint32_t d = route_decode();
-  add_decode_load(d, int64_t(tokens_of(r)));
+  const uint32_t d = route_decode(r);
+  if (d == scheduling::kNoReplica) {  // no decode replica takes work: the prefilled request is an orphan
+    workload::Request o = r;
+    o.energy_j = energy_j;
+    orphan(o, now, observers_);
+    return;
+  }
+  add_decode_load(d, int64_t(tokens_of(r)), 1);
   uint32_t slot;
   if (free_slots_.empty()) {
     slot = static_cast<uint32_t>(transfers_.size());
@@ -131,6 +160,7 @@ void DisaggPool::prefilled(const workload::Request& r, double energy_j, uint32_t
     free_slots_.pop_back();
   }
   Transfer& t = transfers_[slot];
+  t.in_flight = true;
   t.req = r;
   t.energy_j = energy_j;
   t.start_s = now;
@@ -153,16 +183,29 @@ simgrid::s4u::ActivityPtr DisaggPool::start_transfer(uint32_t slot) const {
 
 void DisaggPool::on_event(uint64_t tag) {
   const auto slot = static_cast<uint32_t>(tag);
-  const Transfer t = transfers_[slot];
+  transfers_[slot].in_flight = false;
+  Transfer t = transfers_[slot];
   free_slots_.push_back(slot);
   --transfers_in_flight_;
   ++transfers_done_;
   const double dt = engine_.now() - t.start_s;
   kv_transfer_s_.observe(dt);
   if (on_transfer_) on_transfer_(t.req, dt);
+  if (decode_->replica_stopped(t.replica)) {
+    // Its replica stopped while the KV cache was on its way: another one takes it, or none can.
+    add_decode_load(t.replica, -int64_t(tokens_of(t.req)), -1);
+    t.replica = route_decode(t.req);
+    if (t.replica == scheduling::kNoReplica) {
+      workload::Request r = t.req;
+      r.energy_j = t.energy_j;
+      orphan(r, engine_.now(), observers_);
+      return;
+    }
+    add_decode_load(t.replica, int64_t(tokens_of(t.req)), 1);
+  }
   decode_rejected_ = false;
   decode_->submit_prefilled(t.req, t.energy_j, t.replica);
-  if (decode_rejected_) add_decode_load(t.replica, -int64_t(tokens_of(t.req)));
+  if (decode_rejected_) add_decode_load(t.replica, -int64_t(tokens_of(t.req)), -1);
 }
 
 void DisaggPool::completed(const workload::Request& r, double now, bool decode) {
@@ -180,6 +223,14 @@ void DisaggPool::rejected(const workload::Request& r, double now, bool decode) {
   ++totals_.rejected;
   series_.rejected.add();
   observers_[r.workload]->on_rejected(r, now);
+}
+
+void DisaggPool::dropped(const workload::Request& r, double now) { observers_[r.workload]->on_dropped(r, now); }
+
+PoolLoad DisaggPool::load() const {
+  const PoolLoad p = prefill_->load(), d = decode_->load();
+  return {p.queued + d.queued, p.running + transfers_in_flight_ + d.running, p.replicas_active + d.replicas_active,
+          p.replicas + d.replicas};
 }
 
 PoolTotals DisaggPool::totals(double now) const {

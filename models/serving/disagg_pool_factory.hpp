@@ -12,14 +12,10 @@
 
 namespace dcsim::serving {
 
-// Everything a disaggregated pool keeps a reference to; owned by the world.
+// Everything a disaggregated pool keeps a reference to; kept alive with the pool (BuiltPool::parts).
 struct DisaggPoolParts {
   LlmPoolParts prefill, decode;  // models of each side (their .pool is empty)
   std::unique_ptr<DisaggPool> pool;
 };
-
-DisaggPoolParts make_disagg_pool(const scenario::Config& pool_cfg, const catalog::Catalog& catalog,
-                                 PoolPlacement placement, Engine& engine, output::Recorder& recorder,
-                                 std::vector<RequestObserver*> observers);
 
 }  // namespace dcsim::serving

@@ -1,5 +1,7 @@
 #include "models/serving/fifo_pool.hpp"
 
+#include <algorithm>
+
 #include "models/serving/weight_loading.hpp"
 
 namespace dcsim::serving {
@@ -21,6 +23,11 @@ FifoPool::FifoPool(const scenario::Config& cfg, PoolPlacement placement, Engine&
     for (uint32_t k = 0; k < replicas_per_server_; ++k) replicas_.push_back(Replica{s, State::loading, 0, {}});
   }
   idle_.reserve(replicas_.size());
+  server_failed_.assign(placement_.servers.size(), 0);
+  law_.idle_w = gpu_power_.idle_w;
+  point_busy_w_ = {law_.power_w(gpu_power_.busy_w, points_[0])};
+  point_rate_ = {law_.rate(gpu_power_.busy_w, points_[0])};
+  busy_gpus_ = {0.0};
 
   series_ = declare_pool_series(recorder_, placement_.group,
                                 {[this] { return double(queue_.size()); }, [this] { return double(busy_replicas_); },
@@ -33,13 +40,21 @@ void FifoPool::start() {
   // One transfer per server carries the weights of all its replicas (as LlmPool): the same ready
   // times as one per replica within the pool (equal flows on the same links end together under
   // max-min sharing), fewer flows.
-  for (uint32_t s = 0; s < placement_.servers.size(); ++s)
+  for (uint32_t s = 0; s < placement_.servers.size(); ++s) {
+    load_server_.push_back(s);
+    for (uint32_t k = 0; k < replicas_per_server_; ++k) replicas_[s * replicas_per_server_ + k].load = s;
     load_weights(engine_, placement_, s, weights_bytes_ * replicas_per_server_, this, kLoadDoneBit | s);
+  }
 }
 
-void FifoPool::server_ready(uint32_t server) {
+void FifoPool::load_done(uint32_t load) {
+  const uint32_t server = load_server_[load];
   const uint32_t first = server * replicas_per_server_;
-  for (uint32_t i = first; i < first + replicas_per_server_ && i < replicas_.size(); ++i) replica_ready(i);
+  for (uint32_t i = first; i < first + replicas_per_server_ && i < replicas_.size(); ++i) {
+    if (replicas_[i].load != load) continue;  // stopped or reloading meanwhile
+    replicas_[i].load = kNoLoad;
+    replica_ready(i);
+  }
 }
 
 void FifoPool::submit(const workload::Request& r) {
@@ -70,13 +85,16 @@ void FifoPool::begin_service(uint32_t replica, const workload::Request& r) {
   rep.current = r;
   rep.current.start_s = engine_.now();
   ++busy_replicas_;
+  busy_gpus_[rep.point] += gpus_per_replica_;
   update_power();
-  engine_.after(service_->draw(r, rng_), this, replica);
+  const double t = service_->draw(r, rng_) / point_rate_[rep.point];
+  rep.end_s = engine_.now() + t;
+  rep.done = engine_.after(t, this, replica);
 }
 
 void FifoPool::on_event(uint64_t tag) {
   if (tag & kLoadDoneBit) {
-    server_ready(static_cast<uint32_t>(tag & ~kLoadDoneBit));
+    load_done(static_cast<uint32_t>(tag & ~kLoadDoneBit));
   } else {
     complete(static_cast<uint32_t>(tag));
   }
@@ -105,7 +123,10 @@ void FifoPool::complete(uint32_t replica) {
   series_.latency.observe(now - rep.current.arrival_s);
   observers_[rep.current.workload]->on_completed(rep.current, now);
   --busy_replicas_;
-  if (!queue_.empty()) {
+  busy_gpus_[rep.point] -= gpus_per_replica_;
+  if (rep.draining) {
+    stop(replica);  // updates power
+  } else if (!queue_.empty()) {
     const workload::Request r = queue_.front();
     queue_.pop_front();
     begin_service(replica, r);  // updates power
@@ -122,7 +143,10 @@ void FifoPool::update_power() {
   power_since_s_ = now;
   const double gpus_total = double(replicas_.size()) * gpus_per_replica_;
   const double gpus_busy = double(busy_replicas_) * gpus_per_replica_;
-  power_w_ = gpu_power_.pool_power_w(gpus_total, gpus_busy);
+  const double gpus_stopped = double(stopped_replicas_) * gpus_per_replica_;
+  double dynamic = 0;
+  for (size_t g = 0; g < points_.size(); ++g) dynamic += busy_gpus_[g] * (point_busy_w_[g] - gpu_power_.idle_w);
+  power_w_ = (gpus_total - gpus_stopped) * gpu_power_.idle_w + dynamic;
   series_.power.set(now, power_w_);
   series_.utilization.set(now, gpus_total > 0 ? gpus_busy / gpus_total : 0.0);
 }

@@ -29,22 +29,42 @@ uint64_t llm_kv_capacity_blocks(const LlmPoolConfig& cfg) {
   return static_cast<uint64_t>(blocks);
 }
 
+namespace {
+
+// One model for every replica: no operating point but the nominal one.
+LlmPointMaker fixed_point(const IterationTimeModel& time, std::function<double(double)> power_w) {
+  return [&time, power_w = std::move(power_w)](const OperatingPoint& op) {
+    if (!(op == OperatingPoint{}))
+      throw std::logic_error("llm pool built with one iteration-time model: no power cap or speed factor");
+    return LlmPointModels{&time, power_w};
+  };
+}
+
+}  // namespace
+
 LlmPool::LlmPool(LlmPoolConfig cfg, PoolPlacement placement, Engine& engine, output::Recorder& recorder,
                  const IterationTimeModel& iteration_time, std::function<double(double batch)> power_w,
-                 std::vector<RequestObserver*> observers)
+                 std::vector<RequestObserver*> observers, std::unique_ptr<scheduling::ReplicaRouter> router)
+    : LlmPool(std::move(cfg), std::move(placement), engine, recorder, fixed_point(iteration_time, std::move(power_w)),
+              OperatingPoint{}, std::move(observers), std::move(router)) {}
+
+LlmPool::LlmPool(LlmPoolConfig cfg, PoolPlacement placement, Engine& engine, output::Recorder& recorder,
+                 LlmPointMaker points, OperatingPoint initial, std::vector<RequestObserver*> observers,
+                 std::unique_ptr<scheduling::ReplicaRouter> router)
     : cfg_(std::move(cfg)),
       placement_(std::move(placement)),
       engine_(engine),
       recorder_(recorder),
-      iteration_time_(iteration_time),
+      make_point_(std::move(points)),
       observers_(std::move(observers)),
-      kv_capacity_(llm_kv_capacity_blocks(cfg_)) {
+      kv_capacity_(llm_kv_capacity_blocks(cfg_)),
+      router_(std::move(router)) {
   if (cfg_.max_batch_tokens < cfg_.max_batch)
     throw std::invalid_argument("llm pool: max_batch_tokens must be >= max_batch");
   if (cfg_.gpus_per_server < cfg_.tp) throw std::invalid_argument("llm pool: tp larger than a server");
-  if (!power_w) throw std::invalid_argument("llm pool: no power function");
-  power_by_batch_.resize(size_t(cfg_.max_batch) + 1);
-  for (size_t b = 0; b < power_by_batch_.size(); ++b) power_by_batch_[b] = power_w(double(b));
+  if (!make_point_) throw std::invalid_argument("llm pool: no iteration-time and power models");
+  if (point_for(initial) != 0) throw std::logic_error("llm pool: initial point");
+  server_failed_.assign(placement_.servers.size(), 0);
   const uint32_t per_server = cfg_.gpus_per_server / cfg_.tp;
   replicas_.resize(placement_.servers.size() * per_server);
   for (size_t k = 0; k < replicas_.size(); ++k) {
@@ -54,7 +74,7 @@ LlmPool::LlmPool(LlmPoolConfig cfg, PoolPlacement placement, Engine& engine, out
     if (cfg_.prefix_cache_tokens > 0) replicas_[k].prefix = PrefixCache(cfg_.prefix_cache_tokens / cfg_.prefix_block_tokens);
     replicas_[k].ends.reserve(64);
   }
-  router_.reset(replicas_.size());
+  if (router_) router_->reset(static_cast<uint32_t>(replicas_.size()), this);
   for (uint32_t k = 0; k < replicas_.size(); ++k) route_update(k);
 
   const std::string& g = placement_.group;
@@ -83,18 +103,37 @@ void LlmPool::start() {
   // One transfer per server carries the weights of all its replicas: the same times as one per
   // replica (they would share the server's link equally and end together), fewer flows.
   const uint32_t per_server = cfg_.gpus_per_server / cfg_.tp;
-  for (uint32_t k = 0; k < placement_.servers.size(); ++k)
+  for (uint32_t k = 0; k < placement_.servers.size(); ++k) {
+    load_server_.push_back(k);
+    for (uint32_t i = k * per_server; i < (k + 1) * per_server && i < replicas_.size(); ++i) replicas_[i].load = k;
     load_weights(engine_, placement_, k, cfg_.model.weights_B() * per_server, this, kLoadDoneBit | k);
+  }
 }
 
-// Routing: fewest outstanding tokens among the replicas that are up; among all if none is up yet;
-// ties to the lowest index. Key: (loading, tokens) packed in one integer.
-uint64_t LlmPool::route_key(uint32_t i) const {
+uint16_t LlmPool::point_for(const OperatingPoint& op) {
+  for (size_t g = 0; g < points_.size(); ++g)
+    if (points_[g].op == op) return static_cast<uint16_t>(g);
+  const LlmPointModels m = make_point_(op);
+  if (!m.iteration_time || !m.power_w) throw std::invalid_argument("llm pool: no models for an operating point");
+  Point p{op, m.iteration_time, std::vector<double>(size_t(cfg_.max_batch) + 1)};
+  for (size_t b = 0; b < p.power_by_batch.size(); ++b) p.power_by_batch[b] = m.power_w(double(b));
+  points_.push_back(std::move(p));
+  return static_cast<uint16_t>(points_.size() - 1);
+}
+
+// What the router is told of replica i: the requests routed to it and unfinished, and whether it
+// takes work (a loading replica will).
+void LlmPool::route_update(uint32_t i) {
+  if (!router_) return;
   const Replica& r = replicas_[i];
-  return (r.state == State::loading ? (1ULL << 62) : 0) + r.outstanding_tokens;
+  router_->update(i, scheduling::ReplicaLoad{r.outstanding_tokens, r.outstanding_requests, availability(r)});
 }
 
-void LlmPool::route_update(uint32_t i) { router_.set(i, route_key(i)); }
+scheduling::ReplicaState LlmPool::replica_state(uint32_t i) const {
+  const Replica& r = replicas_[i];
+  return {static_cast<uint32_t>(r.waiting.size()), static_cast<uint32_t>(r.running.size()), r.used_blocks,
+          static_cast<int64_t>(kv_capacity_)};
+}
 
 uint32_t LlmPool::new_slot() {
   if (free_slots_.empty()) {
@@ -144,7 +183,10 @@ bool LlmPool::enqueue(const workload::Request& r, uint32_t slot, uint32_t replic
   ++totals_.arrived;
   series_.arrivals.add();
   const uint64_t longest = outstanding_of(r);
-  if (waiting_total_ >= cfg_.queue_capacity || replicas_.empty() || blocks_for(longest) > int64_t(kv_capacity_)) {
+  uint32_t i = scheduling::kNoReplica;
+  if (waiting_total_ < cfg_.queue_capacity && !replicas_.empty() && blocks_for(longest) <= int64_t(kv_capacity_))
+    i = replica == UINT32_MAX ? route(r) : replica;
+  if (i == scheduling::kNoReplica) {
     free_slots_.push_back(slot);
     ++totals_.rejected;
     series_.rejected.add();
@@ -153,11 +195,11 @@ bool LlmPool::enqueue(const workload::Request& r, uint32_t slot, uint32_t replic
   }
   ++totals_.admitted;
   series_.admitted.add();
-  const uint32_t i = replica == UINT32_MAX ? route() : replica;
   Replica& rep = replicas_[i];
   rep.waiting.push_back(slot);
   ++waiting_total_;
   rep.outstanding_tokens += longest;
+  ++rep.outstanding_requests;
   route_update(i);
 
   if (rep.state == State::idle) {
@@ -182,7 +224,7 @@ bool LlmPool::enqueue(const workload::Request& r, uint32_t slot, uint32_t replic
 
 void LlmPool::on_event(uint64_t tag) {
   if (tag & kLoadDoneBit) {
-    server_ready(static_cast<uint32_t>(tag & ~kLoadDoneBit));
+    load_done(static_cast<uint32_t>(tag & ~kLoadDoneBit));
   } else if (tag & kKickBit) {
     const auto i = static_cast<uint32_t>(tag & ~kKickBit);
     replicas_[i].kick_pending = false;
@@ -192,18 +234,26 @@ void LlmPool::on_event(uint64_t tag) {
   }
 }
 
-void LlmPool::server_ready(uint32_t server) {
+void LlmPool::load_done(uint32_t load) {
   const double now = engine_.now();
+  const uint32_t server = load_server_[load];
   const uint32_t per_server = cfg_.gpus_per_server / cfg_.tp;
   for (uint32_t i = server * per_server; i < (server + 1) * per_server && i < replicas_.size(); ++i) {
     Replica& rep = replicas_[i];
+    if (rep.load != load) continue;  // stopped or reloading meanwhile
+    rep.load = kNoLoad;
     rep.ready_s = now;
-    ++active_replicas_;
+    if (!rep.draining) ++active_replicas_;
+    ++availability_epoch_;
     recorder_.event("replica_ready", placement_.group + "/replicas/" + std::to_string(i), now - rep.load_started_s,
                     "weights loaded from site storage; value = load time in s");
     set_replica_state(rep, State::idle, 0);
     route_update(i);
-    if (!rep.waiting.empty()) plan(i);
+    if (!rep.waiting.empty()) {
+      plan(i);
+    } else if (rep.draining) {
+      stop(i);
+    }
   }
 }
 
@@ -233,7 +283,9 @@ void LlmPool::set_replica_state(Replica& rep, State st, size_t batch, double pow
   if (st != State::iterating && rep.state == State::iterating) --iterating_replicas_;
   const bool util_changed = (st == State::iterating) != (rep.state == State::iterating);
   rep.state = st;
-  const double p = st == State::iterating && power_w >= 0 ? power_w : power_by_batch_[st == State::iterating ? batch : 0];
+  const double p = st == State::stopped ? 0.0
+                   : st == State::iterating && power_w >= 0 ? power_w
+                   : points_[rep.point].power_by_batch[st == State::iterating ? batch : 0];
   if (util_changed)
     series_.utilization.set(now, replicas_.empty() ? 0.0 : double(iterating_replicas_) / double(replicas_.size()));
   if (p == rep.power_w) return;
@@ -248,7 +300,7 @@ double LlmPool::kv_utilization() const {
   double sum = 0;
   size_t n = 0;
   for (const auto& rep : replicas_) {
-    if (rep.state == State::loading) continue;
+    if (rep.state == State::loading || rep.state == State::stopped) continue;
     sum += double(rep.used_blocks) / double(kv_capacity_);
     ++n;
   }

@@ -16,9 +16,18 @@
 // A decoding sequence's output count is implicit (replica iteration clock + an offset); the
 // iteration at which each decoder finishes and the one at which it next needs a KV block are
 // kept in two per-replica min-heaps; the running context and decoder count are running sums;
-// sequences live in one slab and queues hold slot numbers; the router keeps a tournament tree
-// over the replicas' outstanding tokens; replica power per batch size is tabulated. No
-// allocation per iteration once the buffers have grown.
+// sequences live in one slab and queues hold slot numbers; the router (a ReplicaRouter from the
+// pool_routing registry; least_outstanding_tokens keeps a tournament tree over the replicas'
+// outstanding tokens) is told of each change of a replica's load, not scanned per request;
+// replica power per batch size is tabulated. No allocation per iteration once the buffers have
+// grown.
+//
+// Commands (pool.hpp, llm_pool_commands.cpp): a replica's operating point (cap, speed factor)
+// selects its iteration-time model and power table, both made by the factory from the same
+// models (LlmPointMaker; throttle.hpp); a change rescales the remaining part of the iteration in
+// progress and cuts a skip there. A removed replica takes no new work, serves what was routed
+// to it (queue included), then stops; a failed server's replicas give their running and waiting
+// requests to the orphan handler.
 #pragma once
 
 #include <cstdint>
@@ -27,11 +36,12 @@
 #include <vector>
 
 #include "models/catalog/specs.hpp"
-#include "models/serving/argmin_tree.hpp"
+#include "models/scheduling/replica_router.hpp"
 #include "models/serving/iteration_time.hpp"
 #include "models/serving/pool.hpp"
 #include "models/serving/pool_series.hpp"
 #include "models/serving/prefix_cache.hpp"
+#include "models/serving/throttle.hpp"
 #include "sim/output/recorder.hpp"
 
 namespace dcsim::serving {
@@ -57,6 +67,14 @@ struct LlmPoolConfig {
 // Throws std::invalid_argument if not positive or if the config is inconsistent.
 uint64_t llm_kv_capacity_blocks(const LlmPoolConfig& cfg);
 
+// A replica's iteration time and GPU power at one operating point (throttle.hpp), made by the
+// pool's factory from the same models; the pool asks once per distinct point.
+struct LlmPointModels {
+  const IterationTimeModel* iteration_time = nullptr;  // outlives the pool (factory-owned)
+  std::function<double(double batch)> power_w;          // one replica's GPUs; batch 0: idle
+};
+using LlmPointMaker = std::function<LlmPointModels(const OperatingPoint&)>;
+
 // What became of one completed request (tests, analysis).
 struct LlmRequestStats {
   workload::Request request;
@@ -66,21 +84,47 @@ struct LlmRequestStats {
   uint32_t preemptions = 0;
 };
 
-class LlmPool final : public Pool, public EventHandler {
+class LlmPool final : public Pool, public EventHandler, public scheduling::ReplicaView {
  public:
   // `power_w(batch)`: power of one replica's GPUs with `batch` running sequences (0 = idle).
-  // observers are indexed by Request::workload.
+  // observers are indexed by Request::workload. `router` picks the replica of each submit();
+  // null: the pool takes only submit_prefilled() with an explicit replica (disaggregated decode).
+  // `iteration_time` and `power_w` serve every replica; the pool then takes no power cap or speed
+  // factor command (std::logic_error).
   LlmPool(LlmPoolConfig cfg, PoolPlacement placement, Engine& engine, output::Recorder& recorder,
           const IterationTimeModel& iteration_time, std::function<double(double batch)> power_w,
-          std::vector<RequestObserver*> observers);
+          std::vector<RequestObserver*> observers,
+          std::unique_ptr<scheduling::ReplicaRouter> router = scheduling::least_outstanding_tokens_router());
+  // `points` makes the models of each operating point; replicas start at `initial`.
+  LlmPool(LlmPoolConfig cfg, PoolPlacement placement, Engine& engine, output::Recorder& recorder, LlmPointMaker points,
+          OperatingPoint initial, std::vector<RequestObserver*> observers,
+          std::unique_ptr<scheduling::ReplicaRouter> router = scheduling::least_outstanding_tokens_router());
 
   void start() override;
   void submit(const workload::Request& r) override;
   uint64_t in_flight() const override { return waiting_total_ + running_total_; }
+  PoolLoad load() const override {
+    return {waiting_total_, running_total_, uint32_t(active_replicas_), uint32_t(replicas_.size())};
+  }
   PoolTotals totals(double now) const override;
   const PoolPlacement& placement() const override { return placement_; }
 
+  uint32_t add_replicas(uint32_t n) override;
+  uint32_t remove_replicas(uint32_t n) override;
+  void set_power_cap(double watts_per_gpu, ServerSet servers) override;
+  void set_speed_factor(double factor, ServerSet servers) override;
+  void fail_server(uint32_t server) override;
+  void repair_server(uint32_t server) override;
+
   void on_event(uint64_t tag) override;
+  scheduling::ReplicaState replica_state(uint32_t replica) const override;
+  scheduling::Availability availability(uint32_t replica) const { return availability(replicas_[replica]); }
+  // Bumped whenever a replica's availability changes (a router keeping its own keys refreshes).
+  uint64_t availability_epoch() const { return availability_epoch_; }
+  const OperatingPoint& operating_point(uint32_t replica) const { return points_[replicas_[replica].point].op; }
+  bool replica_stopped(uint32_t replica) const { return replicas_[replica].state == State::stopped; }
+  uint32_t replicas_wanted() const;  // part of the pool's capacity (not removed)
+  double power_w() const { return power_total_w_; }
 
   // Introspection (tests, summaries).
   size_t replica_count() const { return replicas_.size(); }
@@ -108,9 +152,9 @@ class LlmPool final : public Pool, public EventHandler {
   // energy share so far and the replica that holds its KV. TTFT is observed by this pool.
   using PrefilledFn = std::function<void(const workload::Request&, double energy_j, uint32_t replica)>;
   void set_on_prefilled(PrefilledFn cb) { on_prefilled_ = std::move(cb); }
-  // Decode role: the replica the router would give a request now (fewest outstanding tokens
-  // among the replicas that are up), and the server (index in placement().servers) of a replica.
-  uint32_t choose_replica() const { return route(); }
+  // The replica the router gives `r` now (kNoReplica: none is available), and the server
+  // (index in placement().servers) of a replica.
+  uint32_t choose_replica(const workload::Request& r = {}) { return route(r); }
   uint32_t server_of(uint32_t replica) const { return replicas_[replica].server; }
   // Decode role: admit a request whose prompt KV cache arrives ready (r.first_token_s >= 0, the
   // first output token produced) on `replica` (choose_replica()): it waits for blocks for
@@ -147,7 +191,8 @@ class LlmPool final : public Pool, public EventHandler {
   struct MarkAfter {  // std heap comparator: a min-heap on (clock, adm)
     bool operator()(const Mark& a, const Mark& b) const { return a.clock != b.clock ? a.clock > b.clock : a.adm > b.adm; }
   };
-  enum class State : uint8_t { loading, idle, iterating };
+  enum class State : uint8_t { loading, idle, iterating, stopped };
+  static constexpr uint32_t kNoLoad = UINT32_MAX;
   struct Replica {
     uint32_t server = 0;
     State state = State::loading;
@@ -170,6 +215,7 @@ class LlmPool final : public Pool, public EventHandler {
     bool reserved = false;
     int64_t used_blocks = 0;
     uint64_t outstanding_tokens = 0;  // prompt + output of unfinished requests routed here
+    uint32_t outstanding_requests = 0;  // unfinished requests routed here
     // The planned iteration(s): `skip_k` identical iterations whose end times are ends[0..skip_k).
     uint32_t skip_k = 0;
     std::vector<double> ends;
@@ -177,6 +223,16 @@ class LlmPool final : public Pool, public EventHandler {
     bool kick_pending = false;
     double power_w = 0;
     PrefixCache prefix;
+    IterationLoad planned;     // the load of the first planned iteration (rescaling on a command)
+    bool wanted = true;        // part of the pool's capacity (remove_replicas clears it)
+    bool draining = false;     // removed: serves what it holds, then stops
+    uint32_t load = kNoLoad;   // the weight transfer it waits for
+    uint16_t point = 0;        // operating point (points_)
+  };
+  struct Point {
+    OperatingPoint op;
+    const IterationTimeModel* time = nullptr;
+    std::vector<double> power_by_batch;  // replica power at batch b (0 = idle), b <= max_batch
   };
   static constexpr uint64_t kLoadDoneBit = 1ULL << 63;
   static constexpr uint64_t kKickBit = 1ULL << 62;
@@ -198,12 +254,22 @@ class LlmPool final : public Pool, public EventHandler {
     return blocks_for(uint64_t(int64_t(s.req.prompt_tokens) + s.gen_base + rep.clock + (rep.reserved ? 1 : 0)));
   }
 
-  uint32_t route() const { return router_.best(); }
-  void route_update(uint32_t i);     // replica i's routing key changed
-  uint64_t route_key(uint32_t i) const;
+  uint32_t route(const workload::Request& r) { return router_ ? router_->choose(r) : scheduling::kNoReplica; }
+  void route_update(uint32_t i);     // replica i's load (what the router is told) changed
   bool enqueue(const workload::Request& r, uint32_t slot, uint32_t replica);  // false: rejected
   uint32_t new_slot();
-  void server_ready(uint32_t server);
+  void load_done(uint32_t load);  // a weight transfer arrived: its replicas are up
+  static scheduling::Availability availability(const Replica& r) {
+    if (r.state == State::stopped || r.draining) return scheduling::Availability::unavailable;
+    return r.state == State::loading ? scheduling::Availability::loading : scheduling::Availability::up;
+  }
+  bool up(const Replica& r) const { return availability(r) == scheduling::Availability::up; }
+  uint16_t point_for(const OperatingPoint& op);
+  void move_to_point(uint32_t i, uint16_t point);
+  void set_points(const std::vector<uint8_t>& servers, bool cap, double value);
+  void stop(uint32_t i);
+  void evict(uint32_t i, std::vector<workload::Request>& orphans);  // its requests, now
+  void load(const std::vector<uint32_t>& replicas);
   void plan(uint32_t i);                 // at an iteration boundary: choose the next iteration(s)
   void finish_iterations(uint32_t i);    // the planned iteration(s) ended now
   uint64_t skip_length(Replica& rep);
@@ -232,7 +298,8 @@ class LlmPool final : public Pool, public EventHandler {
   PoolPlacement placement_;
   Engine& engine_;
   output::Recorder& recorder_;
-  const IterationTimeModel& iteration_time_;
+  LlmPointMaker make_point_;
+  std::vector<Point> points_;
   std::vector<RequestObserver*> observers_;
   std::function<void(const LlmRequestStats&)> on_done_;
   PrefilledFn on_prefilled_;
@@ -246,8 +313,10 @@ class LlmPool final : public Pool, public EventHandler {
   static constexpr uint32_t kNotDecoding = UINT32_MAX;
   std::vector<uint32_t> free_slots_;
   std::vector<std::vector<uint64_t>> slot_prefix_;  // per slot: its prefix ids (prefix caching on)
-  ArgminTree router_;                  // over route_key() of the replicas
-  std::vector<double> power_by_batch_; // replica power at batch b (0 = idle), b <= max_batch
+  std::unique_ptr<scheduling::ReplicaRouter> router_;  // null: no routing (decode role)
+  std::vector<uint32_t> load_server_;  // per weight transfer: its server
+  std::vector<uint8_t> server_failed_;
+  uint64_t availability_epoch_ = 0;
   uint64_t waiting_total_ = 0;
   uint64_t running_total_ = 0;
   size_t active_replicas_ = 0;

@@ -1,10 +1,10 @@
 #include "models/serving/llm_pool_factory.hpp"
 
 #include "models/serving/kv_capacity.hpp"
+
 #include "sim/scenario/diagnostics.hpp"
 
 namespace dcsim::serving {
-
 
 LlmPoolConfig read_llm_config(const scenario::Config& c, const scenario::Config& pool_cfg, const catalog::Catalog& catalog,
                               const std::string& tp_key) {
@@ -46,15 +46,84 @@ LlmPoolConfig read_llm_config(const scenario::Config& c, const scenario::Config&
   return cfg;
 }
 
-LlmPoolParts make_llm_pool(const scenario::Config& pool_cfg, const catalog::Catalog& catalog, PoolPlacement placement,
-                           Engine& engine, output::Recorder& recorder, std::vector<RequestObserver*> observers) {
-  const scenario::Config& c = pool_cfg.child("llm");
-  const LlmPoolConfig cfg = read_llm_config(c, pool_cfg, catalog, "tp");
-  LlmPoolParts parts;
-  auto power_w = make_llm_models(parts, cfg, c.num("power_cap"));
-  parts.pool = std::make_unique<LlmPool>(cfg, std::move(placement), engine, recorder, *parts.iteration_time,
-                                         std::move(power_w), std::move(observers));
-  return parts;
+std::vector<scenario::ParamSpec> llm_shared_params() {
+  using P = scenario::ParamSpec;
+  using units::Quantity;
+  return {P::string("gpu").def("h100-sxm").doc("GPU (catalog name)."),
+          P::string("ai_model").def("llama-3.1-8b").doc("Served language model (catalog name)."),
+          P::integer("max_batch").def("256").at_least(1).at_most(4096).doc("Running sequences per replica."),
+          P::integer("max_batch_tokens").def("8192").at_least(1).at_most(1e6).doc("Token budget of one iteration (chunked prefill)."),
+          P::quantity_of("gpu_memory_utilization", Quantity::dimensionless)
+              .def("0.9")
+              .above(0)
+              .at_most(1)
+              .doc("Share of GPU memory for weights and KV cache (vLLM's gpu_memory_utilization)."),
+          P::quantity_of("reserve", Quantity::data)
+              .def("2 GB")
+              .at_least(0)
+              .doc("Memory per GPU kept for activations and non-torch buffers, outside the KV cache (vLLM's start-up profile of 7-8B models: 1.0-1.6 GiB; models/serving/kv_capacity.hpp)."),
+          P::quantity_of("power_cap", Quantity::power)
+              .def("0 W")
+              .at_least(0)
+              .doc("Per-GPU power limit (0 W: none); throughput falls as (cap / uncapped power)^(1/3)."),
+          P::integer("prefix_cache")
+              .def("0")
+              .at_least(0)
+              .doc("Prompt tokens of prefix cache per replica, taken from its KV cache (0: off). Requests "
+                   "replayed from a Mooncake trace skip the prefill of leading 512-token blocks (hash_ids) "
+                   "found in the replica's LRU cache; on the prefill side only when disaggregated.")};
+}
+
+scenario::ChildSpec llm_routing_child() {
+  return scenario::ChildSpec{"routing", scenario::ChildKind::model, nullptr, "pool_routing", "least_outstanding_tokens",
+                             false, "Which replica takes a request (docs/models/scheduling.md)."};
+}
+
+std::unique_ptr<scheduling::ReplicaRouter> make_replica_router(const scenario::Config& block, const PoolBuild& b) {
+  return scheduling::replica_router_registry().create(block.child("routing"),
+                                                      scheduling::ReplicaRouterContext{b.engine, b.placement.group, b.seed});
+}
+
+void check_divides_server(const scenario::Config& pool, const std::string& block, const std::string& key,
+                          scenario::Diagnostics& diags) {
+  const scenario::Config& c = pool.child(block);
+  const int64_t v = c.integer(key);
+  if (pool.integer("gpus_per_server") % v != 0) {
+    diags.error(c.where(key), pool.path() + "." + block + "." + key,
+                "got '" + std::to_string(v) + "', expected a divisor of gpus_per_server (" +
+                    std::to_string(pool.integer("gpus_per_server")) + ")");
+  }
+}
+
+void register_llm_pool_kind(PoolKindRegistry& r) {
+  KindInfo k;
+  k.name = "llm";
+  k.block = "llm";
+  k.summary = "continuous batching with a KV cache";
+  k.help =
+      "Continuous-batching LLM serving (serving: llm): hardware and model from the catalog (models/catalog), "
+      "iteration times from the roofline model fitted to ML.ENERGY.";
+  k.params = llm_shared_params();
+  k.params.insert(k.params.begin() + 2, scenario::ParamSpec::integer("tp").def("1").at_least(1).at_most(8).doc(
+                                            "Tensor-parallel degree: GPUs per replica (one server)."));
+  k.children = {llm_routing_child()};
+  k.check = [](const scenario::Config& pool, scenario::Diagnostics& diags) { check_divides_server(pool, "llm", "tp", diags); };
+  r.add(std::move(k), [](PoolBuild& b) {
+    const scenario::Config& c = b.pool.child("llm");
+    const LlmPoolConfig cfg = read_llm_config(c, b.pool, b.catalog, "tp");
+    auto parts = std::make_shared<LlmPoolParts>();
+    const double cap = c.num("power_cap");  // the initial value of the power-cap command
+    auto points = llm_point_maker(*parts, cfg, cap);
+    auto router = make_replica_router(c, b);
+    BuiltPool out;
+    out.it = pool_it_power(b.pool, b.catalog, "llm");
+    out.pool = std::make_unique<LlmPool>(cfg, std::move(b.placement), b.engine, b.recorder, std::move(points),
+                                         OperatingPoint{cap > 0 ? cap : 0.0, 1.0}, b.observers, std::move(router));
+    out.parts = std::move(parts);
+    out.model = c.str("ai_model");
+    out.model_key = "llm.ai_model";
+    return out;
+  });
 }
 
 }  // namespace dcsim::serving

@@ -180,6 +180,7 @@ void LlmPool::plan(uint32_t i) {
   if (rep.running.empty()) {
     rep.skip_k = 0;
     set_replica_state(rep, State::idle, 0);
+    if (rep.draining && rep.waiting.empty()) stop(i);  // removed, and done
     return;
   }
 
@@ -195,10 +196,11 @@ void LlmPool::plan(uint32_t i) {
   load.decode_seqs = rep.n_dec;
   load.context_tokens = static_cast<uint64_t>(rep.ctx_base + int64_t(rep.n_dec) * rep.clock);
   if (rep.ends.size() < k) rep.ends.resize(k);
-  iteration_time_.iteration_ends(load, static_cast<uint32_t>(k), now, rep.ends.data());
+  rep.planned = load;
+  points_[rep.point].time->iteration_ends(load, static_cast<uint32_t>(k), now, rep.ends.data());
   rep.skip_k = static_cast<uint32_t>(k);
   rep.ev = engine_.at(rep.ends[k - 1], this, i);
-  set_replica_state(rep, State::iterating, rep.running.size(), iteration_time_.replica_power_w(load));
+  set_replica_state(rep, State::iterating, rep.running.size(), points_[rep.point].time->replica_power_w(load));
 }
 
 // Decode-only iterations that can run back to back: up to the first finish, and as long as the
@@ -288,6 +290,7 @@ void LlmPool::complete(Replica& rep, uint32_t i, uint32_t slot, double now) {
   const double energy = seq_energy(rep, s);
   leave(rep, slot);
   rep.outstanding_tokens -= outstanding_of(s.req);
+  --rep.outstanding_requests;
   route_update(i);
   ++totals_.completed;
   series_.completed.add();
@@ -308,6 +311,7 @@ void LlmPool::hand_off(Replica& rep, uint32_t i, uint32_t slot) {
   const double energy = seq_energy(rep, s);
   leave(rep, slot);
   rep.outstanding_tokens -= outstanding_of(s.req);
+  --rep.outstanding_requests;
   route_update(i);
   workload::Request r = s.req;
   r.first_token_s = s.first_token_s;

@@ -14,9 +14,8 @@ std::string watts(double w) { return units::format(w, units::Quantity::power); }
 
 }  // namespace
 
-PoolItPower pool_it_power(const scenario::Config& pool, const catalog::Catalog& catalog) {
-  const std::string& serving = pool.str("serving");
-  const bool fifo = serving != "llm" && serving != "diffusion";
+PoolItPower pool_it_power(const scenario::Config& pool, const catalog::Catalog& catalog, const std::string& serving) {
+  const bool fifo = serving.empty();
   const std::string gpu_name = fifo ? "" : pool.child(serving).str("gpu");
   const std::string& wanted = pool.str("server_type");
   const auto where = pool.where("server_type");

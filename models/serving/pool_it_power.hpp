@@ -11,8 +11,9 @@
 // below), so the per-server sum equals the affine map of the pool sum.
 //
 // The server type is the pool's `server_type` parameter (catalog name). `auto`: the first catalog
-// server (by name) that holds the pool's GPU (llm.gpu / diffusion.gpu; h100-sxm -> dgx-h100);
-// for a fifo pool, which names no catalog GPU, dgx-h100. Input errors (exit 2, located):
+// server (by name) that holds the pool's GPU (`gpu` of the kind's block: llm.gpu, diffusion.gpu,
+// disaggregated.gpu; h100-sxm -> dgx-h100); for a fifo pool, which names no catalog GPU,
+// dgx-h100 with the `gpu` block's idle and busy power. Input errors (exit 2, located):
 //   * a named server holding another GPU than the pool's (llm, diffusion);
 //   * no catalog server holding the pool's GPU (auto);
 //   * n · TDP + other_max_power > max_power: the node could exceed its rating, the clip would
@@ -40,8 +41,9 @@ struct PoolItPower {
   }
 };
 
-// The pool's server and its affine non-GPU power. Throws scenario::InputError.
-PoolItPower pool_it_power(const scenario::Config& pool_cfg, const catalog::Catalog& catalog);
+// The pool's server and its affine non-GPU power; `gpu_block`: the block whose `gpu` names the
+// pool's catalog GPU ("llm", "diffusion"), or "" for the fifo `gpu` block. Throws scenario::InputError.
+PoolItPower pool_it_power(const scenario::Config& pool_cfg, const catalog::Catalog& catalog, const std::string& gpu_block);
 
 // Declares power_w and energy_j under `group` from the pool's gpu_power_w and gpu_energy_j.
 void declare_pool_it_series(output::Recorder& recorder, const std::string& group, const PoolItPower& it);

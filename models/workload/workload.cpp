@@ -8,7 +8,7 @@ namespace dcsim::workload {
 Workload::Workload(const scenario::Config& cfg, uint32_t index, Engine& engine, output::Recorder& recorder,
                    uint64_t seed, const arrivals::ArrivalContext& context)
     : name_(cfg.str("name")),
-      target_(cfg.str("pool")),
+      service_(cfg.has("service") ? cfg.str("service") : cfg.str("pool")),
       index_(index),
       slo_latency_s_(cfg.num("slo_latency")),
       engine_(engine),
@@ -88,7 +88,7 @@ void Workload::submit(Request r) {
   ++totals_.arrived;
   s_arrivals_.add();
   const uint64_t rejected_before = totals_.rejected;
-  pool_->submit(r);
+  sink_->submit(r);
   if (totals_.rejected == rejected_before) s_admitted_.add();
 }
 
@@ -135,6 +135,11 @@ void Workload::on_completed(const Request& r, double now) {
   const bool met = latency <= slo_latency_s_;
   if (met) ++totals_.slo_met;
   s_slo_.add(met);
+}
+
+void Workload::on_dropped(const Request& r, double now) {
+  if (sampled(r)) record_request(r, now, 2);
+  ++totals_.dropped;
 }
 
 void Workload::on_rejected(const Request& r, double now) {

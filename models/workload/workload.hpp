@@ -1,5 +1,6 @@
-// A workload: a stream of requests from an arrival process to one pool, with its counters,
-// latency percentiles and SLO attainment. It is the RequestObserver of its requests.
+// A workload: a stream of requests from an arrival process to the front end of one service
+// (a RequestSink: it knows nothing of the pools behind it), with its counters, latency
+// percentiles and SLO attainment. It is the RequestObserver of its requests.
 //
 // Each arrival becomes a Request of the workload's class (llm / image / video: tokens, images,
 // steps) and tier (drawn by share). A rejected request comes back with probability p after an
@@ -15,8 +16,9 @@
 #include <string>
 
 #include "models/arrivals/arrival_process.hpp"
-#include "models/serving/pool.hpp"
+#include "models/scheduling/request_sink.hpp"
 #include "models/workload/request_class.hpp"
+#include "models/workload/request_observer.hpp"
 #include "sim/metrics/log_histogram.hpp"
 #include "sim/output/recorder.hpp"
 #include "sim/scenario/config.hpp"
@@ -32,15 +34,17 @@ struct WorkloadTotals {
   uint64_t slo_met = 0;
 };
 
-class Workload final : public EventHandler, public serving::RequestObserver {
+class Workload final : public EventHandler, public RequestObserver {
  public:
   // `seed` and the workload's name give its random streams (arrivals, class, retries).
   Workload(const scenario::Config& cfg, uint32_t index, Engine& engine, output::Recorder& recorder, uint64_t seed,
            const arrivals::ArrivalContext& context);
 
   const std::string& name() const { return name_; }
-  const std::string& target() const { return target_; }  // "site/pool"
-  void connect(serving::Pool* pool) { pool_ = pool; }
+  // The service it sends requests to: `service:`, or the `pool: SITE/POOL` shorthand's "SITE/POOL".
+  const std::string& service() const { return service_; }
+  void connect(scheduling::RequestSink* sink) { sink_ = sink; }
+  const RequestClass& request_class() const { return *class_; }
   // Write this share of request attempts to the /requests table (0: none).
   void set_request_sampling(double fraction) { sample_fraction_ = fraction; }
   void start();  // schedule the first arrival
@@ -48,6 +52,7 @@ class Workload final : public EventHandler, public serving::RequestObserver {
   void on_event(uint64_t tag) override;  // an arrival or a retry
   void on_completed(const Request& r, double now) override;
   void on_rejected(const Request& r, double now) override;
+  void on_dropped(const Request& r, double now) override;
 
   const WorkloadTotals& totals() const { return totals_; }
   const LogHistogram& latency() const { return latency_all_; }
@@ -66,7 +71,7 @@ class Workload final : public EventHandler, public serving::RequestObserver {
   uint8_t draw_tier();
 
   std::string name_;
-  std::string target_;
+  std::string service_;
   uint32_t index_;
   double slo_latency_s_;
   Engine& engine_;
@@ -84,7 +89,7 @@ class Workload final : public EventHandler, public serving::RequestObserver {
   uint32_t max_attempts_;
   std::vector<Request> retry_slots_;  // requests waiting out their back-off
   std::vector<uint32_t> free_retry_slots_;
-  serving::Pool* pool_ = nullptr;
+  scheduling::RequestSink* sink_ = nullptr;
   uint64_t next_id_ = 0;
 
   WorkloadTotals totals_;

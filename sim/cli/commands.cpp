@@ -1,15 +1,19 @@
 #include "sim/cli/commands.hpp"
 
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <memory>
+#include <new>
 #include <unistd.h>
 
 #include "sim/cli/progress.hpp"
 #include "sim/cli/reference.hpp"
 #include "sim/output/hdf5_inspect.hpp"
 #include "sim/output/hdf5_writer.hpp"
+#include "sim/output/output_path.hpp"
 #include "sim/run/run.hpp"
 #include "sim/scenario/scenario_schema.hpp"
 #include "sim/scenario/units.hpp"
@@ -29,7 +33,7 @@ scenario::LoadedScenario load(const ScenarioArgs& a) { return scenario::load_sce
 
 void print_input_error(const scenario::InputError& e) {
   std::cerr << e.what() << "\n";
-  std::cerr << "dcsim: " << e.issues().size() << " problem" << (e.issues().size() == 1 ? "" : "s")
+  std::cerr << "dcsim: " << e.count() << " problem" << (e.count() == 1 ? "" : "s")
             << " in the input; nothing was run\n";
 }
 
@@ -61,6 +65,13 @@ void print_summary(const RunResult& r, const std::string& output) {
 }  // namespace
 
 int cmd_run(const ScenarioArgs& args, const std::string& output_arg, bool quiet) {
+  // SIGINT, SIGTERM and SIGHUP wait (blocked) until the engine's handlers are in place
+  // (Engine::catch_stop_signals unblocks them): one sent while the scenario loads or the world
+  // is built then stops the run cleanly at its start instead of killing the process.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&stop_signals, sig);
+  sigprocmask(SIG_BLOCK, &stop_signals, nullptr);
   scenario::LoadedScenario sc;
   try {
     sc = load(args);
@@ -69,36 +80,45 @@ int cmd_run(const ScenarioArgs& args, const std::string& output_arg, bool quiet)
     return kExitInput;
   }
   const std::string output = output_arg.empty() ? sc.root.str("name") + ".h5" : output_arg;
-  const auto dir = std::filesystem::absolute(output).parent_path();
-  if (!std::filesystem::is_directory(dir)) {
-    std::cerr << "error: -o " << output << ": directory '" << dir.string() << "' does not exist\n";
+  std::unique_ptr<output::Hdf5Writer> writer;
+  try {
+    output::check_output_path(output, {args.path});
+    writer = std::make_unique<output::Hdf5Writer>(output);  // creates and locks OUT.partial
+  } catch (const output::OutputPathError& e) {
+    std::cerr << "error: " << e.what() << "\n";
     return kExitInput;
   }
   ProgressLine progress(isatty(STDERR_FILENO) != 0 && !quiet);
   RunOptions options;
-  options.catch_sigint = true;
+  options.catch_signals = true;
   if (progress.enabled()) options.progress = [&progress](const Progress& p) { progress.update(p); };
-  int code = kExitOk;
+  // Every failure ends here with its message and exit code; the .partial is named when kept.
+  auto failed = [&](const std::string& what, int code) {
+    progress.finish();
+    std::cerr << "dcsim: error: " << what << "\n";
+    if (std::filesystem::exists(writer->partial_path()))
+      std::cerr << "dcsim: the output so far is in " << writer->partial_path() << " (complete = 0)\n";
+    return code;
+  };
   try {
-    output::Hdf5Writer writer(output);
-    const RunResult r = run_scenario(sc, &writer, options);
+    const RunResult r = run_scenario(sc, writer.get(), options);
     progress.finish();
     if (!quiet) print_summary(r, output);
-    code = r.complete ? kExitOk : kExitInterrupted;
-  } catch (const InvariantError& e) {
-    progress.finish();
-    std::cerr << "dcsim: error: " << e.what() << "\n";
-    code = kExitRuntime;
+    if (r.complete) return kExitOk;
+    return r.signal > 0 ? 128 + r.signal : kExitInterrupted;
   } catch (const scenario::InputError& e) {
     progress.finish();
     print_input_error(e);
-    code = kExitInput;
+    return kExitInput;
+  } catch (const output::OutputPathError& e) {
+    return failed(e.what(), kExitInput);
+  } catch (const std::bad_alloc&) {
+    return failed("out of memory (the scenario needs more than this machine has; try a smaller fleet, "
+                  "a lower rate or a shorter horizon)",
+                  kExitRuntime);
   } catch (const std::exception& e) {
-    progress.finish();
-    std::cerr << "dcsim: error: " << e.what() << "\n";
-    code = kExitRuntime;
+    return failed(e.what(), kExitRuntime);
   }
-  return code;
 }
 
 int cmd_validate(const ScenarioArgs& args, bool print_resolved) {

@@ -1,6 +1,8 @@
 // The dcsim subcommands. Each returns the process exit code:
-//   0 success, 1 runtime error (I/O, invariant), 2 bad input (scenario, arguments, files),
-//   130 interrupted by SIGINT (the output file is still complete and says complete = false).
+//   0 success, 1 runtime error (a write error or full disk, out of memory, an invariant),
+//   2 bad input (scenario, arguments, files, the output path), 128 + N stopped by signal N:
+//   130 SIGINT, 143 SIGTERM, 129 SIGHUP (the output file is whole and says complete = 0).
+// docs/reliability.md lists every case and what the output file then holds.
 #pragma once
 
 #include <cstdint>

@@ -4,7 +4,9 @@
 #include <sstream>
 
 #include "sim/registry/registry.hpp"
+#include "sim/scenario/param.hpp"
 #include "sim/scenario/scenario_schema.hpp"
+#include "sim/scenario/units.hpp"
 
 namespace dcsim::cli {
 
@@ -96,6 +98,30 @@ void schema_text(std::ostringstream& os, const Schema& s, const std::string& pat
   }
 }
 
+// The largest magnitude of every quantity and of integers (param.hpp, magnitude_limit).
+void limits(std::ostream& os, bool markdown) {
+  using units::Quantity;
+  if (markdown) {
+    os << "## Limits\n\nWhatever a parameter's own range, dcsim refuses a value beyond the largest magnitude of its "
+          "quantity (a typo, or a run that could not end or fit in memory); see docs/reliability.md.\n\n"
+          "| quantity | largest magnitude |\n|---|---|\n| integer | "
+       << units::format(scenario::kIntegerLimit, Quantity::dimensionless) << " |\n";
+  } else {
+    os << "LIMITS (largest magnitude of any value)\n  integer: " << units::format(scenario::kIntegerLimit, Quantity::dimensionless)
+       << "\n";
+  }
+  for (int i = 0; i <= static_cast<int>(Quantity::energy_price); ++i) {  // every quantity, in order
+    const auto q = static_cast<Quantity>(i);
+    const std::string shown = units::format(scenario::magnitude_limit(q), q);
+    if (markdown) {
+      os << "| " << units::info(q).name << " | " << shown << " |\n";
+    } else {
+      os << "  " << units::info(q).name << ": " << shown << "\n";
+    }
+  }
+  os << "\n";
+}
+
 }  // namespace
 
 std::string parameter_reference(bool markdown) {
@@ -108,6 +134,7 @@ std::string parameter_reference(bool markdown) {
        << "Quantities accept units (\"700 W\", \"2.9 Wh\", \"15 min\", \"1.2e6 /h\", \"80 GiB\", \"3.35 TB/s\"); a bare "
        << "number is in the unit shown.\n\n## Scenario blocks\n\n";
     schema_md(os, scenario::scenario_schema(), "", seen);
+    limits(os, true);
     os << "## Models\n\n";
     for (const auto& cat : index.categories()) {
       os << "<a id=\"models-" << cat << "\"></a>\n### " << cat << "\n\n" << index.category_help(cat) << "\n\n";
@@ -120,6 +147,7 @@ std::string parameter_reference(bool markdown) {
   } else {
     os << "SCENARIO BLOCKS\n\n";
     schema_text(os, scenario::scenario_schema(), "", seen);
+    limits(os, false);
     os << "MODELS\n";
     for (const auto& cat : index.categories()) {
       os << "\n[" << cat << "] " << index.category_help(cat) << "\n";

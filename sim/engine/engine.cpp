@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <stdexcept>
+#include <utility>
+
+#include <simgrid/Exception.hpp>
 
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Host.hpp>
@@ -36,26 +40,39 @@ Engine::Engine(std::vector<std::string> simgrid_args) {
 }
 
 namespace {
-std::atomic<Engine*> g_sigint_target{nullptr};
-extern "C" void on_sigint(int) {
-  if (Engine* e = g_sigint_target.load()) e->request_stop();
+constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
+std::atomic<Engine*> g_signal_target{nullptr};
+std::atomic<int> g_stop_signal{0};
+extern "C" void on_stop_signal(int sig) {
+  g_stop_signal.store(sig);
+  if (Engine* e = g_signal_target.load()) e->request_stop();
 }
 }  // namespace
 
-void Engine::catch_sigint() {
-  if (sigint_installed_) return;
+void Engine::catch_stop_signals() {
+  if (signals_installed_) return;
   struct sigaction sa {};
-  sa.sa_handler = on_sigint;
+  sa.sa_handler = on_stop_signal;
+  sa.sa_flags = SA_RESETHAND;  // once: a second signal ends the process
   sigemptyset(&sa.sa_mask);
-  g_sigint_target.store(this);
-  sigaction(SIGINT, &sa, &previous_sigint_);
-  sigint_installed_ = true;
+  g_stop_signal.store(0);
+  g_signal_target.store(this);
+  for (size_t i = 0; i < std::size(kStopSignals); ++i) sigaction(kStopSignals[i], &sa, &previous_handlers_[i]);
+  signals_installed_ = true;
+  // A caller may have blocked these signals until now (the CLI does, from its start): one that
+  // arrived meanwhile is delivered here, to the handler, and stops the run as soon as it starts.
+  sigset_t set;
+  sigemptyset(&set);
+  for (int sig : kStopSignals) sigaddset(&set, sig);
+  sigprocmask(SIG_UNBLOCK, &set, nullptr);
 }
 
+int Engine::stop_signal() const { return signals_installed_ ? g_stop_signal.load() : 0; }
+
 Engine::~Engine() {
-  if (sigint_installed_) {
-    g_sigint_target.store(nullptr);
-    sigaction(SIGINT, &previous_sigint_, nullptr);
+  if (signals_installed_) {
+    g_signal_target.store(nullptr);
+    for (size_t i = 0; i < std::size(kStopSignals); ++i) sigaction(kStopSignals[i], &previous_handlers_[i], nullptr);
   }
 }
 
@@ -68,14 +85,56 @@ EventId Engine::at(double t, EventHandler* handler, uint64_t tag) {
 
 void Engine::start_activity(const std::function<sg4::ActivityPtr()>& make, EventHandler* handler, uint64_t tag) {
   if (!in_dispatcher_) throw std::logic_error("platform activities can only be started from an event handler");
-  // Bring SimGrid's clock up to ours. With activities in flight it already is (we only run an
-  // event after wait_any_for has advanced SimGrid to that event's time).
-  if (sg4::Engine::get_clock() < now_) sg4::this_actor::sleep_until(now_);
+  sync_clock();
   pending_.push_back(make());
   pending_targets_.push_back(PendingTarget{handler, tag});
+  bounds_.add(pending_.back(), sg4::Engine::get_clock());
+  update_fast_until();
+}
+
+// Bring SimGrid's clock up to ours (it lags after a stretch of the fast lane). With activities in
+// flight nothing can complete on the way: now() is below the bounds' safe horizon.
+void Engine::sync_clock() {
+  if (sg4::Engine::get_clock() >= now_) return;
+  if (wait_until(now_) >= 0) {
+    throw std::logic_error("lookahead: a platform activity completed at t=" + std::to_string(sg4::Engine::get_clock()) +
+                           " before now=" + std::to_string(now_));
+  }
+}
+
+// Wait on SimGrid up to `target` or the first completion (its index in pending_; -1 at target).
+// Steps never cross a power of two (nor, from clock 0, the safe horizon): a step of at most the
+// clock is exact in floating point, so SimGrid's clock lands exactly on `target` and on every
+// completion date, and both lanes stop at the same instants wherever a completion is possible.
+ssize_t Engine::wait_until(double target) {
+  for (;;) {
+    const double clock = sg4::Engine::get_clock();
+    if (!(clock < target)) return -1;
+    double step_to = target;
+    if (clock > 0) {
+      const double pow2 = std::ldexp(1.0, std::ilogb(clock) + 1);  // the smallest power of two above clock
+      if (pow2 < target) step_to = pow2;
+    } else if (const double safe = bounds_.safe(); safe > 0 && safe < target) {
+      step_to = safe;
+    }
+    ++stats_.platform_waits;
+    const ssize_t done = sg4::Activity::wait_any_for(pending_, step_to - clock);
+    if (done >= 0) return done;
+  }
+}
+
+void Engine::update_fast_until() {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  fast_until_ = pending_.empty() ? inf : (lookahead_ ? bounds_.safe() : -inf);
 }
 
 void Engine::complete_activity(size_t index) {
+  const double clock = sg4::Engine::get_clock();
+  if (clock < now_) {
+    throw std::logic_error("lookahead: a platform activity completed at t=" + std::to_string(clock) +
+                           ", after an event at t=" + std::to_string(now_) + " had run");
+  }
+  now_ = clock;
   const PendingTarget target = pending_targets_[index];
   // Swap-erase: order of the pending vector only decides which of several simultaneous
   // completions SimGrid reports first, and that stays deterministic.
@@ -83,8 +142,17 @@ void Engine::complete_activity(size_t index) {
   pending_.pop_back();
   pending_targets_[index] = pending_targets_.back();
   pending_targets_.pop_back();
+  bounds_.remove(index);
+  update_fast_until();
   ++stats_.activity_completions;
   target.handler->on_event(target.tag);
+}
+
+void Engine::run_next_event() {
+  const EventQueue::Fired ev = queue_.pop();
+  now_ = ev.time;
+  ++stats_.events;
+  ev.handler->on_event(ev.tag);
 }
 
 void Engine::dispatch(double until) {
@@ -96,15 +164,23 @@ void Engine::dispatch(double until) {
       break;
     }
     const double t_next = queue_.next_time();
+    if (t_next < fast_until_ && t_next <= until) {  // nothing can complete before t_next
+      run_next_event();
+      continue;
+    }
     if (!pending_.empty()) {
       const double target = std::min(t_next, until);
-      const double timeout = target - sg4::Engine::get_clock();
-      if (timeout > 0) {
-        const ssize_t done = sg4::Activity::wait_any_for(pending_, timeout);
+      const bool may_complete = target >= bounds_.safe();
+      if (may_complete || !lookahead_) {
+        const ssize_t done = wait_until(target);
         if (done >= 0) {
-          now_ = std::max(now_, sg4::Engine::get_clock());
           complete_activity(static_cast<size_t>(done));
           continue;
+        }
+        // Timed out at target. Both lanes refresh the bounds at exactly these stops.
+        if (may_complete) {
+          bounds_.tighten(pending_, sg4::Engine::get_clock(), target);
+          update_fast_until();
         }
       }
     }
@@ -120,14 +196,13 @@ void Engine::dispatch(double until) {
       now_ = until;
       break;
     }
-    const EventQueue::Fired ev = queue_.pop();
-    now_ = ev.time;
-    ++stats_.events;
-    ev.handler->on_event(ev.tag);
+    run_next_event();
   }
   for (auto& a : pending_) a->cancel();
   pending_.clear();
   pending_targets_.clear();
+  bounds_.clear();
+  update_fast_until();
 }
 
 void Engine::maybe_report_progress(double until) {
@@ -144,12 +219,28 @@ RunStats Engine::run(double until) {
   wall_start_ = last_progress_ = std::chrono::steady_clock::now();
   auto hosts = sg_->get_all_hosts();
   if (hosts.empty()) throw std::logic_error("run(): the platform has no host for the dispatcher actor");
+  bounds_.configure(ActivityBounds::read_config());
+  if (!bounds_.config().enabled) lookahead_ = false;
   sg4::Actor::create("dispatcher", hosts.front(), [this, until] {
     in_dispatcher_ = true;
-    dispatch(until);
+    try {
+      dispatch(until);
+    } catch (const simgrid::ForcefulKillException&) {
+      throw;  // SimGrid unwinding its actor
+    } catch (...) {
+      // An exception leaving a SimGrid actor aborts the process: keep it for run() instead.
+      actor_error_ = std::current_exception();
+      try {
+        for (auto& a : pending_) a->cancel();
+      } catch (...) {
+      }
+      pending_.clear();
+      pending_targets_.clear();
+    }
     in_dispatcher_ = false;
   });
   sg_->run();
+  if (actor_error_) std::rethrow_exception(std::exchange(actor_error_, nullptr));
   stats_.end_time_s = now_;
   stats_.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start_).count();
   return stats_;

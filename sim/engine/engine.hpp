@@ -4,11 +4,20 @@
 // - While no platform activity is in flight, the dispatcher pops and runs events back to back
 //   without yielding to SimGrid (the fast lane); SimGrid's clock lags behind.
 // - Before a model starts a platform activity (a SimGrid comm or exec), the dispatcher brings
-//   SimGrid's clock up to now() (this_actor::sleep_until) so the activity starts at the right time.
-// - While activities are in flight, the dispatcher waits with Activity::wait_any_for(pending,
-//   t_next - clock): either an activity completes first (its handler runs at the completion time)
-//   or the wait times out at the next event time and that event runs. This is conservative
-//   synchronisation: time never goes backwards and nothing is run out of order.
+//   SimGrid's clock up to now() so the activity starts at the right time.
+// - While activities are in flight (the slow lane), a lower bound on their earliest completion
+//   (activity_bounds.hpp: remaining bytes over the slowest link of the route, remaining flops over
+//   the host's speed) tells how far the fast lane may go on: heap events strictly before it run
+//   back to back; the first one at or after it is reached by waiting on SimGrid with
+//   Activity::wait_any_for(pending, t_next - clock): either an activity completes first (its
+//   handler runs at the completion time) or the wait times out at the next event time, the bounds
+//   are refreshed and that event runs. This is conservative synchronisation: time never goes
+//   backwards and nothing is run out of order. set_lookahead(false) waits before every heap event
+//   instead (the reference lane: the same results, bit for bit, more slowly).
+// - Exact clock: SimGrid advances its clock by differences (clock + (date - clock)), which round
+//   unless the step is at most the clock itself. The dispatcher therefore never asks SimGrid for a
+//   step that crosses a power of two: SimGrid's clock lands exactly on every target and every
+//   completion date, whatever the lane and however far it lagged.
 // Tie rule: a completion that SimGrid reports at the same instant as a heap event is handled
 // first (it is returned by the wait); heap events among themselves follow (time, sequence).
 //
@@ -19,14 +28,19 @@
 #include <csignal>
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include <sys/types.h>
+
 #include <simgrid/s4u/Activity.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
+#include "sim/engine/activity_bounds.hpp"
 #include "sim/engine/event_queue.hpp"
 
 namespace dcsim {
@@ -45,6 +59,7 @@ struct RunStats {
   StopReason reason = StopReason::horizon;
   uint64_t events = 0;                // heap events handled
   uint64_t activity_completions = 0;  // platform activities completed
+  uint64_t platform_waits = 0;        // times control went to SimGrid (Activity::wait_any_for)
   double end_time_s = 0;
   double wall_s = 0;
 };
@@ -76,17 +91,27 @@ class Engine {
                       uint64_t tag = 0);
   size_t activities_in_flight() const { return pending_.size(); }
 
+  // Lookahead in the slow lane (default on); off: every heap event waits on SimGrid while activities
+  // are in flight (the reference lane of the tests). Before run(). Off anyway for platform models
+  // whose rates the bounds do not cap (ActivityBounds::read_config).
+  void set_lookahead(bool on) { lookahead_ = on; }
+
   // Run until simulated time `until` (events at exactly `until` run), until nothing is left, or
-  // until request_stop(). Activities still in flight at the end are cancelled. Call once.
+  // until request_stop(). Activities still in flight at the end are cancelled. Call once. An
+  // exception thrown by a handler (std::bad_alloc, an output write error) ends the run and is
+  // rethrown from here, after SimGrid has returned (it must not leave SimGrid's actor).
   RunStats run(double until);
 
   // Async-signal-safe: the dispatcher stops before its next event.
   void request_stop() { stop_requested_.store(true, std::memory_order_relaxed); }
 
-  // Make SIGINT (Ctrl-C) call request_stop() on this engine. SimGrid installs its own SIGINT
-  // handler, which ends the process, when its engine is created: this replaces it. The previous
-  // handler is restored when the Engine is destroyed.
-  void catch_sigint();
+  // Make SIGINT (Ctrl-C), SIGTERM and SIGHUP (what `kill` and batch systems send) call
+  // request_stop() on this engine; stop_signal() then says which arrived. SimGrid installs its
+  // own SIGINT handler, which ends the process, when its engine is created: this replaces it.
+  // Each handler fires once (a second Ctrl-C ends the process the default way). The previous
+  // handlers are restored when the Engine is destroyed.
+  void catch_stop_signals();
+  int stop_signal() const;  // 0 if none arrived
 
   // Called about every `period` of wall time during run() (not at all if unset).
   void set_progress_callback(std::function<void(const Progress&)> cb, double period_s = 0.5) {
@@ -96,7 +121,11 @@ class Engine {
 
  private:
   void dispatch(double until);
+  void run_next_event();
   void complete_activity(size_t index);
+  ssize_t wait_until(double target);
+  void sync_clock();
+  void update_fast_until();
   void maybe_report_progress(double until);
 
   std::unique_ptr<simgrid::s4u::Engine> sg_;
@@ -111,12 +140,18 @@ class Engine {
   };
   std::vector<simgrid::s4u::ActivityPtr> pending_;
   std::vector<PendingTarget> pending_targets_;
+  ActivityBounds bounds_;  // one entry per pending_ element, same order
+  bool lookahead_ = true;
+  // Heap events strictly before this run without SimGrid: +inf with nothing in flight, the bounds'
+  // safe horizon with lookahead, -inf without.
+  double fast_until_ = std::numeric_limits<double>::infinity();
 
   RunStats stats_;
   std::function<void(const Progress&)> progress_cb_;
   double progress_period_s_ = 0.5;
-  bool sigint_installed_ = false;
-  struct sigaction previous_sigint_ {};
+  bool signals_installed_ = false;
+  struct sigaction previous_handlers_[3] {};
+  std::exception_ptr actor_error_;  // thrown inside the dispatcher actor; rethrown by run()
   std::chrono::steady_clock::time_point wall_start_;
   std::chrono::steady_clock::time_point last_progress_;
 };

@@ -21,12 +21,19 @@ namespace dcsim::output {
 
 namespace {
 
-constexpr hsize_t kSeriesChunk = 1024;  // rows per chunk of /time and of each series (8 KiB)
-constexpr hsize_t kEventChunk = 256;    // rows per chunk of /events
+// /time and each series are chunked by flush_every rows: a flush appends whole new chunks and never
+// rewrites a compressed chunk in place, which a hard kill in the middle of the write would leave
+// unreadable (the metadata on disk still giving the old chunk's size). /events is not compressed
+// for the same reason (its chunks are rewritten; uncompressed, the rows already there stay intact).
+constexpr hsize_t kEventChunk = 256;  // rows per chunk of /events
 constexpr int kDeflateLevel = 1;
 constexpr int kFormatVersion = 1;
 constexpr unsigned kCreationOrder = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// Bytes reserved on disk for what open() writes: the file's skeleton, and per series its dataset's
+// object header (attributes, dimension list) and its entry in /time's reference list.
+constexpr uint64_t kOpenReserve = 1u << 20;
+constexpr uint64_t kOpenReservePerSeries = 8u << 10;
 
 
 // "/a/b": starts with '/', no empty component, not the root, not inside /time, /events, /summary.
@@ -51,9 +58,11 @@ Hdf5Writer::Hdf5Writer(std::string final_path, int flush_every)
   if (flush_every_ < 1)
     throw std::invalid_argument("Hdf5Writer: flush_every must be >= 1, got " +
                                 std::to_string(flush_every_));
+  lock_ = std::make_unique<OutputLock>(partial_path_);
 }
 
 Hdf5Writer::~Hdf5Writer() {
+  if (state_ == State::created) lock_->remove();  // nothing was written
   if (state_ != State::open) return;
   H5Quiet quiet;
   if (!failed_) {
@@ -71,7 +80,13 @@ Hdf5Writer::~Hdf5Writer() {
 
 void Hdf5Writer::open(const RunMeta& meta, const std::vector<SeriesInfo>& series) {
   if (state_ != State::created) throw std::logic_error("Hdf5Writer::open called twice");
-  validate(series);
+  try {
+    validate(series);
+  } catch (...) {
+    state_ = State::closed;
+    lock_->remove();
+    throw;
+  }
   const auto rows = static_cast<std::size_t>(flush_every_);
   time_buf_.assign(rows, kNaN);
   value_buf_.assign(rows * series.size(), kNaN);
@@ -81,7 +96,7 @@ void Hdf5Writer::open(const RunMeta& meta, const std::vector<SeriesInfo>& series
   H5Quiet quiet;
   state_ = State::open;
   try {
-    create_file();
+    create_file(series.size());
     write_run_attributes(meta);
     create_time();
     for (const SeriesInfo& info : series) create_series(info);
@@ -92,9 +107,9 @@ void Hdf5Writer::open(const RunMeta& meta, const std::vector<SeriesInfo>& series
   } catch (...) {
     // No run without its file: release everything and remove the half-made .partial.
     state_ = State::closed;
-    const bool created = file_.valid();
     close_handles();
-    if (file_.reset() && created) std::remove(partial_path_.c_str());
+    file_.reset();
+    lock_->remove();
     throw;
   }
 }
@@ -112,7 +127,7 @@ void Hdf5Writer::validate(const std::vector<SeriesInfo>& series) {
   }
 }
 
-void Hdf5Writer::create_file() {
+void Hdf5Writer::create_file(std::size_t series_count) {
   H5Handle fcpl = check(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "create a property list");
   H5Handle fapl = check(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create a property list");
   // 1.8 object headers at least: dense attribute storage, so that /time's REFERENCE_LIST may
@@ -129,6 +144,7 @@ void Hdf5Writer::create_file() {
                              (detail.empty() ? "" : " (" + detail + ")"));
   }
   file_ = H5Handle(id, H5Fclose);
+  reserve(kOpenReserve + kOpenReservePerSeries * series_count);
 
   string_type_ = check(H5Tcopy(H5T_C_S1), H5Tclose, "create the string type");
   if (H5Tset_size(string_type_.get(), kH5Variable) < 0 ||
@@ -143,7 +159,8 @@ void Hdf5Writer::create_file() {
 
   dcpl_series_ = check(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create a property list");
   const hid_t dcpl = dcpl_series_.get();
-  if (H5Pset_chunk(dcpl, 1, &kSeriesChunk) < 0 || H5Pset_shuffle(dcpl) < 0 ||
+  const auto chunk = static_cast<hsize_t>(flush_every_);
+  if (H5Pset_chunk(dcpl, 1, &chunk) < 0 || H5Pset_shuffle(dcpl) < 0 ||
       H5Pset_deflate(dcpl, kDeflateLevel) < 0 ||
       H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &kNaN) < 0 ||
       H5Pset_attr_creation_order(dcpl, kCreationOrder) < 0 ||
@@ -229,7 +246,6 @@ void Hdf5Writer::create_events() {
 
   H5Handle dcpl = check(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create a property list");
   if (H5Pset_chunk(dcpl.get(), 1, &kEventChunk) < 0 ||
-      H5Pset_deflate(dcpl.get(), kDeflateLevel) < 0 ||
       H5Pset_attr_creation_order(dcpl.get(), kCreationOrder) < 0 ||
       H5Pset_obj_track_times(dcpl.get(), false) < 0)
     fail("set up the /events properties");
@@ -253,6 +269,20 @@ void Hdf5Writer::close(const RunEnd& end) {
   if (state_ == State::created) throw std::logic_error("Hdf5Writer::close before open()");
   state_ = State::closed;
   H5Quiet quiet;
+  if (failed_) {  // a write failed: keep the .partial as its last flush left it
+    close_handles();
+    file_.reset();
+    return;
+  }
+  uint64_t summary_bytes = 0;
+  for (const SummaryEntry& e : end.summary) summary_bytes += 2 * (e.name.size() + e.units.size()) + 256;
+  try {
+    reserve(flush_bound() + summary_bytes + end.stop_reason.size());
+  } catch (...) {  // nothing was written since the last flush: the file is whole, close it
+    close_handles();
+    file_.reset();
+    throw;
+  }
   if (buffered_ > 0) write_samples();
   if (events_buffered_ > 0) write_events();
   if (!request_buf_.empty()) write_requests();
@@ -264,9 +294,7 @@ void Hdf5Writer::close(const RunEnd& end) {
   set_attr(root, "/", "wall_seconds", end.wall_seconds);
   close_handles();
   if (!file_.reset()) fail("close the file");
-  if (std::rename(partial_path_.c_str(), final_path_.c_str()) != 0)
-    throw std::runtime_error("cannot rename " + partial_path_ + " to " + final_path_ + ": " +
-                             std::strerror(errno));
+  lock_->rename_to(final_path_);
 }
 
 void Hdf5Writer::write_summary(const std::vector<SummaryEntry>& summary) {

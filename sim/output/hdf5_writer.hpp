@@ -1,5 +1,11 @@
 // The HDF5 Sink: writes one run to FINAL.partial and renames it to FINAL on close().
 //
+// The .partial is created and locked (OutputLock, output_path.hpp) when the writer is
+// constructed, so that no other run can write it; it is removed again if open() is never called
+// or fails. Before each flush and before close() the writer reserves on disk the space the write
+// may take (fallocate, keeping the file size): a full disk is found before HDF5 writes anything,
+// the run ends with an error naming it, and the .partial keeps its last flush and complete = 0.
+//
 // Layout (docs/output-format.md): root attributes describing the run, /time (a dimension scale),
 // one 1-D float64 dataset per series under its group (/fleet, /sites/<s>, /sites/<s>/pools/<p>,
 // /workloads/<w>) attached to /time, the compound /events table and the /summary group whose
@@ -9,16 +15,26 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "sim/output/hdf5_handle.hpp"
+#include "sim/output/output_path.hpp"
 #include "sim/output/sink.hpp"
 
 namespace dcsim::output {
 
+// The output's disk (or quota) is full: nothing more could be written.
+class DiskFullError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 class Hdf5Writer final : public Sink {
  public:
+  // Throws OutputPathError (output_path.hpp) if FINAL.partial cannot be created or is locked.
   explicit Hdf5Writer(std::string final_path, int flush_every = 64);
   // Without close(): closes the file (after writing what is buffered) and leaves FINAL.partial
   // with complete = 0. Never throws.
@@ -28,9 +44,10 @@ class Hdf5Writer final : public Sink {
 
   // Sink calls. Bad series (duplicate group+name, malformed paths) or a wrong number of values
   // throw std::invalid_argument; calls out of order std::logic_error; any HDF5 failure
-  // std::runtime_error("cannot <what> in <FINAL.partial> (<HDF5's reason>)"). A failed open()
-  // removes the half-made file. close() renames FINAL.partial to FINAL; a second close() is a
-  // no-op.
+  // std::runtime_error("cannot <what> in <FINAL.partial> (<HDF5's reason>)"), a full disk
+  // DiskFullError. A failed open() removes the half-made file. close() renames FINAL.partial to
+  // FINAL (OutputPathError if another run holds FINAL locked); a second close() is a no-op, and so
+  // is a close() after a write failed (the .partial keeps its last flush).
   void open(const RunMeta& meta, const std::vector<SeriesInfo>& series) override;
   void append(double time_s, const std::vector<double>& values) override;
   void event(const EventRecord& e) override;
@@ -52,7 +69,7 @@ class Hdf5Writer final : public Sink {
 
   // open()
   static void validate(const std::vector<SeriesInfo>& series);
-  void create_file();
+  void create_file(std::size_t series_count);
   void write_run_attributes(const RunMeta& meta);
   void create_time();
   hid_t group(const std::string& path);
@@ -61,6 +78,9 @@ class Hdf5Writer final : public Sink {
   void create_requests(const RunMeta& meta);  // hdf5_writer_requests.cpp
   // writing
   void flush();
+  // Makes sure `bytes` more can be written past the end of the file (DiskFullError if not).
+  void reserve(uint64_t bytes);
+  uint64_t flush_bound() const;  // what the next flush may add to the file, at most
   void write_samples();
   void write_events();
   void write_requests();
@@ -82,6 +102,7 @@ class Hdf5Writer final : public Sink {
 
   std::string final_path_;
   std::string partial_path_;
+  std::unique_ptr<OutputLock> lock_;
   int flush_every_;
   State state_ = State::created;
   bool failed_ = false;  // an HDF5 call failed: the destructor writes nothing more
@@ -104,6 +125,7 @@ class Hdf5Writer final : public Sink {
   hsize_t buffered_ = 0;
   hsize_t rows_written_ = 0;
   double last_time_ = 0;
+  double flushed_time_ = 0;  // simulated time of the last sample on disk
   std::vector<EventRecord> event_buf_;  // slots reused; the first events_buffered_ are pending
   std::vector<EventRow> event_rows_;
   hsize_t events_buffered_ = 0;

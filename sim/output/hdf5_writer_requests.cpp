@@ -75,9 +75,11 @@ void Hdf5Writer::create_requests(const RunMeta& meta) {
 void Hdf5Writer::request(const RequestRecord& r) {
   if (state_ != State::open) throw std::logic_error("Hdf5Writer::request outside open()..close()");
   request_buf_.push_back(r);
-  if (request_buf_.size() >= kRequestBuffer) {
+  if (request_buf_.size() >= kRequestBuffer) {  // one whole chunk, appended
     H5Quiet quiet;
+    reserve(kRequestBuffer * sizeof(RequestRecord) + (1u << 20));
     write_requests();
+    if (H5Fflush(file_.get(), H5F_SCOPE_LOCAL) < 0) fail("flush");
   }
 }
 

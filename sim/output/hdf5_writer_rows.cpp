@@ -2,7 +2,13 @@
 // event() buffer rows (flush_every samples, reusing the event strings' storage), flush() writes the
 // buffered samples, events and requests and the progress attribute simulated_s, and write_rows()
 // extends a 1-D dataset and writes a block of rows at its end.
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <cstddef>
+#include <cstdio>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -39,11 +45,13 @@ void Hdf5Writer::event(const EventRecord& e) {
 }
 
 void Hdf5Writer::flush() {
+  reserve(flush_bound());
   if (buffered_ > 0) write_samples();
   if (events_buffered_ > 0) write_events();
   if (!request_buf_.empty()) write_requests();
   set_attr(file_.get(), "/", "simulated_s", last_time_);  // progress, for a .partial
   if (H5Fflush(file_.get(), H5F_SCOPE_LOCAL) < 0) fail("flush");
+  flushed_time_ = last_time_;
 }
 
 void Hdf5Writer::write_samples() {
@@ -67,6 +75,38 @@ void Hdf5Writer::write_events() {
              event_rows_.data());
   events_written_ += events_buffered_;
   events_buffered_ = 0;
+}
+
+// What one flush may add to the file, generously: per series (and /time) its last chunk written
+// anew (deflate may grow it a little) and a chunk-index node; the events' rows and strings in the
+// global heap, twice; the requests' rows with their chunk; and 1 MiB for metadata.
+uint64_t Hdf5Writer::flush_bound() const {
+  constexpr uint64_t kPerSeries = 8192 + 1024 + 4096;
+  uint64_t events = 0;
+  for (std::size_t i = 0; i < static_cast<std::size_t>(events_buffered_); ++i) {
+    const EventRecord& e = event_buf_[i];
+    events += sizeof(EventRow) + e.kind.size() + e.subject.size() + e.detail.size() + 3 * 32;
+  }
+  const uint64_t requests = request_buf_.empty() ? 0 : (request_buf_.size() + 4096) * sizeof(RequestRecord);
+  return (series_.size() + 1) * kPerSeries + 2 * events + requests + (1u << 20);
+}
+
+// Reserves `bytes` past the end of the file (fallocate with FALLOC_FL_KEEP_SIZE: the size stays,
+// the blocks are the file's), so that HDF5's writes cannot meet a full disk half-way through.
+// Where the file system cannot reserve (EOPNOTSUPP), writes go on unprotected.
+void Hdf5Writer::reserve(uint64_t bytes) {
+  struct stat st {};
+  if (::fstat(lock_->fd(), &st) != 0) return;
+  if (::fallocate(lock_->fd(), FALLOC_FL_KEEP_SIZE, st.st_size, static_cast<off_t>(bytes)) == 0) return;
+  const int err = errno;
+  if (err == ENOSPC || err == EDQUOT) {
+    failed_ = true;
+    char t[32];
+    std::snprintf(t, sizeof t, "%g", flushed_time_);
+    throw DiskFullError("cannot write " + partial_path_ + ": " + std::strerror(err) + " (needed " +
+                        std::to_string((bytes + (1u << 20) - 1) >> 20) + " MiB more); it keeps what was written up to t = " +
+                        t + " s of simulated time, with complete = 0");
+  }
 }
 
 // Extends the 1-D dataset to start + count rows and writes rows [start, start + count).

@@ -1,6 +1,7 @@
 #include "sim/run/run.hpp"
 
 #include <chrono>
+#include <csignal>
 #include <ctime>
 #include <filesystem>
 
@@ -28,10 +29,34 @@ void build_scenario(const scenario::LoadedScenario& sc) {
   World world(sc.root, std::filesystem::path(sc.path).parent_path().string(), engine, recorder);
 }
 
+namespace {
+
+// "interrupted" for Ctrl-C (as before), else "interrupted by SIGTERM" / "... by SIGHUP".
+std::string stop_reason(const RunStats& stats, int signal) {
+  if (stats.reason != StopReason::interrupted || signal == SIGINT || signal == 0) return to_string(stats.reason);
+  return std::string("interrupted by ") + (signal == SIGTERM ? "SIGTERM" : signal == SIGHUP ? "SIGHUP" : "a signal");
+}
+
+// After an exception with the sink open: mark the output unfinished, keep what it holds.
+void close_after_error(output::Sink* sink, const std::exception& e, double now, double wall_s) noexcept {
+  if (!sink) return;
+  output::RunEnd end;
+  end.complete = false;
+  end.simulated_s = now;
+  end.wall_seconds = wall_s;
+  try {
+    end.stop_reason = std::string("error: ") + e.what();
+    sink->close(end);
+  } catch (...) {  // the sink cannot write any more: it keeps its last flush
+  }
+}
+
+}  // namespace
+
 RunResult run_scenario(const scenario::LoadedScenario& sc, output::Sink* sink, const RunOptions& options) {
   const auto& root = sc.root;
   Engine engine(platform::simgrid_config());
-  if (options.catch_sigint) engine.catch_sigint();
+  if (options.catch_signals) engine.catch_stop_signals();
   if (options.progress) engine.set_progress_callback(options.progress);
 
   const double horizon = root.num("horizon");
@@ -53,25 +78,33 @@ RunResult run_scenario(const scenario::LoadedScenario& sc, output::Sink* sink, c
   meta.request_sample_fraction = root.child("record").num("requests");
 
   recorder.start(sink, meta);
-  world.start(horizon);
   RunResult result;
-  result.stats = engine.run(horizon);
-  const double end = result.stats.end_time_s;
-  world.log_overloads(recorder);
-  recorder.finish(end);
-
-  result.counts = world.request_counts();
-  result.summary = world.summary(end);
-  result.overloaded = world.overloaded_pools();
-  result.complete = result.stats.reason != StopReason::interrupted;
-  if (options.tamper_counts) options.tamper_counts(result.counts);
-
   output::RunEnd run_end;
-  run_end.summary = result.summary;
-  run_end.wall_seconds = result.stats.wall_s;
-  run_end.simulated_s = end;
-  run_end.complete = result.complete;
-  run_end.stop_reason = to_string(result.stats.reason);
+  const auto wall_start = std::chrono::steady_clock::now();
+  try {
+    world.start(horizon);
+    result.stats = engine.run(horizon);
+    const double end = result.stats.end_time_s;
+    world.log_overloads(recorder);
+    recorder.finish(end);
+
+    result.counts = world.request_counts();
+    result.summary = world.summary(end);
+    result.overloaded = world.overloaded_pools();
+    result.complete = result.stats.reason != StopReason::interrupted;
+    result.signal = engine.stop_signal();
+    if (options.tamper_counts) options.tamper_counts(result.counts);
+
+    run_end.summary = result.summary;
+    run_end.wall_seconds = result.stats.wall_s;
+    run_end.simulated_s = end;
+    run_end.complete = result.complete;
+    run_end.stop_reason = stop_reason(result.stats, result.signal);
+  } catch (const std::exception& e) {
+    close_after_error(sink, e, engine.now(),
+                      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count());
+    throw;
+  }
   try {
     check_request_invariant(result.counts);
   } catch (const InvariantError& e) {

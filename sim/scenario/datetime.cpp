@@ -1,5 +1,7 @@
 #include "sim/scenario/datetime.hpp"
 
+#include "sim/scenario/diagnostics.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
@@ -51,7 +53,7 @@ bool digits(std::string_view s, size_t& pos, size_t n, int& out) {
 }
 
 [[noreturn]] void bad(std::string_view text, const std::string& why) {
-  throw std::invalid_argument("'" + std::string(text) + "' is not a date-time (" + why +
+  throw std::invalid_argument(quote_value(text) + " is not a date-time (" + why +
                               "); expected e.g. '2025-03-25', '2025-03-25T06:00Z' or '2025-03-25 06:00:00+09:00'");
 }
 
@@ -80,10 +82,14 @@ double parse_datetime(std::string_view text) {
       ++p;
       if (!digits(text, p, 2, s)) bad(text, "seconds must be two digits");
       if (p < text.size() && text[p] == '.') {
-        const size_t start = p;
+        // Digits beyond the 15th are below a double's resolution of a second: read, not used
+        // (std::stod would throw on the underflow of "0.<400 zeros>1").
         ++p;
-        while (p < text.size() && text[p] >= '0' && text[p] <= '9') ++p;
-        frac = std::stod("0" + std::string(text.substr(start, p - start)));
+        double scale = 0.1;
+        for (int n = 0; p < text.size() && text[p] >= '0' && text[p] <= '9'; ++p, ++n) {
+          if (n < 15) frac += (text[p] - '0') * scale;
+          scale *= 0.1;
+        }
       }
     }
     if (h > 23 || mi > 59 || s > 60) bad(text, "hour, minute or second out of range");

@@ -4,8 +4,10 @@
 // expected.
 #pragma once
 
+#include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dcsim::scenario {
@@ -24,27 +26,47 @@ struct Issue {
   std::string str() const;  // "file:12:7: sites[0].servers: got '-3', expected an integer >= 1"
 };
 
+// Limits on what a message echoes, so that hostile input (a 1 MB key, 100,000 unknown keys)
+// gives a readable report instead of megabytes: a value is cut to kMaxValueChars, a path to
+// kMaxPathChars, a whole message to kMaxMessageChars (keeping its head and its tail, where
+// "expected ..." is), and only the first kMaxIssues problems are kept; the rest are counted.
+inline constexpr std::size_t kMaxValueChars = 80;
+inline constexpr std::size_t kMaxPathChars = 200;
+inline constexpr std::size_t kMaxMessageChars = 600;
+inline constexpr std::size_t kMaxIssues = 50;
+
+// `text` cut to `max` characters: its head, "...", and how long it was.
+std::string clip(std::string_view text, std::size_t max = kMaxValueChars);
+// "'text'", clipped: for echoing a user's value in a message.
+std::string quote_value(std::string_view text);
+
 class Diagnostics {
  public:
   void error(Location where, std::string path, std::string message);
-  bool ok() const { return issues_.empty(); }
+  bool ok() const { return count_ == 0; }
+  // The first kMaxIssues problems; count() says how many were reported in all.
   const std::vector<Issue>& issues() const { return issues_; }
+  std::size_t count() const { return count_; }
   // Throw InputError if anything was reported.
   void throw_if_errors() const;
 
  private:
   std::vector<Issue> issues_;
+  std::size_t count_ = 0;
 };
 
 class InputError : public std::runtime_error {
  public:
-  explicit InputError(std::vector<Issue> issues);
+  // `total`: how many problems there were (>= issues.size(); the others were left out).
+  explicit InputError(std::vector<Issue> issues, std::size_t total = 0);
   InputError(Location where, std::string path, std::string message);
   const std::vector<Issue>& issues() const { return issues_; }
+  std::size_t count() const { return total_; }
 
  private:
-  static std::string join(const std::vector<Issue>& issues);
+  static std::string join(const std::vector<Issue>& issues, std::size_t total);
   std::vector<Issue> issues_;
+  std::size_t total_;
 };
 
 }  // namespace dcsim::scenario

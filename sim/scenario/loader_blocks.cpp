@@ -136,7 +136,7 @@ Config Validator::model(const YAML::Node& node, const ChildSpec& spec, const std
   if (!info) {
     const YAML::Node where = (given && node.IsMap()) ? node["model"] : node;
     const std::string near = nearest(name, known);
-    std::string msg = "unknown " + spec.category + " model '" + name + "'";
+    std::string msg = "unknown " + spec.category + " model " + quote_value(name);
     msg += near.empty() ? "; known models: " + quoted_list(known) : "; did you mean '" + near + "'?";
     if (given) {
       error(where, join_path(path, "model"), msg);

@@ -18,7 +18,7 @@ namespace dcsim::scenario::validation {
 std::string join_path(const std::string& base, const std::string& key) { return base.empty() ? key : base + "." + key; }
 
 std::string show(const YAML::Node& n) {
-  if (n.IsScalar()) return "'" + n.Scalar() + "'";
+  if (n.IsScalar()) return quote_value(n.Scalar());
   if (n.IsSequence()) return "a list";
   if (n.IsMap()) return "a mapping";
   return "nothing";
@@ -40,26 +40,45 @@ std::string expected_text(const ParamSpec& spec) {
   return s;
 }
 
+// Outside [-limit, limit] on a side where the parameter declares no bound of its own.
+bool beyond(double v, double limit, const ParamSpec& spec) {
+  return (v > limit && !std::isfinite(spec.max)) || (v < -limit && !std::isfinite(spec.min));
+}
+
+// "got '1.8e308 /s', expected at most 1e6 /s in magnitude (the largest rate dcsim accepts)"
+std::string beyond_limit(const std::string& text, const ParamSpec& spec) {
+  const bool integer = spec.kind == ParamKind::integer;
+  const double limit = integer ? kIntegerLimit : magnitude_limit(spec.quantity);
+  const std::string shown = integer || spec.quantity == units::Quantity::dimensionless
+                                ? units::format(limit, units::Quantity::dimensionless)
+                                : units::format(limit, spec.quantity);
+  const bool plain = spec.kind == ParamKind::quantity && spec.quantity == units::Quantity::dimensionless;
+  return "got " + quote_value(text) + ", expected at most " + shown + " in magnitude (the largest " +
+         (plain ? std::string("number") : spec.kind_text()) + " dcsim accepts)";
+}
+
 }  // namespace
 
 void Validator::check_keys(const YAML::Node& node, const std::vector<std::string>& allowed, const std::string& path,
                            const std::string& what) {
   std::set<std::string> seen;
   for (auto it = node.begin(); it != node.end(); ++it) {
-    const YAML::Node& k = it->first;
+    // A copy, not a reference: `it->first` lives in a temporary proxy that dies with this
+    // statement (ASan: stack-use-after-scope).
+    const YAML::Node k = it->first;
     if (!k.IsScalar()) {
       error(k, path, "got " + show(k) + " as a key, expected a plain name");
       continue;
     }
     const std::string key = k.Scalar();
     if (!seen.insert(key).second) {
-      error(k, join_path(path, key), "duplicate key '" + key + "'");
+      error(k, join_path(path, key), "duplicate key " + quote_value(key));
       continue;
     }
     bool known = false;
     for (const auto& a : allowed) known = known || a == key;
     if (!known) {
-      std::string msg = "unknown key '" + key + "' in " + what;
+      std::string msg = "unknown key " + quote_value(key) + " in " + what;
       const std::string near = nearest(key, allowed);
       msg += near.empty() ? "; valid keys: " + quoted_list(allowed, ", ") : "; did you mean '" + near + "'?";
       error(k, path, msg);
@@ -84,7 +103,7 @@ Value Validator::value(const YAML::Node& node, const ParamSpec& spec, const std:
   }
   const std::string text = node.Scalar();
   v.text = text;
-  const std::string bad = "got '" + text + "', expected " + expected_text(spec);
+  const std::string bad = "got " + quote_value(text) + ", expected " + expected_text(spec);
   switch (spec.kind) {
     case ParamKind::quantity: {
       try {
@@ -93,7 +112,11 @@ Value Validator::value(const YAML::Node& node, const ParamSpec& spec, const std:
         error(node, path, std::string(e.what()));
         return v;
       }
-      if (!in_range(v.number, spec)) error(node, path, bad);
+      if (!in_range(v.number, spec)) {
+        error(node, path, bad);
+      } else if (beyond(v.number, magnitude_limit(spec.quantity), spec)) {
+        error(node, path, beyond_limit(text, spec));
+      }
       break;
     }
     case ParamKind::integer: {
@@ -113,7 +136,11 @@ Value Validator::value(const YAML::Node& node, const ParamSpec& spec, const std:
         return v;
       }
       v.number = d;
-      if (!in_range(d, spec)) error(node, path, bad);
+      if (!in_range(d, spec)) {
+        error(node, path, bad);
+      } else if (beyond(d, kIntegerLimit, spec)) {
+        error(node, path, beyond_limit(text, spec));
+      }
       break;
     }
     case ParamKind::boolean: {
@@ -132,7 +159,7 @@ Value Validator::value(const YAML::Node& node, const ParamSpec& spec, const std:
       if (spec.identifier) {
         const bool ok = !text.empty() && text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") ==
                                             std::string::npos;
-        if (!ok) error(node, path, "got '" + text + "', expected a name made of letters, digits, '_' or '-'");
+        if (!ok) error(node, path, "got " + quote_value(text) + ", expected a name made of letters, digits, '_' or '-'");
       }
       break;
     }

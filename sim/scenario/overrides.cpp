@@ -1,5 +1,8 @@
 // --set key.path=value: edits the YAML tree before validation, so an override is checked exactly
 // like the same text written in the file.
+#include <string>
+#include <vector>
+
 #include <yaml-cpp/yaml.h>
 
 #include "sim/scenario/loader.hpp"
@@ -19,19 +22,24 @@ bool split_path(const std::string& path, std::vector<Segment>& out, std::string&
     size_t dot = path.find('.', i);
     std::string part = path.substr(i, dot == std::string::npos ? std::string::npos : dot - i);
     if (part.empty()) {
-      problem = "empty key in path '" + path + "'";
+      problem = "empty key in path " + quote_value(path);
       return false;
     }
     Segment seg;
     const size_t br = part.find('[');
     if (br != std::string::npos) {
       if (part.back() != ']') {
-        problem = "malformed index in '" + part + "'";
+        problem = "malformed index in " + quote_value(part);
         return false;
       }
       const std::string idx = part.substr(br + 1, part.size() - br - 2);
       if (idx.empty() || idx.find_first_not_of("0123456789") != std::string::npos) {
-        problem = "list index in '" + part + "' must be a non-negative integer";
+        problem = "list index in " + quote_value(part) + " must be a non-negative integer";
+        return false;
+      }
+      // Longer than 9 digits is beyond any list a scenario can hold (std::stol would throw).
+      if (idx.size() > 9) {
+        problem = "list index in " + quote_value(part) + " is out of range";
         return false;
       }
       seg.key = part.substr(0, br);
@@ -48,24 +56,49 @@ bool split_path(const std::string& path, std::vector<Segment>& out, std::string&
 }
 
 // A copy of `n` without source marks: the loader locates nodes without a mark at "--set".
-YAML::Node unmarked(const YAML::Node& n) {
-  switch (n.Type()) {
-    case YAML::NodeType::Scalar:
-      return YAML::Node(n.Scalar());
-    case YAML::NodeType::Sequence: {
-      YAML::Node out(YAML::NodeType::Sequence);
-      for (const auto& e : n) out.push_back(unmarked(e));
-      return out;
+// A value that contains itself through an alias (`&a [*a]`) or expands to more than kMaxNodes
+// nodes (nested aliases) is refused: `problem` says why and the copy is cut short.
+constexpr int kMaxNodes = 100000;
+
+struct Unmarker {
+  std::vector<YAML::Node> ancestors;
+  int budget = kMaxNodes;
+  std::string problem;
+
+  YAML::Node copy(const YAML::Node& n) {
+    for (const auto& a : ancestors) {
+      if (a.is(n)) problem = "it contains itself through an alias";
     }
-    case YAML::NodeType::Map: {
-      YAML::Node out(YAML::NodeType::Map);
-      for (const auto& kv : n) out[unmarked(kv.first)] = unmarked(kv.second);
-      return out;
+    if (--budget < 0) problem = "it expands to more than " + std::to_string(kMaxNodes) + " values";
+    if (!problem.empty()) return YAML::Node(YAML::NodeType::Null);
+    switch (n.Type()) {
+      case YAML::NodeType::Scalar:
+        return YAML::Node(n.Scalar());
+      case YAML::NodeType::Sequence: {
+        ancestors.push_back(n);
+        YAML::Node out(YAML::NodeType::Sequence);
+        for (const auto& e : n) {
+          out.push_back(copy(e));
+          if (!problem.empty()) break;
+        }
+        ancestors.pop_back();
+        return out;
+      }
+      case YAML::NodeType::Map: {
+        ancestors.push_back(n);
+        YAML::Node out(YAML::NodeType::Map);
+        for (const auto& kv : n) {
+          out[copy(kv.first)] = copy(kv.second);
+          if (!problem.empty()) break;
+        }
+        ancestors.pop_back();
+        return out;
+      }
+      default:
+        return YAML::Node(YAML::NodeType::Null);
     }
-    default:
-      return YAML::Node(YAML::NodeType::Null);
   }
-}
+};
 
 }  // namespace
 
@@ -73,7 +106,7 @@ void apply_override(YAML::Node& root, const std::string& assignment, Diagnostics
   const Location where{"--set", 0, 0};
   const size_t eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0) {
-    diags.error(where, "", "got '" + assignment + "', expected key.path=value (e.g. sites[0].pools[0].servers=8)");
+    diags.error(where, "", "got " + quote_value(assignment) + ", expected key.path=value (e.g. sites[0].pools[0].servers=8)");
     return;
   }
   const std::string path = assignment.substr(0, eq);
@@ -85,10 +118,15 @@ void apply_override(YAML::Node& root, const std::string& assignment, Diagnostics
     return;
   }
   YAML::Node value;
+  Unmarker unmarker;
   try {
-    value = unmarked(YAML::Load(value_text));
+    value = unmarker.copy(YAML::Load(value_text));
   } catch (const YAML::Exception& e) {
-    diags.error(where, path, "value '" + value_text + "' is not valid YAML: " + e.msg);
+    diags.error(where, path, "value " + quote_value(value_text) + " is not valid YAML: " + e.msg);
+    return;
+  }
+  if (!unmarker.problem.empty()) {
+    diags.error(where, path, "value " + quote_value(value_text) + " is refused: " + unmarker.problem);
     return;
   }
   if (!root.IsDefined() || root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
@@ -127,7 +165,7 @@ void apply_override(YAML::Node& root, const std::string& assignment, Diagnostics
         }
       }
       if (!found) {
-        diags.error(where, walked, "no element named '" + s.key + "' in this list");
+        diags.error(where, walked, "no element named " + quote_value(s.key) + " in this list");
         return;
       }
       if (last) {
@@ -137,7 +175,7 @@ void apply_override(YAML::Node& root, const std::string& assignment, Diagnostics
     } else {
       if (cur.IsNull() || !cur.IsDefined()) cur = YAML::Node(YAML::NodeType::Map);
       if (!cur.IsMap()) {
-        diags.error(where, walked, "is a single value; cannot set '" + s.key + "' inside it");
+        diags.error(where, walked, "is a single value; cannot set " + quote_value(s.key) + " inside it");
         return;
       }
       walked += (walked.empty() ? "" : ".") + s.key;

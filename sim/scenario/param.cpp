@@ -107,6 +107,29 @@ std::string ParamSpec::kind_text() const {
   return "?";
 }
 
+double magnitude_limit(units::Quantity q) {
+  using units::Quantity;
+  switch (q) {
+    case Quantity::dimensionless: return 1e12;     // users, scales, token medians
+    case Quantity::time: return 8.64e8;            // 10,000 d (27 years)
+    case Quantity::rate: return 1e6;               // 1e6 /s: ~35 x ChatGPT's 2.5 G prompts a day
+    case Quantity::power: return 1e10;             // 10 GW
+    case Quantity::energy: return 1e18;            // 278 TWh
+    case Quantity::data: return 1e18;              // 1 EB
+    case Quantity::bandwidth: return 1e15;         // 1 PB/s
+    case Quantity::compute: return 1e27;           // FLOP
+    case Quantity::compute_rate: return 1e21;      // 1 ZFLOP/s
+    case Quantity::temperature: return 1e4;        // degC
+    case Quantity::carbon_intensity: return 1e5 / 3.6e6;  // 100 kg/kWh, in g/J
+    case Quantity::mass: return 1e15;              // g (1 Gt)
+    case Quantity::volume: return 1e15;            // L
+    case Quantity::water_intensity: return 1e3 / 3.6e6;   // 1000 L/kWh, in L/J
+    case Quantity::money: return 1e15;             // USD
+    case Quantity::energy_price: return 1e6 / 3.6e9;      // 1e6 USD/MWh, in USD/J
+  }
+  return 1e12;
+}
+
 namespace {
 std::string bound_text(const ParamSpec& p, double v) {
   if (p.kind == ParamKind::quantity && p.quantity != units::Quantity::dimensionless) return units::format(v, p.quantity);

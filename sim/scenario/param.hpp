@@ -51,6 +51,13 @@ struct ParamSpec {
   std::string kind_text() const;   // "power", "integer", "string", ...
 };
 
+// The largest magnitude dcsim accepts for any value of a quantity, and for any integer, whatever
+// a parameter's own range says: beyond it a value is a typo (or hostile), and would give a run
+// that never ends or does not fit in memory ("1.8e308 /s"). The validator checks it after the
+// parameter's range; `dcsim list` prints the table (docs/scenario-reference.md, "Limits").
+double magnitude_limit(units::Quantity q);
+inline constexpr double kIntegerLimit = 1e9;
+
 struct Schema;
 
 enum class ChildKind {

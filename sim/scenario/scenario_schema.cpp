@@ -1,8 +1,9 @@
 #include "sim/scenario/scenario_schema.hpp"
 
+#include <algorithm>
 #include <cmath>
 
-#include "models/serving/diffusion_pool_factory.hpp"
+#include "sim/registry/kinds.hpp"
 #include "sim/registry/registry.hpp"
 #include "sim/util/text.hpp"
 
@@ -12,6 +13,15 @@ namespace {
 
 using units::Quantity;
 using P = ParamSpec;
+
+// Sizes a scenario may have (docs/reliability.md): building the platform costs ~0.3 ms and ~10 kB
+// a server, and each pool and workload adds datasets to the output, so these keep `validate`
+// within seconds and a run within memory.
+constexpr int64_t kMaxServersPerPool = 10000;
+constexpr int64_t kMaxServers = 20000;
+constexpr size_t kMaxPools = 1000;
+constexpr size_t kMaxWorkloads = 1000;
+constexpr double kMaxSamples = 1e8;  // horizon / record.step
 
 Schema make_record() {
   return Schema{"record",
@@ -56,133 +66,83 @@ Schema make_wan() {
                 {}};
 }
 
-Schema make_gpu() {
-  return Schema{
-      "gpu",
-      "GPU power of the placeholder pool: idle when no request runs, busy while one does.",
-      {P::quantity_of("idle_power", Quantity::power)
-           .def("75 W")
-           .at_least(0)
-           .doc("Power of a GPU with no request running.")
-           .src("est.h100_idle (60-90 W, midpoint)"),
-       P::quantity_of("busy_power", Quantity::power)
-           .def("700 W")
-           .above(0)
-           .doc("Power of a GPU while its replica serves a request.")
-           .src("hw.h100_sxm (TDP 700 W)")},
-      {}};
+// The parameter that chooses one kind of a family (a pool's `serving`): its choices, default and
+// help come from the registered kinds.
+P kind_selector(const KindFamily& family) {
+  std::vector<std::string> names;
+  std::string def, help = family.help;
+  for (const KindInfo* k : KindIndex::global().of_family(family.name)) {
+    names.push_back(k->name);
+    if (k->is_default) def = k->name;
+    help += " " + k->name + ": " + k->summary + (k->block.empty() ? "." : " (the `" + k->block + "` block).");
+  }
+  return P::choice(family.selector, names).def(def).doc(help);
 }
 
-// The LLM parameters shared by `llm:` and `disaggregated:` (declared once).
-std::vector<ParamSpec> llm_shared_params() {
-  return {P::string("gpu").def("h100-sxm").doc("GPU (catalog name)."),
-          P::string("ai_model").def("llama-3.1-8b").doc("Served language model (catalog name)."),
-          P::integer("max_batch").def("256").at_least(1).at_most(4096).doc("Running sequences per replica."),
-          P::integer("max_batch_tokens").def("8192").at_least(1).doc("Token budget of one iteration (chunked prefill)."),
-          P::quantity_of("gpu_memory_utilization", Quantity::dimensionless)
-              .def("0.9")
-              .above(0)
-              .at_most(1)
-              .doc("Share of GPU memory for weights and KV cache (vLLM's gpu_memory_utilization)."),
-          P::quantity_of("reserve", Quantity::data)
-              .def("2 GB")
-              .at_least(0)
-              .doc("Memory per GPU kept for activations and non-torch buffers, outside the KV cache (vLLM's start-up profile of 7-8B models: 1.0-1.6 GiB; models/serving/kv_capacity.hpp)."),
-          P::quantity_of("power_cap", Quantity::power)
-              .def("0 W")
-              .at_least(0)
-              .doc("Per-GPU power limit (0 W: none); throughput falls as (cap / uncapped power)^(1/3)."),
-          P::integer("prefix_cache")
-              .def("0")
-              .at_least(0)
-              .doc("Prompt tokens of prefix cache per replica, taken from its KV cache (0: off). Requests "
-                   "replayed from a Mooncake trace skip the prefill of leading 512-token blocks (hash_ids) "
-                   "found in the replica's LRU cache; on the prefill side only when disaggregated.")};
+// The keys of the kinds that extend `parent` (sim/registry/kinds.hpp): a kind's own block, or
+// its parameters and sub-blocks in the parent block itself.
+void add_kinds(Schema& s, const std::string& parent) {
+  for (const KindInfo* k : KindIndex::global().extending(parent)) {
+    if (k->block.empty()) {
+      s.params.insert(s.params.end(), k->params.begin(), k->params.end());
+      s.children.insert(s.children.end(), k->children.begin(), k->children.end());
+    } else {
+      s.children.push_back(ChildSpec{k->block, ChildKind::block, &k->schema, "", "", false, k->summary + "."});
+    }
+  }
 }
 
-P tp_param(const std::string& name, const std::string& help) {
-  return P::integer(name).def("1").at_least(1).at_most(8).doc(help);
-}
-
-Schema make_llm() {
-  std::vector<ParamSpec> params = llm_shared_params();
-  params.insert(params.begin() + 2, tp_param("tp", "Tensor-parallel degree: GPUs per replica (one server)."));
-  return Schema{
-      "llm",
-      "Continuous-batching LLM serving (serving: llm): hardware and model from the catalog "
-      "(models/catalog), iteration times from the roofline model fitted to ML.ENERGY.",
-      std::move(params),
-      {}};
-}
-
-Schema make_disaggregated() {
-  std::vector<ParamSpec> params = llm_shared_params();
-  params.insert(params.begin() + 2,
-                {P::integer("prefill_servers")
-                     .def("1")
-                     .at_least(1)
-                     .doc("The pool's first prefill_servers servers run prefill; the others decode (at least one)."),
-                 tp_param("prefill_tp", "Tensor-parallel degree of a prefill replica (GPUs, one server)."),
-                 tp_param("decode_tp", "Tensor-parallel degree of a decode replica (GPUs, one server).")});
-  params.push_back(P::quantity_of("kv_transfer_efficiency", Quantity::dimensionless)
-                       .def("1")
-                       .above(0)
-                       .at_most(1)
-                       .doc("Share of the fabric bandwidth a KV-cache transfer achieves: each sends "
-                            "(prompt + 1) x kv_bytes_per_token / kv_transfer_efficiency bytes."));
-  return Schema{
-      "disaggregated",
-      "Prefill/decode disaggregation (serving: disaggregated): prefill replicas on the first servers, decode "
-      "replicas on the rest, each request's KV cache sent between them over the site fabric "
-      "(docs/models/serving-disaggregated.md). The other parameters are those of the llm block, per replica.",
-      std::move(params),
-      {}};
+const KindFamily& family(const std::string& name) {
+  const KindFamily* f = KindIndex::global().family(name);
+  if (!f || KindIndex::global().of_family(name).empty())
+    throw std::logic_error("scenario schema: no '" + name + "' kinds registered (call register_builtin_models() first)");
+  return *f;
 }
 
 const Schema& pool_schema() {
-  static const Schema gpu = make_gpu();
-  static const Schema llm = make_llm();
-  static const Schema disaggregated = make_disaggregated();
-  static const Schema diffusion{"diffusion",
-                                "Batched image and video generation (serving: diffusion): hardware and model from the "
-                                "catalog, batch times calibrated to MLPerf SDXL (docs/models/serving-diffusion.md).",
-                                serving::diffusion_block_params(),
-                                {}};
-  static const Schema s{
-      "pool",
-      "A pool of identical GPU servers running replicas of one model (placeholder serving model: one request at a "
-      "time per replica, FIFO queue).",
-      {P::string("name").req().id().doc("Pool name, unique in its site; used in output paths."),
-       P::integer("servers").req().at_least(1).doc("Number of servers."),
-       P::integer("gpus_per_server").def("8").at_least(1).at_most(16).doc("GPUs per server (HGX/DGX: 8)."),
-       P::integer("gpus_per_replica").def("1").at_least(1).doc("GPUs per replica; must divide gpus_per_server."),
-       P::string("server_type")
-           .def("auto")
-           .doc("Server type (catalog name) whose non-GPU power (CPUs, memory, fans, NICs) adds to the GPUs' in "
-                "power_w; auto: the catalog server holding the pool's GPU (fifo pools: dgx-h100). "
-                "See docs/models/power.md."),
-       P::quantity_of("weights", Quantity::data)
-           .def("16.06 GB")
-           .above(0)
-           .doc("Size of the model weights each replica loads from the site storage at start-up.")
-           .src("Llama-3.1-8B, 8.03e9 parameters x 2 B (BF16)"),
-       P::choice("serving", {"fifo", "llm", "diffusion", "disaggregated"})
-           .def("fifo")
-           .doc("fifo: the placeholder pool (one request at a time per replica, `service` times); llm: continuous "
-                "batching with a KV cache (the `llm` block); diffusion: batched image/video generation (the `diffusion` "
-                "block); disaggregated: separate prefill and decode replicas with KV-cache transfers (the "
-                "`disaggregated` block)."),
-       P::integer("queue_capacity")
-           .def("100000")
-           .at_least(0)
-           .doc("Requests that may wait in the pool's FIFO queue; arrivals beyond it are rejected.")},
-      {ChildSpec{"gpu", ChildKind::block, &gpu, "", "", false, "GPU power."},
-       ChildSpec{"service", ChildKind::model, nullptr, "service_time", "", false,
-                 "Service time of one request on one replica (serving: fifo)."},
-       ChildSpec{"llm", ChildKind::block, &llm, "", "", false, "Continuous batching (serving: llm)."},
-       ChildSpec{"diffusion", ChildKind::block, &diffusion, "", "", false, "Batched generation (serving: diffusion)."},
-       ChildSpec{"disaggregated", ChildKind::block, &disaggregated, "", "", false,
-                 "Prefill/decode disaggregation (serving: disaggregated)."}}};
+  static const Schema s = [] {
+    Schema pool{
+        "pool",
+        "A pool of identical GPU servers running replicas of one model; `serving` chooses how it serves requests "
+        "and which of the blocks below it reads.",
+        {P::string("name").req().id().doc("Pool name, unique in its site; used in output paths."),
+         P::integer("servers")
+             .req()
+             .at_least(1)
+             .at_most(kMaxServersPerPool)
+             .doc("Number of servers (a scenario holds at most 20000 in all: docs/reliability.md)."),
+         P::integer("gpus_per_server").def("8").at_least(1).at_most(16).doc("GPUs per server (HGX/DGX: 8)."),
+         P::string("server_type")
+             .def("auto")
+             .doc("Server type (catalog name) whose non-GPU power (CPUs, memory, fans, NICs) adds to the GPUs' in "
+                  "power_w; auto: the catalog server holding the pool's GPU (fifo pools: dgx-h100). "
+                  "See docs/models/power.md."),
+         kind_selector(family("pool")),
+         P::integer("queue_capacity")
+             .def("100000")
+             .at_least(0)
+             .at_most(1e7)
+             .doc("Requests that may wait in the pool's FIFO queue; arrivals beyond it are rejected.")},
+        {}};
+    add_kinds(pool, "pool");
+    return pool;
+  }();
+  return s;
+}
+
+const Schema& facility_schema() {
+  static const Schema s = [] {
+    Schema f{"facility",
+             "The site's facility: the components that run on its control step (delivery tree, cooling plant, ...), "
+             "each reading the exact IT energy of the site's pools since the previous step.",
+             {P::quantity_of("step", Quantity::time)
+                  .def("10 s")
+                  .above(0)
+                  .doc("Period of the site's control step (one event per site; none if nothing runs on it).")},
+             {}};
+    add_kinds(f, "facility");
+    return f;
+  }();
   return s;
 }
 
@@ -190,13 +150,19 @@ const Schema& site_schema() {
   static const Schema storage = make_storage();
   static const Schema network = make_network();
   static const Schema wan = make_wan();
-  static const Schema s{"site",
-                        "A data-center site: its storage, fabric, WAN link and GPU pools.",
+  static const Schema s = [] {
+    Schema site{"site",
+                        "A data-center site: its storage, fabric, WAN link, GPU pools and facility.",
                         {P::string("name").req().id().doc("Site name; used in output paths (/sites/<name>).")},
                         {ChildSpec{"storage", ChildKind::block, &storage, "", "", false, ""},
                          ChildSpec{"network", ChildKind::block, &network, "", "", false, ""},
                          ChildSpec{"wan", ChildKind::block, &wan, "", "", false, ""},
-                         ChildSpec{"pools", ChildKind::list, &pool_schema(), "", "", true, "GPU pools."}}};
+                         ChildSpec{"pools", ChildKind::list, &pool_schema(), "", "", true, "GPU pools."},
+                         ChildSpec{"facility", ChildKind::block, &facility_schema(), "", "", false,
+                                   "What runs on the site's control step."}}};
+    add_kinds(site, "site");
+    return site;
+  }();
   return s;
 }
 
@@ -234,6 +200,25 @@ Schema make_retry() {
                 {}};
 }
 
+const Schema& service_schema() {
+  static const Schema pool{"service pool",
+                           "One pool of a service.",
+                           {P::string("pool").req().doc("The pool, as SITE/POOL (e.g. dc1/chat).")},
+                           {}};
+  static const Schema s{
+      "service",
+      "A model served by one or more pools at one or more sites, behind one front end: admission, then routing "
+      "across its pools, then the chosen pool's own routing to a replica (docs/models/scheduling.md).",
+      {P::string("name").req().id().doc("Service name; workloads name it (workloads[].service); output group "
+                                        "/services/<name>.")},
+      {ChildSpec{"pools", ChildKind::list, &pool, "", "", true, "The pools that serve it (each serving its model)."},
+       ChildSpec{"admission", ChildKind::model, nullptr, "admission", "none", false,
+                 "Which arriving requests get in (default none: all)."},
+       ChildSpec{"routing", ChildKind::model, nullptr, "site_routing", "single", false,
+                 "Which of its pools takes a request (default single: a service of one pool)."}}};
+  return s;
+}
+
 const Schema& workload_schema() {
   static const Schema tier = make_tier();
   static const Schema retry = make_retry();
@@ -246,7 +231,11 @@ const Schema& workload_schema() {
       "workload",
       "A stream of requests: when they arrive and where they go.",
       {P::string("name").req().id().doc("Workload name; used in output paths (/workloads/<name>)."),
-       P::string("pool").req().doc("Target pool as SITE/POOL (e.g. dc1/chat)."),
+       P::string("service").doc("Service (services[].name) that serves the requests. Give this or pool."),
+       P::string("pool").doc("Shorthand for a service of one pool, as SITE/POOL (e.g. dc1/chat), without admission "
+                             "control. Give this or service."),
+       P::string("origin").doc("Site (sites[].name) where the workload's users' traffic enters the WAN; routers "
+                               "such as nearest read the WAN latency from it to each pool's site."),
        P::quantity_of("slo_latency", Quantity::time)
            .def("20 s")
            .above(0)
@@ -269,7 +258,7 @@ const Schema& scenario_schema() {
       "A dcsim scenario: demand, fleet and what to record.",
       {P::string("name").req().id().doc("Scenario name (stored in the output)."),
        P::string("description").def("-").doc("Free text."),
-       P::integer("seed").def("1").at_least(0).doc("Seed of every random stream (each component derives its own)."),
+       P::integer("seed").def("1").at_least(0).at_most(9e15).doc("Seed of every random stream (each component derives its own)."),
        P::datetime("start")
            .def("2025-01-01T00:00:00Z")
            .doc("Calendar date-time (UTC unless an offset is given) of simulated t = 0; diurnal and weekly "
@@ -278,6 +267,8 @@ const Schema& scenario_schema() {
        P::choice("fidelity", {"request"}).def("request").doc("Simulation fidelity (request: every request tracked).")},
       {ChildSpec{"record", ChildKind::block, &record, "", "", false, "Output sampling."},
        ChildSpec{"sites", ChildKind::list, &site_schema(), "", "", true, "Data-center sites."},
+       ChildSpec{"services", ChildKind::list, &service_schema(), "", "", false,
+                 "Services: pools behind one front end (a workload's pool: SITE/POOL is a service of one pool)."},
        ChildSpec{"workloads", ChildKind::list, &workload_schema(), "", "", true, "Request streams."},
        ChildSpec{"catalog", ChildKind::raw, nullptr, "", "", false,
                  "Additions to and overrides of the hardware and model catalogs (gpus:, servers:, models:; same "
@@ -286,59 +277,99 @@ const Schema& scenario_schema() {
   return s;
 }
 
+namespace {
+
+// The scenario's size: servers, pools, workloads and samples within the limits above.
+void check_size(const Config& root, Diagnostics& diags) {
+  int64_t servers = 0;
+  size_t pools = 0;
+  for (const auto& site : root.list("sites")) {
+    for (const auto& pool : site.list("pools")) {
+      ++pools;
+      if (pool.has("servers")) servers += pool.integer("servers");
+    }
+  }
+  const Location top = root.where();
+  if (servers > kMaxServers)
+    diags.error(top, "sites", "the pools hold " + std::to_string(servers) + " servers, expected at most " +
+                                  std::to_string(kMaxServers) + " in one scenario");
+  if (pools > kMaxPools)
+    diags.error(top, "sites", std::to_string(pools) + " pools, expected at most " + std::to_string(kMaxPools));
+  if (root.list("workloads").size() > kMaxWorkloads)
+    diags.error(top, "workloads", std::to_string(root.list("workloads").size()) + " workloads, expected at most " +
+                                      std::to_string(kMaxWorkloads));
+  const double samples = root.num("horizon") / root.child("record").num("step");
+  if (samples > kMaxSamples) {
+    diags.error(root.child("record").where("step"), "record.step",
+                "got '" + clip(root.child("record").str("step")) + "' for a horizon of '" + clip(root.str("horizon")) +
+                    "': " + units::format(samples, Quantity::dimensionless) + " samples, expected at most " +
+                    units::format(kMaxSamples, Quantity::dimensionless) + " (a longer step or a shorter horizon)");
+  }
+}
+
+}  // namespace
+
 void check_scenario(const Config& root, Diagnostics& diags) {
+  check_size(root, diags);
   std::vector<std::string> pools;
   for (const auto& site : root.list("sites")) {
     for (const auto& pool : site.list("pools")) {
       pools.push_back(site.str("name") + "/" + pool.str("name"));
-      if (pool.str("serving") == "fifo" && pool.child("service").model().empty()) {
-        diags.error(pool.where(), pool.path(),
-                    "missing required block 'service' (a service_time model: one of " +
-                        quoted_list(RegistryIndex::global().names("service_time")) + ")");
+      // The chosen kind's checks across the pool's keys (tp divides gpus_per_server, ...).
+      if (const KindInfo* k = KindIndex::global().find("pool", pool.str("serving")); k && k->check) k->check(pool, diags);
+    }
+    for (const KindInfo* k : KindIndex::global().extending("site"))
+      if (k->check) k->check(site, diags);
+    for (const KindInfo* k : KindIndex::global().extending("facility"))
+      if (k->check) k->check(site.child("facility"), diags);
+  }
+  // A pool reference (SITE/POOL) at `key` of `block`.
+  const auto check_pool = [&](const Config& block, const std::string& key) {
+    const std::string& target = block.str(key);
+    for (const auto& p : pools)
+      if (p == target) return;
+    const std::string near = nearest(target, pools);
+    diags.error(block.where(key), block.path() + "." + key,
+                "no pool '" + target + "'" +
+                    (near.empty() ? "; pools are " + quoted_list(pools) : "; did you mean '" + near + "'?"));
+  };
+  std::vector<std::string> services, sites;
+  for (const auto& site : root.list("sites")) sites.push_back(site.str("name"));
+  for (const auto& s : root.list("services")) {
+    services.push_back(s.str("name"));
+    std::vector<std::string> seen;
+    for (const auto& p : s.list("pools")) {
+      check_pool(p, "pool");
+      for (const auto& q : seen) {
+        if (q == p.str("pool"))
+          diags.error(p.where("pool"), p.path() + ".pool", "pool '" + q + "' is listed twice in service '" + s.str("name") + "'");
       }
-      if (pool.str("serving") == "llm") {
-        const int64_t tp = pool.child("llm").integer("tp");
-        if (pool.integer("gpus_per_server") % tp != 0) {
-          diags.error(pool.child("llm").where("tp"), pool.path() + ".llm.tp",
-                      "got '" + std::to_string(tp) + "', expected a divisor of gpus_per_server (" +
-                          std::to_string(pool.integer("gpus_per_server")) + ")");
-        }
-      }
-      if (pool.str("serving") == "disaggregated") {
-        const auto& d = pool.child("disaggregated");
-        for (const char* key : {"prefill_tp", "decode_tp"}) {
-          const int64_t tp = d.integer(key);
-          if (pool.integer("gpus_per_server") % tp != 0) {
-            diags.error(d.where(key), pool.path() + ".disaggregated." + key,
-                        "got '" + std::to_string(tp) + "', expected a divisor of gpus_per_server (" +
-                            std::to_string(pool.integer("gpus_per_server")) + ")");
-          }
-        }
-        const int64_t prefill = d.integer("prefill_servers");
-        if (prefill >= pool.integer("servers")) {
-          diags.error(d.where("prefill_servers"), pool.path() + ".disaggregated.prefill_servers",
-                      "got '" + std::to_string(prefill) + "', expected fewer than the pool's servers (" +
-                          std::to_string(pool.integer("servers")) + "): at least one server must decode");
-        }
-      }
-      const int64_t per_server = pool.integer("gpus_per_server");
-      const int64_t per_replica = pool.integer("gpus_per_replica");
-      if (per_server % per_replica != 0) {
-        diags.error(pool.where("gpus_per_replica"), pool.path() + ".gpus_per_replica",
-                    "got '" + std::to_string(per_replica) + "', expected a divisor of gpus_per_server (" +
-                        std::to_string(per_server) + ")");
-      }
+      seen.push_back(p.str("pool"));
     }
   }
   for (const auto& w : root.list("workloads")) {
-    const std::string& target = w.str("pool");
-    bool found = false;
-    for (const auto& p : pools) found = found || p == target;
-    if (!found) {
-      const std::string near = nearest(target, pools);
-      diags.error(w.where("pool"), w.path() + ".pool",
-                  "no pool '" + target + "'" +
-                      (near.empty() ? "; pools are " + quoted_list(pools) : "; did you mean '" + near + "'?"));
+    if (w.has("service") == w.has("pool")) {
+      diags.error(w.where(), w.path(),
+                  w.has("service") ? "give either 'service' or 'pool', not both"
+                                   : "missing 'service' (a services[].name) or 'pool' (SITE/POOL)");
+      continue;
+    }
+    if (w.has("pool")) {
+      check_pool(w, "pool");
+    } else if (std::find(services.begin(), services.end(), w.str("service")) == services.end()) {
+      const std::string& name = w.str("service");
+      const std::string near = nearest(name, services);
+      diags.error(w.where("service"), w.path() + ".service",
+                  "no service '" + name + "'" +
+                      (services.empty()  ? "; the scenario declares no services (use pool: SITE/POOL, or add services:)"
+                       : near.empty() ? "; services are " + quoted_list(services)
+                                      : "; did you mean '" + near + "'?"));
+    }
+    if (w.has("origin") && std::find(sites.begin(), sites.end(), w.str("origin")) == sites.end()) {
+      const std::string near = nearest(w.str("origin"), sites);
+      diags.error(w.where("origin"), w.path() + ".origin",
+                  "no site '" + w.str("origin") + "'" +
+                      (near.empty() ? "; sites are " + quoted_list(sites) : "; did you mean '" + near + "'?"));
     }
   }
   for (const auto& w : root.list("workloads")) {

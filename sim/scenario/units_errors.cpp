@@ -5,16 +5,19 @@
 #include <optional>
 #include <string>
 
+#include "sim/scenario/diagnostics.hpp"
 #include "sim/scenario/units_internal.hpp"
 
 namespace dcsim::units::internal {
 
+using scenario::clip;
+
 std::string quoted(std::string_view s) {
   // Built by appending: GCC 12 at -O3 warns (-Wrestrict, a false positive) on "'" + std::string(s).
+  // Cut like every echoed value (diagnostics.hpp, kMaxValueChars).
   std::string r;
-  r.reserve(s.size() + 2);
   r += '\'';
-  r.append(s);
+  r += clip(s);
   r += '\'';
   return r;
 }

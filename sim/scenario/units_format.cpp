@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -67,6 +68,7 @@ void trim_fraction_zeros(std::string& s) {
 
 // x rounded to `digits` significant digits: plain decimals in [1e-4, 1e6), else "1.5e7".
 std::string number_text(double x, int digits) {
+  if (!std::isfinite(x)) return std::isnan(x) ? "nan" : x > 0 ? "inf" : "-inf";
   char buffer[64];
   auto sci_end =
       std::to_chars(buffer, buffer + sizeof buffer, x, std::chars_format::scientific, digits - 1).ptr;
@@ -132,6 +134,9 @@ struct Rendering {
 
 Rendering render(double value, std::string_view unit, Quantity q) {
   const Factor f = display_factor(unit, q);
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  // A finite value may not be finite in a smaller unit (1e308 s in us): never pick that unit.
+  if (!std::isfinite(value * f.den / f.num)) return {std::string(unit), {kInf, 0, 0}};
   Shown shown = shortest_number(value, f);
   const int excess_digits = shown.digits > kPlainDigits ? shown.digits : 0;
   return {join_unit(shown.number, unit),

@@ -25,6 +25,10 @@ std::string nearest(std::string_view word, const std::vector<std::string>& candi
   std::string best;
   size_t best_d = limit + 1;
   for (const auto& c : candidates) {
+    // The distance is at least the difference in length: skip the quadratic count when that
+    // alone is too far (a 1 MB key against short names).
+    const size_t gap = word.size() > c.size() ? word.size() - c.size() : c.size() - word.size();
+    if (gap >= best_d) continue;
     const size_t d = edit_distance(word, c);
     if (d < best_d) {
       best_d = d;

@@ -1,7 +1,14 @@
-// The world: everything a scenario describes, built and wired together.
-//   scenario Config -> topology (Boost.Graph) -> SimGrid platform -> pools and workloads
-//   (from the registries) -> their series in the recorder, with site and fleet sums.
-// It owns the models; the engine owns time.
+// The world: the composition root. It builds everything a scenario describes from the
+// registries, in the order the data flows, and owns it; the engine owns time.
+//
+//   scenario Config -> topology (Boost.Graph) -> SimGrid platform
+//     -> workloads (arrivals, request classes)
+//     -> services: one front end each (models/scheduling/frontend.hpp)
+//     -> sites: pools from the pool-kind registry (`serving:`), then site components from the
+//        site-component registry (facility, grid), run on the site's control step
+//     -> the services' admission and routing policies (their registries)
+//     -> series in the recorder, with site and fleet sums.
+// It names no model: a new pool kind, policy or site component is one file and one registration.
 #pragma once
 
 #include <memory>
@@ -9,11 +16,9 @@
 #include <vector>
 
 #include "models/catalog/catalog.hpp"
-#include "models/serving/fifo_pool.hpp"
-#include "models/serving/diffusion_pool_factory.hpp"
-#include "models/serving/disagg_pool_factory.hpp"
-#include "models/serving/llm_pool_factory.hpp"
-#include "models/serving/pool_it_power.hpp"
+#include "models/scheduling/frontend.hpp"
+#include "models/serving/pool_kind.hpp"
+#include "models/site/site_component.hpp"
 #include "models/workload/workload.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/output/recorder.hpp"
@@ -30,10 +35,15 @@ class World : public EventHandler {
   // scenario_dir: folder of the scenario file (relative paths in it resolve there).
   World(const scenario::Config& scenario, const std::string& scenario_dir, Engine& engine, output::Recorder& recorder);
 
-  // Schedule the start of everything at the current time (pools load weights, first arrivals),
-  // and the mid-run look at every pool's backlog used by overloaded_pools().
+  // Schedule the start of everything at the current time (pools load weights, first arrivals,
+  // the sites' control steps), and the mid-run look at every pool's backlog used by
+  // overloaded_pools().
   void start(double horizon_s);
   void on_event(uint64_t tag) override;
+
+  // A component for site `site`'s control step besides those the registry builds (tests, tools);
+  // before start().
+  void add_site_component(size_t site, std::unique_ptr<site::SiteComponent> component);
 
   RequestCounts request_counts() const;
   // Pools whose backlog (requests in flight) grew without bound: at the end more than twice, and
@@ -47,23 +57,53 @@ class World : public EventHandler {
   const platform::Platform& platform() const { return platform_; }
   const std::vector<std::unique_ptr<serving::Pool>>& pools() const { return pools_; }
   const std::vector<std::unique_ptr<workload::Workload>>& workloads() const { return workloads_; }
+  const std::vector<std::unique_ptr<scheduling::Frontend>>& services() const { return services_; }
+  const std::vector<std::unique_ptr<site::Site>>& sites() const { return sites_; }
 
  private:
-  void declare_aggregates(const scenario::Config& scenario, output::Recorder& recorder);
+  // What the World keeps of each pool besides the pool (same order as pools_).
+  struct PoolInfo {
+    const scenario::Config* config = nullptr;
+    serving::PoolItPower it;
+    std::string model, model_key;
+  };
+  // A site's control step: its components, and the pools' energy at the previous step.
+  struct SiteStep {
+    double step_s = 0;
+    double last_s = 0;
+    std::vector<size_t> pools;          // indices into pools_
+    std::vector<double> last_gpu_j;     // per pool of the site
+    site::SiteEnergy energy;            // reused every step
+    std::vector<std::unique_ptr<site::SiteComponent>> components;
+  };
 
-  static constexpr uint64_t kStartTag = 0, kMidRunTag = 1;
+  void build_pools(const scenario::Config& scenario, const std::vector<serving::RequestObserver*>& observers,
+                   output::Recorder& recorder, uint64_t seed);
+  void build_site_components(const scenario::Config& scenario, output::Recorder& recorder, uint64_t seed);
+  void declare_aggregates(const scenario::Config& scenario, output::Recorder& recorder);
+  // Front ends of the declared services and of the workloads' pool shorthands; returns the
+  // observer of each workload's requests (its service's front end), by workload index.
+  std::vector<serving::RequestObserver*> create_services(const scenario::Config& scenario);
+  void connect_services(const scenario::Config& scenario, output::Recorder& recorder, uint64_t seed);
+  void check_models(const scenario::Config& scenario) const;
+  size_t pool_index(const serving::Pool* pool) const;
+  void site_step(size_t site);
+
+  static constexpr uint64_t kStartTag = 0, kMidRunTag = 1, kSiteStepBit = 1ULL << 62;
   Engine& engine_;
   std::vector<uint64_t> backlog_mid_;  // in flight per pool at mid-run
   platform::Topology topology_;
   platform::Platform platform_;
-  std::vector<std::unique_ptr<workload::Workload>> workloads_;
   catalog::Catalog catalog_;
-  std::vector<serving::LlmPoolParts> llm_parts_;              // models the LLM pools refer to
-  std::vector<serving::DiffusionPoolParts> diffusion_parts_;  // and the diffusion pools
-  std::vector<serving::DisaggPoolParts> disagg_parts_;        // and the disaggregated pools
+  std::vector<std::unique_ptr<workload::Workload>> workloads_;
+  std::vector<std::unique_ptr<scheduling::Frontend>> services_;
+  std::vector<uint32_t> service_of_;                // by workload
+  std::vector<std::shared_ptr<void>> pool_parts_;   // models the pools refer to (outlive the pools)
   std::vector<std::unique_ptr<serving::Pool>> pools_;
-  std::vector<serving::PoolItPower> pool_it_;  // per pool (same order): non-GPU power of its servers
-  double start_s_ = 0;                         // when the pools started
+  std::vector<PoolInfo> pool_info_;
+  std::vector<std::unique_ptr<site::Site>> sites_;
+  std::vector<SiteStep> steps_;                     // by site
+  double start_s_ = 0;                              // when the pools started
 };
 
 }  // namespace dcsim

@@ -33,3 +33,17 @@ def smoke_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("smoke") / "smoke.h5"
     run_dcsim("run", REPO / "scenarios" / "smoke.yaml", "-o", out, check=True)
     return out
+
+
+@pytest.fixture(scope="session")
+def full_synthetic(tmp_path_factory):
+    """(run file, report directory) of synth.write_full_run, every figure drawn, shared by the
+    tests that only read them."""
+    import sys
+    sys.path.insert(0, str(REPO / "analysis"))
+    import synth
+    from dcsim_analysis import write_report
+    d = tmp_path_factory.mktemp("synthetic")
+    path = synth.write_full_run(d / "synthetic.h5")
+    write_report(path, d / "report")
+    return path, d / "report"

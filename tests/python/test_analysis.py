@@ -273,8 +273,8 @@ def _cli(script, *args):
 def test_report_cli(run_file, tmp_path, not_a_run):
     r = _cli("report.py", run_file, "--out", tmp_path / "cli")
     assert r.returncode == 0, r.stderr
-    assert r.stdout.strip() == str(tmp_path / "cli" / "report.md")
-    assert (tmp_path / "cli" / "report.md").exists()
+    assert r.stdout.split() == [str(tmp_path / "cli" / "report.md"), str(tmp_path / "cli" / "index.html")]
+    assert (tmp_path / "cli" / "report.md").exists() and (tmp_path / "cli" / "index.html").exists()
     for bad in (tmp_path / "missing.h5", not_a_run):
         r = _cli("report.py", bad, "--out", tmp_path / "x")
         assert r.returncode == 2

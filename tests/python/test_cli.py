@@ -195,7 +195,11 @@ def test_sigint_stops_cleanly_with_complete_false(tmp_path):
                              "--until", "10000 d", "--set", "workloads[0].arrivals.rate=20 /s",
                              "--set", "sites[0].pools[0].servers=8"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
-    time.sleep(1.5)
+    partial = pathlib.Path(str(out) + ".partial")
+    deadline = time.time() + 60
+    while not (partial.exists() and partial.stat().st_size > 0) and time.time() < deadline:
+        time.sleep(0.01)  # the run has begun (a signal during loading stops it at t = 0)
+    time.sleep(1.0)
     proc.send_signal(signal.SIGINT)
     proc.wait(timeout=60)
     assert proc.returncode == 130, proc.stderr.read()

@@ -31,12 +31,13 @@ namespace {
 struct Obs : dcsim::serving::RequestObserver {
   std::map<uint64_t, Request> done_req;
   std::map<uint64_t, double> done;
-  std::vector<uint64_t> rejected;
+  std::vector<uint64_t> rejected, dropped;
   void on_completed(const Request& r, double now) override {
     done[r.id] = now;
     done_req[r.id] = r;
   }
   void on_rejected(const Request& r, double) override { rejected.push_back(r.id); }
+  void on_dropped(const Request& r, double) override { dropped.push_back(r.id); }
 };
 
 constexpr double kPx = 1024.0 * 1024.0;

@@ -35,6 +35,28 @@ inline std::pair<simgrid::s4u::Host*, simgrid::s4u::Host*> two_hosts(double band
   return {a, b};
 }
 
+// A storage host and `n` server hosts, each server with its own link to the storage of
+// `bandwidth` B/s and no latency (weight loads run side by side); servers reach each other
+// through their two links. Returns {storage, servers}.
+inline std::pair<simgrid::s4u::Host*, std::vector<simgrid::s4u::Host*>> star_hosts(size_t n, double bandwidth) {
+  auto* z = simgrid::s4u::create_full_zone("test");
+  auto* storage = z->create_host("storage", 1e9)->seal();
+  std::vector<simgrid::s4u::Host*> servers;
+  std::vector<simgrid::s4u::Link*> links;
+  for (size_t i = 0; i < n; ++i) {
+    servers.push_back(z->create_host("server-" + std::to_string(i), 1e9)->seal());
+    links.push_back(z->create_link("link-" + std::to_string(i), bandwidth)->seal());
+    z->add_route(storage->get_netpoint(), servers.back()->get_netpoint(), nullptr, nullptr,
+                 {simgrid::s4u::LinkInRoute(links.back())}, true);
+  }
+  for (size_t i = 0; i < n; ++i)
+    for (size_t j = i + 1; j < n; ++j)
+      z->add_route(servers[i]->get_netpoint(), servers[j]->get_netpoint(), nullptr, nullptr,
+                   {simgrid::s4u::LinkInRoute(links[i]), simgrid::s4u::LinkInRoute(links[j])}, true);
+  z->seal();
+  return {storage, servers};
+}
+
 // A one-site, one-pool (1 server, 4 GPUs, exponential 1 s service), one-workload scenario
 // whose workload's arrivals block is `{<arrivals_flow>}`, e.g. "model: poisson, rate: 1 /s".
 inline std::string one_pool_scenario(const std::string& arrivals_flow) {

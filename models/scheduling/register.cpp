@@ -1,0 +1,35 @@
+// The scheduling registries (admission, site routing, pool routing) and the list of policy files
+// that register into them.
+#include "models/scheduling/admission.hpp"
+#include "models/scheduling/register.hpp"
+#include "models/scheduling/replica_router.hpp"
+#include "models/scheduling/site_router.hpp"
+
+namespace dcsim::scheduling {
+
+AdmissionRegistry& admission_registry() {
+  static AdmissionRegistry r("admission", "Admission control of a service's front end: which arriving requests get in.");
+  return r;
+}
+
+SiteRouterRegistry& site_router_registry() {
+  static SiteRouterRegistry r("site_routing", "Routing across a service's pools (sites): which pool takes a request.");
+  return r;
+}
+
+ReplicaRouterRegistry& replica_router_registry() {
+  static ReplicaRouterRegistry r("pool_routing", "Routing within a pool: which replica takes a request (pools that "
+                                                 "queue at their replicas: llm, disaggregated).");
+  return r;
+}
+
+void register_scheduling_models() {
+  register_admission_none();
+  register_admission_queue_cap();
+  register_site_single();
+  register_site_nearest();
+  register_route_least_outstanding_tokens();
+  register_route_round_robin();
+}
+
+}  // namespace dcsim::scheduling

@@ -1,0 +1,58 @@
+// Site routing `nearest`: each request goes to the service's pool at the lowest one-way WAN
+// latency from its workload's origin (`workloads[].origin`), ties to the pool listed first:
+//
+//   k*(w) = argmin_k  L(origin(w), site(pool k))     L: minimum-latency path in the topology
+//                                                    (sim/platform/topology.hpp), 0 within a site
+//
+// Latencies are fixed by the platform, so k*(w) is computed once per workload at build time and
+// a decision is one table lookup. Every workload of the service must name its origin (input error
+// otherwise). Load is not looked at: a pool that is full rejects (see least-loaded and spill-over
+// routers for load-aware choices).
+#include <cmath>
+
+#include "models/scheduling/site_router.hpp"
+#include "sim/scenario/diagnostics.hpp"
+
+namespace dcsim::scheduling {
+
+namespace {
+
+class Nearest final : public SiteRouter {
+ public:
+  explicit Nearest(const ServiceView& s) {
+    for (size_t w = 0; w < s.workloads.size(); ++w) {
+      const uint32_t idx = s.workloads[w].index;
+      if (best_.size() <= idx) best_.resize(size_t(idx) + 1, kNoPool);
+      uint32_t best = 0;
+      for (uint32_t k = 1; k < s.pools.size(); ++k)
+        if (s.wan_latency_s[w][k] < s.wan_latency_s[w][best]) best = k;
+      best_[idx] = best;
+    }
+  }
+  uint32_t choose(const workload::Request& r, double) override { return best_[r.workload]; }
+
+ private:
+  std::vector<uint32_t> best_;  // by Request::workload
+};
+
+}  // namespace
+
+void register_site_nearest() {
+  site_router_registry().add(
+      "nearest", "The pool at the lowest WAN latency from the request's workload origin (ties: the pool listed first).",
+      {},
+      [](const scenario::Config&, const PolicyContext& ctx) -> std::unique_ptr<SiteRouter> {
+        for (size_t w = 0; w < ctx.service.workloads.size(); ++w) {
+          const auto& wl = ctx.service.workloads[w];
+          if (wl.origin) continue;
+          const auto& c = *wl.config;
+          throw scenario::InputError(c.where("service"), c.path(),
+                                     "workload '" + wl.name + "' sends requests to service '" + ctx.service.name +
+                                         "', whose routing is 'nearest': give the workload an origin (a site name, "
+                                         "where its users' traffic enters the WAN)");
+        }
+        return std::make_unique<Nearest>(ctx.service);
+      });
+}
+
+}  // namespace dcsim::scheduling

@@ -1,0 +1,143 @@
+// The World's services: a front end (models/scheduling/frontend.hpp) per declared service and
+// per pool shorthand of a workload, their pools and workloads, the WAN latency from each
+// workload's origin to each pool's site, their admission and routing policies from the
+// registries, and the check that every workload asks for the model its pools serve.
+#include <cmath>
+#include <limits>
+
+#include "sim/scenario/diagnostics.hpp"
+#include "sim/world/world.hpp"
+
+namespace dcsim {
+
+namespace {
+
+// Where a key was written, or the block's own location when it took its default.
+scenario::Location located(const scenario::Config& c, const std::string& key, const scenario::Config& fallback) {
+  return c.value(key).defaulted ? fallback.where() : c.where(key);
+}
+
+}  // namespace
+
+std::vector<serving::RequestObserver*> World::create_services(const scenario::Config& scenario) {
+  const auto make = [&](const std::string& name, const scenario::Config* cfg) {
+    services_.push_back(std::make_unique<scheduling::Frontend>(engine_));
+    auto& v = services_.back()->view();
+    v.name = name;
+    v.group = "/services/" + name;
+    v.config = cfg;
+    return static_cast<uint32_t>(services_.size() - 1);
+  };
+  for (const auto& s : scenario.list("services")) make(s.str("name"), &s);
+  std::vector<serving::RequestObserver*> observers;
+  const auto& cfgs = scenario.list("workloads");
+  for (uint32_t w = 0; w < workloads_.size(); ++w) {
+    const std::string& name = workloads_[w]->service();
+    uint32_t k = 0;
+    while (k < services_.size() && services_[k]->view().name != name) ++k;
+    if (k == services_.size()) k = make(name, nullptr);  // the pool shorthand: a one-pool service
+    service_of_.push_back(k);
+    scheduling::Frontend& fe = *services_[k];
+    fe.set_observer(w, workloads_[w].get());
+    fe.view().workloads.push_back(scheduling::ServiceWorkload{w, workloads_[w]->name(), nullptr, &cfgs[w]});
+    observers.push_back(&fe);
+  }
+  return observers;
+}
+
+void World::connect_services(const scenario::Config& scenario, output::Recorder& recorder, uint64_t seed) {
+  const auto by_name = [&](const std::string& site_pool) {
+    for (size_t i = 0; i < pools_.size(); ++i) {
+      const auto& pl = pools_[i]->placement();
+      if (pl.site + "/" + pl.name == site_pool) return i;
+    }
+    throw std::logic_error("world: no pool " + site_pool);  // checked when the scenario was loaded
+  };
+  const auto site_of = [&](size_t pool) -> const site::Site* {
+    for (const auto& s : sites_)
+      if (s->name == pools_[pool]->placement().site) return s.get();
+    return nullptr;
+  };
+  const auto& wl_cfgs = scenario.list("workloads");
+  for (auto& fe : services_) {
+    scheduling::ServiceView& v = fe->view();
+    std::vector<std::string> names;
+    if (v.config) {
+      for (const auto& p : v.config->list("pools")) names.push_back(p.str("pool"));
+    } else {
+      names.push_back(v.name);
+    }
+    for (const auto& n : names) {
+      const size_t i = by_name(n);
+      v.pools.push_back(scheduling::ServicePool{pools_[i].get(), site_of(i), n});
+    }
+    // Origins and one-way WAN latencies (minimum-latency path between the site switches).
+    for (auto& w : v.workloads) {
+      const auto& c = wl_cfgs[w.index];
+      if (c.has("origin")) {
+        for (const auto& s : sites_)
+          if (s->name == c.str("origin")) w.origin = s.get();
+      }
+      std::vector<double> lat;
+      for (const auto& p : v.pools) {
+        if (!w.origin) {
+          lat.push_back(std::numeric_limits<double>::quiet_NaN());
+          continue;
+        }
+        double sum = 0;
+        for (const auto& e : platform::shortest_path(topology_, topology_.site_switches[w.origin->index],
+                                                     topology_.site_switches[p.site->index]))
+          sum += topology_.graph[e].latency_s;
+        lat.push_back(sum);
+      }
+      v.wan_latency_s.push_back(std::move(lat));
+    }
+    // Policies; the pool shorthand has none (admit all, its one pool).
+    if (v.config) {
+      const scheduling::PolicyContext ctx{v, engine_, recorder, seed};
+      fe->set_admission(scheduling::admission_registry().create(v.config->child("admission"), ctx));
+      fe->set_router(scheduling::site_router_registry().create(v.config->child("routing"), ctx));
+    }
+  }
+  for (uint32_t w = 0; w < workloads_.size(); ++w) workloads_[w]->connect(services_[service_of_[w]].get());
+  check_models(scenario);
+}
+
+// Every pool of a service serves one model, and every workload of the service asks for it.
+void World::check_models(const scenario::Config& scenario) const {
+  const auto& wl_cfgs = scenario.list("workloads");
+  for (const auto& fe : services_) {
+    const auto& v = fe->view();
+    const PoolInfo* first = nullptr;
+    const scheduling::ServicePool* first_pool = nullptr;
+    for (size_t k = 0; k < v.pools.size(); ++k) {
+      const PoolInfo& info = pool_info_[pool_index(v.pools[k].pool)];
+      if (info.model.empty()) continue;  // a placeholder (fifo) pool serves whatever it is sent
+      if (!first) {
+        first = &info;
+        first_pool = &v.pools[k];
+        continue;
+      }
+      if (info.model != first->model) {
+        const auto& p = v.config->list("pools")[k];
+        throw scenario::InputError(p.where("pool"), p.path() + ".pool",
+                                   "pool '" + v.pools[k].name + "' serves '" + info.model + "', but pool '" +
+                                       first_pool->name + "' of service '" + v.name + "' serves '" + first->model +
+                                       "': a service is one model");
+      }
+    }
+    if (!first) continue;
+    for (const auto& w : v.workloads) {
+      const auto& wc = wl_cfgs[w.index];
+      const auto& cls = wc.child("class");
+      const std::string& asked = workloads_[w.index]->request_class().model_name();
+      if (asked == first->model) continue;
+      throw scenario::InputError(located(cls, "ai_model", wc), cls.path() + ".ai_model",
+                                 "got '" + asked + "', expected '" + first->model + "', the model that pool '" +
+                                     first_pool->name + "' serves (" + first->config->path() + "." + first->model_key +
+                                     ")");
+    }
+  }
+}
+
+}  // namespace dcsim

@@ -1,0 +1,100 @@
+// The World's totals: request counts for the invariant, overloaded pools, the /summary entries.
+#include <limits>
+
+#include "sim/world/world.hpp"
+
+namespace dcsim {
+
+std::vector<std::string> World::overloaded_pools() const {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < pools_.size(); ++i) {
+    const auto& p = *pools_[i];
+    const std::string name = p.placement().site + "/" + p.placement().name;
+    const uint64_t end = p.in_flight();
+    const uint64_t mid = i < backlog_mid_.size() ? backlog_mid_[i] : 0;
+    const uint64_t rejected = p.totals(engine_.now()).rejected;
+    if (end > 2 * mid && end >= mid + 100) {
+      out.push_back(name + ": backlog grew from " + std::to_string(mid) + " at mid-run to " + std::to_string(end) +
+                    " at the end");
+    } else if (rejected > 0) {
+      out.push_back(name + ": queue full, " + std::to_string(rejected) + " requests rejected");
+    }
+  }
+  return out;
+}
+
+void World::log_overloads(output::Recorder& recorder) const {
+  for (const auto& o : overloaded_pools()) {
+    const std::string pool = o.substr(0, o.find(':'));
+    recorder.event("overload", "/sites/" + pool.substr(0, pool.find('/')) + "/pools/" + pool.substr(pool.find('/') + 1),
+                   std::numeric_limits<double>::quiet_NaN(), o);
+  }
+}
+
+RequestCounts World::request_counts() const {
+  RequestCounts c;
+  for (const auto& w : workloads_) {
+    const auto& t = w->totals();
+    c.arrived += t.arrived;
+    c.completed += t.completed;
+    c.rejected += t.rejected;
+    c.dropped += t.dropped;
+  }
+  for (const auto& p : pools_) c.in_flight += p->in_flight();
+  return c;
+}
+
+std::vector<output::SummaryEntry> World::summary(double now) const {
+  const RequestCounts c = request_counts();
+  double energy_gpu = 0, energy_it = 0;
+  uint64_t admitted = 0;
+  for (size_t i = 0; i < pools_.size(); ++i) {
+    const auto t = pools_[i]->totals(now);
+    energy_gpu += t.energy_j;
+    energy_it += pool_info_[i].it.it_energy_j(t.energy_j, now - start_s_);
+    admitted += t.admitted;
+  }
+  LogHistogram latency, ttft, tpot;
+  uint64_t slo_met = 0;
+  for (const auto& w : workloads_) {
+    latency.merge(w->latency());
+    ttft.merge(w->ttft());
+    tpot.merge(w->tpot());
+    slo_met += w->totals().slo_met;
+  }
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const auto d = [](uint64_t v) { return static_cast<double>(v); };
+  uint64_t retries = 0;
+  for (const auto& w : workloads_) retries += w->totals().retries;
+  std::vector<output::SummaryEntry> out{
+      {"requests_arrived", d(c.arrived), "1"},
+      {"requests_first_attempts", d(c.arrived - retries), "1"},
+      {"requests_retries", d(retries), "1"},
+      {"requests_admitted", d(admitted), "1"},
+      {"requests_completed", d(c.completed), "1"},
+      {"requests_rejected", d(c.rejected), "1"},
+      {"requests_dropped", d(c.dropped), "1"},
+      {"requests_in_flight", d(c.in_flight), "1"},
+      {"energy_it_j", energy_it, "J"},
+      {"energy_gpu_j", energy_gpu, "J"},
+      {"latency_mean_s", latency.mean(), "s"},
+      {"latency_p50_s", latency.quantile(0.50), "s"},
+      {"latency_p99_s", latency.quantile(0.99), "s"},
+      {"ttft_p50_s", ttft.count() ? ttft.quantile(0.50) : nan, "s"},
+      {"ttft_p99_s", ttft.count() ? ttft.quantile(0.99) : nan, "s"},
+      {"tpot_p50_s", tpot.count() ? tpot.quantile(0.50) : nan, "s"},
+      {"tpot_p99_s", tpot.count() ? tpot.quantile(0.99) : nan, "s"},
+      {"slo_attainment", c.completed ? d(slo_met) / d(c.completed) : nan, "1"},
+      {"simulated_s", now, "s"},
+      {"pools_overloaded", d(overloaded_pools().size()), "1"},
+  };
+  // Totals the arrival processes report (trace rows skipped, ...), per workload.
+  for (const auto& w : workloads_) {
+    std::vector<std::pair<std::string, double>> extra;
+    w->arrivals().add_summary(extra);
+    for (const auto& [name, value] : extra) out.push_back({w->name() + "_" + name, value, "1"});
+  }
+  return out;
+}
+
+}  // namespace dcsim

@@ -1,0 +1,28 @@
+"""Shipped one-pool scenarios give the same datasets, bit for bit, as before the front end and the
+generic World (tests/golden/*.digest: smoke from 77cb237, the commit before them; the LLM and image cases from d6657c3, after the serving-fidelity models and before the World change, which left them unchanged): every
+series, the request table, the events and the summary (run_digest.py says what is compared).
+After an intended model change, regenerate a digest with
+    build/dcsim run scenarios/NAME.yaml -o /tmp/x.h5 [--until ...]
+    python3 tests/python/run_digest.py /tmp/x.h5 > tests/golden/NAME.digest
+and say why in the commit."""
+
+import pytest
+
+from conftest import REPO, run_dcsim
+from run_digest import differences, digest, parse_digest
+
+CASES = [  # golden file, scenario, extra arguments: one per pool kind
+    ("smoke", "smoke", []),                              # fifo
+    ("llm-serving-1h", "llm-serving", ["--until", "1 h"]),  # llm, with and without a power cap
+    ("image-serving", "image-serving", []),              # diffusion
+    ("llm-disaggregated", "llm-disaggregated", []),      # llm and disaggregated
+]
+
+
+@pytest.mark.parametrize("golden,scenario,extra", CASES, ids=[c[0] for c in CASES])
+def test_shipped_scenario_datasets_are_unchanged(tmp_path, golden, scenario, extra):
+    out = tmp_path / f"{golden}.h5"
+    run_dcsim("run", REPO / "scenarios" / f"{scenario}.yaml", "-o", out, "-q", *extra, check=True)
+    want = parse_digest((REPO / "tests" / "golden" / f"{golden}.digest").read_text())
+    got = digest(out)
+    assert differences(want, got) == []
