@@ -128,8 +128,10 @@ double GpuPowerModel::activity_w(const GpuActivity& a) const {
   const ActivityPowerLevels& v = params_.activity;
   auto level = [&](double p_ref) { return idle_loaded_w_ + (p_ref - v.idle_ref_w) * scale_; };
   const double wait = std::max(0.0, 1.0 - a.compute - a.memory - a.comm);
-  return active(level(v.wait_w) * wait + level(v.compute_w) * a.compute + level(v.memory_w) * a.memory +
-                level(v.comm_w) * a.comm);
+  const double expert = std::clamp(a.expert, 0.0, a.memory);
+  const double expert_level = v.expert_w >= 0 ? v.expert_w : v.memory_w;
+  return active(level(v.wait_w) * wait + level(v.compute_w) * a.compute + level(v.memory_w) * (a.memory - expert) +
+                level(expert_level) * expert + level(v.comm_w) * a.comm);
 }
 
 double GpuPowerModel::prefill_w() const { return active(params_.prefill_fraction * tdp_w_); }

@@ -8,12 +8,22 @@
 //   L(P)  = P_idle_loaded + (P - P_idle_ref) * TDP / TDP_ref      (a level measured on the reference GPU)
 //   f_wait = 1 - f_c - f_m - f_ar
 // Fitted once on mlenergy_v3.h100.llama31_8b.sweep (10 points, linear least squares on P_compute,
-// P_memory with the roofline of h100_llama31_8b_fit() at the LM-Arena lengths): P_compute = 844.4 W,
-// P_memory = 569.3 W. P_wait: the unconstrained fit goes below idle, so it is held at the loaded
-// idle of the H100 (113 W). P_comm = P_wait (ASSUMPTION: NCCL's ring kernels on NVLink occupy a
+// P_memory with the roofline of h100_llama31_8b_fit() at the LM-Arena lengths): P_compute = 859.7 W,
+// P_memory = 569.1 W. P_wait: the H100 sweep does not identify it (its GPU waits < 25 % of any
+// iteration and the fit is indifferent from 113 to 500 W), so it is held at the loaded idle of the
+// H100 (113 W): a GPU with no kernel in flight draws its idle power at the DVFS state it is in
+// (idle-with-context power is set by the DVFS state, not by memory use: arXiv 2605.23918), and
+// nvidia-smi listings of idle P0 H100s read 67-72 W (+26-50 W with a context). P_comm = P_wait (ASSUMPTION: NCCL's ring kernels on NVLink occupy a
 // few SMs and stream little HBM traffic). The same law gives every tensor-parallel degree: a GPU of
 // a tp replica draws what its share of the work makes it draw; at tp = 1 it is the one-GPU value.
 // P_compute above TDP means a compute-bound iteration runs at the board limit (the clip).
+// MoE expert weights: streamed by grouped GEMMs that dequantise MXFP4 to BF16 on the SMs, a memory
+// state with the SMs busy, so its level lies between P_memory and P_compute: P_expert = 704.3 W on
+// the reference GPU (about the board limit), fitted (one linear parameter, the others held) on the
+// ML.ENERGY gpt-oss-120b points on one H100 (max_batch 8-64, 550-688 W; the leaderboard data file,
+// not calibration.yaml), where the GPU streams expert weights 60-75 % of each iteration; the 2-GPU
+// calibration.yaml sweep stays held out:
+//   P_gpu = ... + L(P_memory) (f_m - f_expert) + L(P_expert) f_expert
 //
 //   idle, model loaded:   P = P_idle_loaded                                   (GpuSpec.idle_loaded_W)
 //   LLM decode / mixed:   P(b) = s · [P_lo + (P_hi − P_lo)(1 − e^(−b/b0))],  b > 0;  P(0) = P_idle_loaded
@@ -92,14 +102,17 @@ struct ActivityPowerLevels {
   double memory_w = 0;
   double comm_w = 0;
   double idle_ref_w = 113.0;  // loaded idle of the reference GPU (h100-sxm catalog entry)
+  double expert_w = -1;       // streaming MoE expert weights (MXFP4 dequantised on the SMs); < 0: = memory_w
 };
-inline constexpr ActivityPowerLevels kActivityH100Llama{113.0, 844.4, 569.3, 113.0, 113.0};
+inline constexpr ActivityPowerLevels kActivityH100Llama{113.0, 859.7, 569.1, 113.0, 113.0, 704.3};
 
-// Fractions of an iteration a GPU spends in each kind of work (each in [0, 1], sum <= 1).
+// Fractions of an iteration a GPU spends in each kind of work (each in [0, 1], sum <= 1; expert is
+// the part of memory that streams MoE expert weights).
 struct GpuActivity {
   double compute = 0;
   double memory = 0;
   double comm = 0;
+  double expert = 0;
 };
 
 struct GpuPowerParams {

@@ -54,7 +54,8 @@ RooflineParams roofline_params_for(const LlmPoolConfig& cfg) {
 
 power::GpuActivity gpu_activity(const GpuActivityTimes& t) {
   if (!(t.iteration_s > 0)) return {};
-  return {t.compute_s / t.iteration_s, t.memory_s / t.iteration_s, t.allreduce_s / t.iteration_s};
+  return {t.compute_s / t.iteration_s, t.memory_s / t.iteration_s, t.allreduce_s / t.iteration_s,
+          t.expert_s / t.iteration_s};
 }
 
 double replica_power_w(const Roofline& roofline, const power::GpuPowerModel& gpu, const RooflineLoad& load,

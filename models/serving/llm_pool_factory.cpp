@@ -59,9 +59,9 @@ std::vector<scenario::ParamSpec> llm_shared_params() {
               .at_most(1)
               .doc("Share of GPU memory for weights and KV cache (vLLM's gpu_memory_utilization)."),
           P::quantity_of("reserve", Quantity::data)
-              .def("4 GB")
+              .def("2 GB")
               .at_least(0)
-              .doc("Memory per GPU kept for activations, CUDA graphs and NCCL buffers, outside the KV cache (models/serving/kv_capacity.hpp)."),
+              .doc("Memory per GPU kept for activations and non-torch buffers, outside the KV cache (vLLM's start-up profile of 7-8B models: 1.0-1.6 GiB; models/serving/kv_capacity.hpp)."),
           P::quantity_of("power_cap", Quantity::power)
               .def("0 W")
               .at_least(0)

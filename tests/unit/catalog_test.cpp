@@ -61,7 +61,10 @@ TEST_CASE("catalog: built-in files load") {
 TEST_CASE("catalog: GPU values match calibration") {
   const auto& h100 = builtin().gpu("h100-sxm");
   CHECK(h100.name == "h100-sxm");
-  CHECK(h100.memory_B == Approx(80e9));
+  // Memory is the CUDA total in binary units (gpus.yaml): "80 GB" of HBM is 80 GiB, less ~0.5 GiB.
+  CHECK(h100.memory_B == Approx(79.15 * 1073741824.0));
+  CHECK(h100.memory_B > 80e9);
+  CHECK(h100.memory_B < 80.0 * 1073741824.0);
   CHECK(h100.memory_bw_Bps == Approx(3.35e12));
   CHECK(h100.bf16_flops == Approx(989.4e12));
   CHECK(h100.fp8_flops == Approx(1978.9e12));
@@ -73,7 +76,8 @@ TEST_CASE("catalog: GPU values match calibration") {
   CHECK(h100.idle_loaded_W - h100.idle_W <= 50);
 
   const auto& b200 = builtin().gpu("b200");
-  CHECK(b200.memory_B == Approx(180e9));
+  CHECK(b200.memory_B == Approx(178.36 * 1073741824.0));
+  CHECK(b200.memory_B < 183359.0 * 1048576.0);  // nvidia-smi total
   CHECK(b200.memory_bw_Bps == Approx(8e12));
   CHECK(b200.bf16_flops == Approx(2250e12));
   CHECK(b200.tdp_W == Approx(1000));
@@ -84,7 +88,8 @@ TEST_CASE("catalog: GPU values match calibration") {
   CHECK(a100.tdp_W == Approx(400));
 
   const auto& h200 = builtin().gpu("h200");
-  CHECK(h200.memory_B == Approx(141e9));
+  CHECK(h200.memory_B == Approx(139.9 * 1073741824.0));
+  CHECK(h200.memory_B < 143771.0 * 1048576.0);  // nvidia-smi total
   CHECK(h200.memory_bw_Bps == Approx(4.8e12));
 }
 

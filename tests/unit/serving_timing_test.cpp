@@ -21,10 +21,10 @@ using namespace dcsim::serving;
 
 namespace {
 
-catalog::GpuSpec h100() {  // hw.h100_sxm
+catalog::GpuSpec h100() {  // hw.h100_sxm; memory: the CUDA total (models/catalog/gpus.yaml)
   catalog::GpuSpec g;
   g.name = "h100-sxm";
-  g.memory_B = 80e9;
+  g.memory_B = 79.15 * 1073741824.0;
   g.memory_bw_Bps = 3.35e12;
   g.bf16_flops = 989.4e12;
   g.nvlink_Bps = 900e9;
@@ -88,8 +88,8 @@ TEST_CASE("serving: roofline fit routine reproduces the stored constants") {
   const RooflineFit f = fit_roofline(h100(), llama8b(), kH100Llama8bSweep, kArena, h100_llama31_8b_fit(), 1500);
   const RooflineFit stored = roofline_errors(h100(), llama8b(), 1, h100_llama31_8b_fit(), kH100Llama8bSweep, kArena);
   std::ostringstream o;
-  o << "refit: eff_compute " << f.params.eff_compute << " eff_memory " << f.params.eff_memory << " t_launch "
-    << f.params.t_launch_s << " t_host " << f.params.t_host_s << " t_host_seq " << f.params.t_host_seq_s
+  o << "refit: eff_compute " << f.params.eff_compute << " eff_memory " << f.params.eff_memory << " t_layer "
+    << f.params.t_layer_s << " t_host " << f.params.t_host_s << " t_host_seq " << f.params.t_host_seq_s
     << " objective " << f.objective << "; stored objective " << stored.objective;
   WARN(o.str());
   CHECK(stored.objective <= f.objective * 1.05 + 1e-4);
@@ -98,6 +98,68 @@ TEST_CASE("serving: roofline fit routine reproduces the stored constants") {
 TEST_CASE("serving: the LM-Arena prompt length follows from the KV-bound running batch") {
   const Roofline r(h100(), llama8b(), 1, h100_llama31_8b_fit());
   CHECK(arena_prompt_from_kv_bound(r.kv_capacity_tokens()) == Approx(kArenaPromptMean).margin(0.1));
+}
+
+TEST_CASE("serving: the H100 sweep cannot tell host from GPU time per sequence") {
+  // The profile of the fit over t_host_seq: from 0 to 0.10 ms the best objective moves by < 8 %,
+  // so the split is the scan's global optimum, not something the data pin down (docs/validation.md).
+  const auto scan = profile_host_seq(h100(), llama8b(), kH100Llama8bSweep, kArena, h100_llama31_8b_fit(), 300);
+  REQUIRE(scan.size() == 27);
+  double lo = 1e9, hi = 0;
+  for (const auto& s : scan)
+    if (s.t_host_seq_s <= 0.1e-3 + 1e-12) {
+      lo = std::min(lo, s.fit.objective);
+      hi = std::max(hi, s.fit.objective);
+    }
+  INFO("objective over t_host_seq 0..0.10 ms: " << lo << " .. " << hi);
+  CHECK(hi < 1.08 * lo);
+  CHECK(scan.back().fit.objective > 5 * lo);  // 0.13 ms is clearly too slow
+}
+
+TEST_CASE("serving: repeated prompts share their KV through the prefix cache") {
+  CHECK(repeated_prompt_share(64, 198) == 0.0);
+  CHECK(repeated_prompt_share(2048, 1024) == Approx(0.5));
+  CHECK(repeated_prompt_share(1024, 198) == Approx(1 - 198.0 / 1024));
+  // The steady state holds the shared part once: the KV-bound batch grows, the context read does not.
+  catalog::GpuSpec g = h100();
+  const Roofline r(g, llama8b(), 1, h100_llama31_8b_fit());
+  WorkloadLengths w = kArena;
+  const SteadyState a = r.steady_state(4096, w);
+  w.prompt_shared = 0.5;
+  const SteadyState b = r.steady_state(4096, w);
+  CHECK(a.batch == Approx(r.kv_capacity_tokens() / (kArena.prompt + kArena.output_age)));
+  CHECK(b.batch == Approx(r.kv_capacity_tokens() / (kArena.prompt / 2 + kArena.output_age)));
+}
+
+TEST_CASE("serving: the MoE streaming efficiency fit reproduces the stored constant") {
+  const WorkloadLengths gpqa{kGpqaPrompt, kGpqaOutputMean, kGpqaOutputAge};
+  const double e = fit_moe_efficiency(h100(), gpt_oss_120b(), 1, kH100GptOss120bTp1Sweep, gpqa, h100_llama31_8b_fit());
+  CHECK(e == Approx(h100_llama31_8b_fit().eff_moe).margin(0.011));
+}
+
+TEST_CASE("serving: the MoE expert-streaming power fit reproduces the stored level between memory and compute") {
+  // Fitted on the four gpt-oss-120b one-H100 points (not calibration.yaml points); the 2-GPU
+  // sweep stays held out. The state is a memory stream with the SMs dequantising MXFP4, so its
+  // level must lie between the memory-bound and the compute-bound ones.
+  const WorkloadLengths gpqa{kGpqaPrompt, kGpqaOutputMean, kGpqaOutputAge};
+  const power::ActivityPowerLevels& v = power::kActivityH100Llama;
+  const double p = fit_expert_power(Roofline(h100(), gpt_oss_120b(), 1, h100_llama31_8b_fit()), h100(),
+                                    kH100GptOss120bTp1Sweep, gpqa, v);
+  CHECK(p == Approx(v.expert_w).margin(0.5));
+  CHECK(v.memory_w < v.expert_w);
+  CHECK(v.expert_w < v.compute_w);
+  // A dense model has no expert share: its power is what the three dense states give.
+  const power::GpuPowerModel gpu(h100());
+  const Roofline dense(h100(), llama8b(), 1, h100_llama31_8b_fit());
+  const RooflineLoad l{0, 64, 64 * 1000};
+  CHECK(dense.activity(l).expert_s == 0);
+  // The expert share of a MoE iteration draws more than the same share streaming dense weights.
+  const Roofline moe(h100(), gpt_oss_120b(), 1, h100_llama31_8b_fit());
+  power::GpuActivity a = gpu_activity(moe.activity(l));
+  REQUIRE(a.expert > 0);
+  const double with_expert = gpu.activity_w(a);
+  a.expert = 0;
+  CHECK(with_expert > gpu.activity_w(a));
 }
 
 TEST_CASE("serving: roofline is monotonic in batch") {
@@ -129,14 +191,30 @@ TEST_CASE("serving: tensor parallel 2 speeds up 70B decode by less than 2x") {
   }
 }
 
-TEST_CASE("serving: all-reduce time follows the NCCL latency and bus bandwidth") {
+TEST_CASE("serving: all-reduce time follows vLLM's all-reduce latency and bus bandwidth") {
   const Roofline r(h100(), llama70b(), 4, h100_llama31_8b_fit());
   const RooflineLoad one{0, 1, 1};
   const RooflineLoad many{8192, 0, 0};
   // 160 all-reduces of 1 token x 8192 x 2 B: latency-bound; of 8192 tokens: bandwidth-bound.
-  const double busbw = kNcclBusBwPerLink * 900e9 / 2;
-  CHECK(r.t_allreduce(one) == Approx(160 * (10e-6 + 1.5 * 8192 * 2 / busbw)).epsilon(1e-9));
-  CHECK(r.t_allreduce(many) == Approx(160 * (10e-6 + 1.5 * 8192.0 * 8192 * 2 / busbw)).epsilon(1e-9));
+  const double busbw = kAllReduceBusBwPerLink * 900e9 / 2;
+  CHECK(busbw == Approx(320e9));
+  CHECK(r.t_allreduce(one) == Approx(160 * (9e-6 + 1.5 * 8192 * 2 / busbw)).epsilon(1e-9));
+  CHECK(r.t_allreduce(many) == Approx(160 * (9e-6 + 1.5 * 8192.0 * 8192 * 2 / busbw)).epsilon(1e-9));
+  // The published points it rests on (vllm PR #24111, H100 TP6, best kernel): 13 us at 0.5 MB and
+  // 31 us at 4 MB; the model gives them within 15 %.
+  for (const auto& [bytes, us] : {std::pair{0.5 * 1048576, 13.0}, std::pair{4.0 * 1048576, 31.0}}) {
+    const double t = 9e-6 + 2.0 * 5 / 6 * bytes / busbw;
+    CHECK(t * 1e6 == Approx(us).epsilon(0.15));
+  }
+}
+
+TEST_CASE("serving: the fixed GPU time of an iteration is per layer") {
+  const RooflineParams p = h100_llama31_8b_fit();
+  const Roofline r8(h100(), llama8b(), 1, p), r70(h100(), llama70b(), 1, p);
+  CHECK(r8.t_fixed() == Approx(32 * p.t_layer_s));
+  CHECK(r70.t_fixed() == Approx(80 * p.t_layer_s));
+  const RooflineLoad idle{0, 0, 0};
+  CHECK(r8.t_gpu(idle) == Approx(r8.t_fixed() + r8.t_memory(idle)));
 }
 
 TEST_CASE("serving: FP8 is faster than its BF16 twin when compute-bound and not when memory-bound") {
@@ -182,10 +260,37 @@ TEST_CASE("serving: a MoE model's decode time follows active parameters and its 
   const double dense_B = moe.weights_B() - 114.7e9 * 0.53125;
   const double expert_B = 114.7e9 * 0.53125;
   const RooflineLoad one{0, 1, 0};
-  CHECK(r.t_memory(one) == Approx((dense_B + expert_B * 4.0 / 128) / (3.35e12 * p.eff_memory)));
+  CHECK(r.t_memory(one) ==
+        Approx(dense_B / (3.35e12 * p.eff_memory) + expert_B * 4.0 / 128 / (3.35e12 * p.eff_moe)));
   const RooflineLoad many{0, 1024, 0};  // every expert is touched
-  CHECK(r.t_memory(many) == Approx(moe.weights_B() / (3.35e12 * p.eff_memory)).epsilon(1e-6));
-  CHECK(r.kv_capacity_tokens() == Approx((80e9 * 0.9 - 4e9 - moe.weights_B()) / 36864));
+  CHECK(r.t_memory(many) ==
+        Approx(dense_B / (3.35e12 * p.eff_memory) + expert_B / (3.35e12 * p.eff_moe)).epsilon(1e-6));
+  CHECK(r.kv_capacity_tokens() == Approx((h100().memory_B * 0.9 - 2e9 - moe.weights_B()) / 36864));
+}
+
+TEST_CASE("serving: expert parallelism equals tensor parallelism but for the expert load imbalance") {
+  const catalog::ModelSpec moe = gpt_oss_120b();
+  RooflineParams p = h100_llama31_8b_fit();
+  RooflineParams pe = p;
+  pe.expert_parallel = true;
+  const Roofline tp2(h100(), moe, 2, p), ep2(h100(), moe, 2, pe), ep1(h100(), moe, 1, pe);
+  const double expert_flops = 2 * (moe.active_params - (moe.params - moe.expert_params));
+  for (double tokens : {64.0, 1024.0, 8192.0}) {
+    const RooflineLoad l{0, tokens, tokens * 1000};
+    // Memory and all-reduce are the same; compute grows by the imbalance of the expert part only.
+    CHECK(ep2.t_memory(l) == Approx(tp2.t_memory(l)));
+    CHECK(ep2.t_allreduce(l) == Approx(tp2.t_allreduce(l)));
+    const double imb = 1 + std::sqrt(2 * std::log(2.0)) * std::sqrt(1.0 / (4 * tokens));
+    CHECK(ep2.expert_imbalance(tokens) == Approx(imb));
+    CHECK(ep2.t_compute(l) ==
+          Approx(tp2.t_compute(l) * (2 * moe.active_params + expert_flops * (imb - 1)) / (2 * moe.active_params)));
+  }
+  CHECK(ep2.expert_imbalance(64) > 1.07);    // 256 routed copies over 2 GPUs: +7 %
+  CHECK(ep2.expert_imbalance(8192) < 1.02);  // vanishes at large batch
+  CHECK(ep1.expert_imbalance(64) == 1.0);    // one GPU: nothing to balance
+  // A dense model ignores the flag.
+  CHECK(Roofline(h100(), llama70b(), 2, pe).t_compute({0, 64, 0}) ==
+        Approx(Roofline(h100(), llama70b(), 2, p).t_compute({0, 64, 0})));
 }
 
 TEST_CASE("serving: diffusion SDXL matches MLPerf v4.0 on 1 and 8 H100") {
@@ -306,6 +411,18 @@ TEST_CASE("serving: the activity power fit reproduces the stored levels") {
   WARN(o.str());
   CHECK(v.compute_w == Approx(power::kActivityH100Llama.compute_w).margin(0.5));
   CHECK(v.memory_w == Approx(power::kActivityH100Llama.memory_w).margin(0.5));
+}
+
+TEST_CASE("serving: the H100 sweep does not identify the waiting GPU's power") {
+  // Refitting P_compute and P_memory with P_wait at the loaded idle or at 400 W fits the 10
+  // points alike: the held value (loaded idle) is a physical choice, not a fitted one.
+  const Roofline r(h100(), llama8b(), 1, h100_llama31_8b_fit());
+  double rms_idle = 0, rms_400 = 0;
+  fit_activity_levels(r, h100(), kH100Llama8bSweep, kArena, -1, &rms_idle);
+  fit_activity_levels(r, h100(), kH100Llama8bSweep, kArena, 400, &rms_400);
+  INFO("power RMS error: P_wait 113 W " << rms_idle << ", 400 W " << rms_400);
+  CHECK(rms_idle < 0.03);
+  CHECK(std::abs(rms_400 - rms_idle) < 0.005);
 }
 
 TEST_CASE("serving: the KV capacity is the same in the pool and in the roofline") {
