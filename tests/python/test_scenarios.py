@@ -109,7 +109,7 @@ def test_chatbot_beta_grows_to_13000_users_and_its_slo_collapses_before_the_susp
         assert np.interp(22.0, hours, users) == pytest.approx(13_000, rel=0.02)
         assert "tokens_out" in f["/sites/kr/pools/beta"]   # an llm pool, not the placeholder
         # KoGPT-6B on 4 A100s, batches of at most 4: the share of replies within 30 s falls
-        # below one half in the afternoon (21 h after launch, ~11,300 users; seed 7), shortly
+        # below one half in the afternoon (21.25 h after launch, ~11,700 users; seed 7), shortly
         # before the 16:00 suspension; nothing is rejected in the first 18 h.
         slo = f["/workloads/chat/slo_attainment"][:]
         collapse = np.flatnonzero(slo < 0.5)[0]
