@@ -83,7 +83,7 @@ class PoolInfo:
 @dataclass
 class WorkloadInfo:
     name: str
-    pool: str | None = None            # /sites/<site>/pools/<pool>, when the workload names one
+    pool: str | None = None            # /sites/<site>/pools/<pool>: the one it names, or its service routes it to
     slo_latency_s: float | None = None
     slo_ttft_s: float | None = None
     slo_tpot_s: float | None = None
@@ -213,7 +213,29 @@ class ScenarioView:
         self.workloads = {}
         for w in _as_list(self.data.get("workloads")):
             info = workload_info(_as_dict(w))
+            if info.pool is None:
+                info.pool = self._routed_pool(_as_dict(w))
             self.workloads[info.name] = info
+
+    def _routed_pool(self, w: dict) -> str | None:
+        """The one pool a workload's service sends it to, when the scenario decides it: a
+        service of one pool, or `nearest` routing with a pool at the workload's origin site (the
+        WAN latency within a site is 0; ties go to the pool listed first). Else None."""
+        name = w.get("service")
+        svc = next((_as_dict(s) for s in _as_list(self.data.get("services"))
+                    if _as_dict(s).get("name") == name), None)
+        if svc is None:
+            return None
+        pools = [str(_as_dict(p).get("pool", "")) for p in _as_list(svc.get("pools"))]
+        routing = svc.get("routing")
+        model = str(_as_dict(routing).get("model", routing) if routing else "single")
+        if len(pools) != 1:
+            origin = w.get("origin")
+            pools = [p for p in pools if model == "nearest" and origin and p.partition("/")[0] == origin][:1]
+        if len(pools) != 1 or "/" not in pools[0]:
+            return None
+        site, _, pool = pools[0].partition("/")
+        return f"/sites/{site}/pools/{pool}"
 
     @property
     def start_text(self) -> str:

@@ -45,8 +45,11 @@ class Study:
     name: str
     title: str
     question: str
-    compare: Callable[[Run], list[Row]]
+    compare: Callable[[Run, dict], list[Row]]          # (the run, {variant: its run}) -> rows
     pending: list[str] = field(default_factory=list)   # what is not modelled yet, "after issue N"
+    assumptions: list[str] = field(default_factory=list)  # each with its source or "assumption"
+    # What-if runs beside the study's own: {label: (file slug, [--set KEY=VALUE, ...])}.
+    variants: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
 
 
 def _pct(sim: float, pub: float) -> str:
@@ -64,24 +67,37 @@ def _day(run: Run) -> np.ndarray:
 
 # --- ghibli-wave -------------------------------------------------------------------------------
 GHIBLI_SCALE = 1000     # the scenario serves 1/1000 of ChatGPT (its header says so)
+GHIBLI_ONSET_D = 3.0    # days from the start (22 Mar 2025) to the launch on 25 Mar 2025 00:00 UTC
 
 
-def _ghibli(run: Run) -> list[Row]:
+def _sum_series(run: Run, groups: list[str], name: str) -> np.ndarray | None:
+    parts = [p for g in groups if (p := _series(run, g, name)) is not None]
+    return np.sum(parts, axis=0) if parts else None
+
+
+def _image_groups(run: Run) -> tuple[list[str], list[str]]:
+    """(image workloads, image pools) of the run: the workloads of image requests, the
+    diffusion pools."""
+    wls = [f"/workloads/{w.name}" for w in run.view.workloads.values() if w.kind == "image"]
+    pools = [p for p, info in run.view.pools.items() if info.serving == "diffusion"]
+    return wls, pools
+
+
+def _ghibli(run: Run, variants: dict) -> list[Row]:
     rows: list[Row] = []
-    wl = "/workloads/images"
-    onset = 7.0                                   # days: 25 Mar 2025 00:00 UTC (the scenario's onset)
-    first = _series(run, wl, "first_attempts")
-    done = _series(run, wl, "completed")
-    users = _series(run, wl, "active_users")
+    wls, pools = _image_groups(run)
+    first = _sum_series(run, wls, "first_attempts")
+    done = _sum_series(run, wls, "completed")
+    users = _sum_series(run, wls, "active_users")
     day = _day(run)
-    week = (day > onset) & (day <= onset + 7)
+    week = (day > GHIBLI_ONSET_D) & (day <= GHIBLI_ONSET_D + 7)
     if first is not None:
         asked = first[week].sum() * GHIBLI_SCALE
         served = done[week].sum() * GHIBLI_SCALE if done is not None else math.nan
         rows.append(Row("images in the first week (25-31 Mar 2025)", "700 M", "surge.openai_images_week1",
                         f"{asked / 1e6:,.0f} M requested ({_pct(asked, 700e6)}), {served / 1e6:,.0f} M served",
-                        f"x{GHIBLI_SCALE} (the run is at 1/{GHIBLI_SCALE}); served: the placeholder image pool "
-                        "sized for the week before, see below"))
+                        f"x{GHIBLI_SCALE} (the run is at 1/{GHIBLI_SCALE}); served: what the image fleet "
+                        "delivered, see \"What the run shows\""))
     if users is not None:
         end = users[week][-1] * GHIBLI_SCALE if week.any() else math.nan
         rows.append(Row("image users at the end of the first week", "130 M", "surge.openai_images_week1",
@@ -91,27 +107,50 @@ def _ghibli(run: Run) -> list[Row]:
         if len(gain):
             i = int(np.argmax(gain))
             on_31 = np.array([str(d)[:10] == "2025-03-31" for d in run.clock.local(hours[:-1])])
-            day = float(gain[on_31].max()) if on_31.any() else math.nan
+            best = float(gain[on_31].max()) if on_31.any() else math.nan
             rows.append(Row("new users in one hour (31 Mar 2025)", "1 M", "surge.openai_1M_per_hour",
-                            f"{day / 1e6:.2f} M at most in one hour of 31 Mar ({_pct(day, 1e6)}); the most in "
+                            f"{best / 1e6:.2f} M at most in one hour of 31 Mar ({_pct(best, 1e6)}); the most in "
                             f"any hour: {gain[i] / 1e6:.2f} M, {run.clock.text(3600.0 * i)}",
                             "not fitted: follows from the logistic curve; hours in UTC"))
-    pool = "/sites/us-east/pools/image"
-    energy, images = _series(run, pool, "energy_j"), _series(run, pool, "completed")
+    req = run.requests()
+    if len(req):
+        img = req[(req["kind"] == "image") & (req["outcome"] == "completed")]
+        if len(img):
+            t = (img["completion_s"] - img["start_s"]).to_numpy(dtype=float)
+            e = img["energy_j"].to_numpy(dtype=float)
+            rows.append(Row("GPU time per image (stand-in: FLUX.1-dev compute, 1024x1024, 50 steps)",
+                            "11.6 s alone, 11.0 s each in a batch of 16 (H100)", "mlenergy_v3.h100.flux1_dev",
+                            f"{t.min():.2f} s alone, {t.max() / 4:.2f} s each in a batch of 4 (H100); "
+                            f"{np.median(t):.1f} s median batch time",
+                            "sampled /requests; GPT-4o's own figure is not published. Cross-check: 4,160 image "
+                            "tokens (OpenAI, gpt-image-1 high quality 1024x1024) at 1.01 GPU-s per 500 tokens "
+                            "(epoch2025.assumptions) = 8.4 GPU-s"))
+            rows.append(Row("GPU energy per image", "7,551-7,949 J (2.10-2.21 Wh)", "mlenergy_v3.h100.flux1_dev",
+                            f"{e.min():,.0f}-{e.max():,.0f} J ({e.min() / 3600:.2f}-{e.max() / 3600:.2f} Wh), "
+                            f"mean {e.mean() / 3600:.2f} Wh",
+                            "the batch's GPU energy shared among its images (sampled /requests)"))
+    energy, images = _sum_series(run, pools, "energy_j"), _sum_series(run, pools, "completed")
     if energy is not None and images is not None and images[week].sum() > 0:
         n = images[week].sum()
         wh = energy[week].sum() / n / 3600.0
-        gpu = _series(run, pool, "gpu_energy_j")
+        gpu = _sum_series(run, pools, "gpu_energy_j")
         gpu_wh = gpu[week].sum() / n / 3600.0 if gpu is not None else math.nan
-        rows.append(Row("energy per image (IT)", "2.907 Wh", "luccioni2024.image_generation.mean",
+        rows.append(Row("IT energy per image served", "2.907 Wh", "luccioni2024.image_generation.mean",
                         f"{wh:.3f} Wh IT, {gpu_wh:.3f} Wh GPU ({_pct(wh, 2.907)})",
-                        f"{run.view.pools[pool].serving if pool in run.view.pools else '?'} pool, pool energy "
-                        "over the first week / images served; "
-                        "published: SD-family on one A100 with 7 idle GPUs; the calibrated GPT-4o-class "
-                        "image pool comes after issue 9"))
+                        "image pools' energy over the first week (idle GPUs and the servers' non-GPU part "
+                        "included) / images served; published: SD-family models on one A100 with 7 idle GPUs"))
+    for label, v in variants.items():
+        vw, _ = _image_groups(v)
+        vdone, vrej = _sum_series(v, vw, "completed"), _sum_series(v, vw, "rejected")
+        if done is not None and vdone is not None:
+            rows.append(Row(f"what-if: {label}", "", "",
+                            f"{vdone.sum():,.0f} images served ({_pct(vdone.sum(), done.sum())} against the run), "
+                            f"{vrej.sum():,.0f} rejected", "a run of the same scenario with " + label))
     rows.append(Row("free-tier limit imposed 27 Mar 2025", "3 images/day", "surge.openai_rate_limit",
-                    "carried on each request (tier free, daily_limit 3), not enforced",
-                    "admission by tier after issue 8; imposed mid-surge after issue 9"))
+                    "carried on each request (tier free, daily_limit 3), not enforced yet",
+                    "admission by tier with a scheduled start: pending (issue 9, admission policies)"))
+    rows.append(Row("GPUs borrowed from research", "compute moved from research to serving (Altman, Bloomberg interview, Apr 2025; Brockman, Dec 2025)",
+                    "", "not simulated yet", "a reservoir of GPUs arriving after a delay: pending (issue 9, capacity)"))
     for site in run.sites():
         if run.series(site, "carbon_intensity_g_per_kwh") is not None:
             break
@@ -129,7 +168,7 @@ def _users_at_local(run: Run, users: np.ndarray, local: str) -> tuple[float, flo
     return float(np.interp(t, run.time, users)), t
 
 
-def _beta(run: Run) -> list[Row]:
+def _beta(run: Run, variants: dict) -> list[Row]:
     rows: list[Row] = []
     wl = "/workloads/chat"
     users = _series(run, wl, "active_users")
@@ -147,17 +186,16 @@ def _beta(run: Run) -> list[Row]:
                     f"SLO attainment below 50 % from {run.clock.text(collapse.time_s)} at "
                     f"{collapse.value:,.0f} users" if collapse else "SLO held all run",
                     "the cluster is a choice of the scenario (one 4-GPU server)"))
-    pool = "/sites/kr/pools/beta"
-    info = run.view.pools.get(pool)
-    first = _series(run, wl, "first_attempts")
-    if info is not None and info.capacity_rps and first is not None:
-        servers = info.servers or 1.0
-        peak = float(np.nanmax(first / np.maximum(run.step_durations, 1e-12)))
-        need = math.ceil(peak / (0.8 * info.capacity_rps / servers))
-        rows.append(Row("capacity that would have held", "n/a", "",
-                        f"{need} servers like this one (peak {peak:.2f} first attempts/s at 80 % of "
-                        f"{info.capacity_rps / servers:.3g} req/s per server)",
-                        "estimate: replicas / mean service time, no retries; the llm pool's answer after issue 9"))
+    for label, v in variants.items():
+        vfacts = {f.key: f for f in key_facts(v)}
+        c = vfacts.get("slo_collapse:chat")
+        s = {k: val for k, (val, _) in v.summary.items()}
+        rows.append(Row(f"what-if: {label}", "", "",
+                        (f"SLO attainment below 50 % from {v.clock.text(c.time_s)} at {c.value:,.0f} users"
+                         if c else "held all run") +
+                        f"; {s.get('slo_attainment', math.nan) * 100:.1f} % of replies within the SLO, "
+                        f"{int(s.get('requests_rejected', 0)):,} rejected",
+                        "a run of the same scenario with " + label))
     return rows
 
 
@@ -165,22 +203,65 @@ STUDIES = {
     "ghibli-wave": Study(
         "ghibli-wave", "The March 2025 image-generation wave (\"Ghibli\" week)",
         "When GPT-4o image generation launched on 25 March 2025, 130 M users made 700 M images in a week "
-        "and OpenAI said its GPUs were melting. How much capacity does such a wave need, how soon does a "
-        "pool sized for the week before fall behind, and what do users see when it does?",
+        "and OpenAI said its GPUs were melting. How soon does an image fleet sized for the launch as planned "
+        "fall behind, at which sites first, what do users see when it does, and what do the operator's "
+        "actions (the free-tier limit, borrowed GPUs) change?",
         _ghibli,
-        ["The image pool is the placeholder FIFO pool (a fixed 3.5 s per image per GPU); the calibrated "
-         "GPT-4o-class image model, several sites, the free-tier limit imposed mid-surge and borrowed GPUs "
-         "come after issue 9 (Operations II).",
-         "Admission by tier (the free tier's 3 images/day) after issue 8 (Operations I).",
+        assumptions=[
+            "Scale 1/1000 of ChatGPT: chat 17.4 prompts/s on average (1.5e9 a day in March 2025, between the "
+            "1e9 of Dec 2024 and 2.5e9 of Jul 2025 in `usage.chatgpt_daily_prompts`), on three regions' local days.",
+            "Image users grow logistically from 1,000 to 130,000 in the 7 days from 25 Mar (130 M users, 700 M "
+            "images in the first week: `surge.openai_images_week1`), 2 images a user a day, split Americas / "
+            "Europe / Asia 45 / 30 / 25 % (an assumption, as the chat regions); novelty fades from 1 Apr "
+            "(assumption).",
+            "The image model: GPT-4o's per-image GPU time and energy are not published. The stand-in "
+            "`gpt-4o-image` has the compute of FLUX.1-dev (12 B parameters, 50 steps at 1024x1024), the "
+            "heaviest image model measured on an H100: 11.6 s and 7.9 kJ per image alone, 11.0 s and 7.6 kJ "
+            "in a batch of 16 (`mlenergy_v3.h100.flux1_dev`); 13x the GPU time of an SDXL image "
+            "(`mlperf_v40.sdxl.h100x1`). Cross-check: a 1024x1024 high-quality gpt-image-1 image is 4,160 "
+            "output tokens (OpenAI image-generation guide), 8.4 H100-s at Epoch AI's 1.01 GPU-s per 500 "
+            "tokens (`epoch2025.assumptions`).",
+            "The fleet (OpenAI published no GPU count): sized for the launch as planned, ~1,400 images/s at "
+            "full scale, 60x the pre-launch image demand of 23 images/s (1 M users x 2 a day); at 1/1000: 16 "
+            "H100s in 4-GPU servers, us-east 8, eu-west 4, asia-east 4, users served at the nearest site, "
+            "batches of up to 4 images; queues of ~12 min of work, beyond which users are turned away and "
+            "retry (60 %, after ~2 min, up to 4 attempts: assumptions).",
+            "Chat: Llama-3.1-70B at TP 4 stands in for the chat model, 6 replicas on 24 H100s in us-east "
+            "(enough for its p99 to stay under 60 s at the daily peaks).",
+        ],
+        pending=["The operator actions: the free-tier limit of 3 images/day from 27 Mar (admission by tier with a "
+         "scheduled start) and GPUs borrowed from research arriving after a delay (a reservoir) are being "
+         "built in issue 9 (Operations II) and join the scenario and the what-if sweep when they land.",
+         "GPT-4o's image generation is autoregressive; its stand-in is a diffusion model with FLUX.1-dev's "
+         "compute (see the scenario header for the per-image GPU time and energy and their sources).",
          "Facility power, PUE and water after issue 12; grid mix, carbon and price after issue 13."]),
     "chatbot-beta": Study(
         "chatbot-beta", "A chatbot beta overwhelmed in a day (Kakao Brain's ddmm, March 2023)",
         "Kakao Brain's open beta grew from 300 users at launch to 13,000 22 hours later and was suspended. "
-        "At how many users does a small cluster's latency SLO collapse, and what capacity would have held?",
+        "On an LLM pool serving KoGPT, at how many users does the latency SLO collapse, "
+        "and what capacity would have held?",
         _beta,
-        ["The pool is the placeholder FIFO pool (lognormal 3 s replies); the run on an `llm` pool of the "
-         "beta's real size comes after issue 9 (Operations II).",
-         "Facility and grid after issues 12 and 13."]),
+        assumptions=[
+            "Users: 300 at launch, 5,000 at 08:30 and 13,000 at 15:50 the next day, suspended at 16:00 KST "
+            "(`surge.kakao_ddmm`); logistic growth from 300 to 13,000 in 22 h with a carrying capacity of "
+            "50,000 (a choice). 40 prompts a user a day, replies of ~200 tokens (assumptions: no usage was "
+            "published); prompts from the Azure 2023 conversation fit.",
+            "Model: KoGPT, which ddmm used (press coverage of the beta, e.g. hankyung.com, 20 Mar 2023); its "
+            "public 6.2 B checkpoint (kakaobrain/kogpt model card: GPT-J architecture, 28 layers, d_model 4096, "
+            "no grouped-query attention, so 448 KiB of KV cache a token). A larger internal KoGPT (30 B, "
+            "economist.co.kr, 21 Mar 2023) may have served the beta instead.",
+            "Fleet: not published. One 4-GPU A100-80GB server (A100s: the GPUs of Kakao Brain's Google Cloud "
+            "nodes), one replica a GPU, at most 4 sequences in a batch (a 2023 prototype before continuous "
+            "batching with paged KV caches was common: an assumption); queue of 500; users retry half of "
+            "the rejections after ~1 min.",
+        ],
+        pending=["The beta's GPUs and serving software were not published: one 4-GPU A100 server batching at most "
+         "4 sequences a replica is the scenario's assumption (the what-if rows show 2 servers and "
+         "continuous batching).",
+         "Image requests (ddmm also drew pictures with Karlo) are not in the demand.",
+         "Facility and grid after issues 12 and 13."],
+        variants={"2 servers (8 A100s)": ("2-servers", ["sites.kr.pools.beta.servers=2"]),
+         "continuous batching (max_batch 256) on the same server": ("batch-256", ["sites.kr.pools.beta.llm.max_batch=256"])}),
 }
 
 
@@ -201,15 +282,18 @@ def _scenario_table(run: Run) -> doc.Table:
     return doc.Table(["", ""], rows)
 
 
-def page(study: Study, run: Run, figures: list[Path], fig_dir: str) -> str:
-    rows = study.compare(run)
+def page(study: Study, run: Run, figures: list[Path], fig_dir: str, variants: dict | None = None) -> str:
+    rows = study.compare(run, variants or {})
     blocks: list = [doc.Heading(f"Study: {study.title}", 1),
                     doc.Note(f"Generated by `python3 -m dcsim_analysis studies {study.name}` from "
                              f"`scenarios/{study.name}.yaml` with dcsim {run.attrs.get('dcsim_version', '?')}; "
                              "regenerate it rather than edit it."),
                     doc.Heading("The question"), doc.Para(study.question),
                     doc.Heading("The scenario"), doc.Para(run.description),
-                    _scenario_table(run),
+                    _scenario_table(run)]
+    if study.assumptions:
+        blocks += [doc.Heading("Assumptions and their sources"), doc.Bullets(study.assumptions)]
+    blocks += [
                     doc.Heading("What the run shows"),
                     doc.Bullets([f.text for f in key_facts(run)] or ["Nothing overloaded."]),
                     doc.Heading("Simulated and published"),
@@ -239,6 +323,17 @@ def generate(name: str, dcsim: Path, docs: Path, runs: Path, reuse: bool = False
         proc = subprocess.run([str(dcsim), "run", str(scenario), "-o", str(h5)], capture_output=True, text=True)
         if proc.returncode != 0:
             raise RuntimeError(f"dcsim run {scenario.name} exited {proc.returncode}: {proc.stderr.strip()}")
+    variants = {}
+    for label, (slug, sets) in study.variants.items():
+        vh5 = runs / f"{name}-{slug}.h5"
+        if not (reuse and vh5.exists()):
+            args = [str(dcsim), "run", str(REPO / "scenarios" / f"{name}.yaml"), "-o", str(vh5), "-q"]
+            for kv in sets:
+                args += ["--set", kv]
+            proc = subprocess.run(args, capture_output=True, text=True)
+            if proc.returncode != 0:
+                raise RuntimeError(f"dcsim run {name}.yaml ({label}) exited {proc.returncode}: {proc.stderr.strip()}")
+        variants[label] = load_run(vh5)
     report_dir = runs / name
     write_report(h5, report_dir)
     fig_dir = docs / name
@@ -253,7 +348,7 @@ def generate(name: str, dcsim: Path, docs: Path, runs: Path, reuse: bool = False
     order = {n: i for i, n in enumerate(FIGURES)}
     figures.sort(key=lambda p: order.get(p.stem, len(order)))
     out = docs / f"{name}.md"
-    out.write_text(page(study, load_run(h5), figures, name), encoding="utf-8")
+    out.write_text(page(study, load_run(h5), figures, name, variants), encoding="utf-8")
     return out
 
 

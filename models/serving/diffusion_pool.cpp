@@ -42,6 +42,17 @@ DiffusionPool::DiffusionPool(DiffusionPoolConfig cfg, PoolPlacement placement, E
                                 {[this] { return double(queue_.size()); }, [this] { return double(running_); },
                                  [this] { return double(active_replicas_); }});
   images_out_ = recorder_.counter(g, "images_out", "1", "Images (videos count 1) delivered by completed requests");
+  // capacity_rps = replicas up x max_batch / t_batch(max_batch, ref_pixels, default_steps) at the
+  // nominal operating point: what the demand figures draw against arrivals (a video model: one
+  // video of the video class's default 5 s per t_video).
+  const bool video = cfg_.model.kind == catalog::ModelKind::video;
+  const double per_replica = video ? 1.0 / video_time(cfg_.model.ref_pixels, 5.0, cfg_.model.default_steps)
+                                   : cfg_.max_batch / image_batch_time(cfg_.max_batch, cfg_.model.ref_pixels,
+                                                                       cfg_.model.default_steps);
+  recorder_.gauge(g, "capacity_rps", "1/s",
+                  "Requests/s the replicas up can serve in full batches of the model's default image (catalog "
+                  "resolution and steps), nominal operating point",
+                  [this, per_replica] { return double(active_replicas_) * per_replica; });
 }
 
 void DiffusionPool::set_batchable(uint32_t workload, bool batchable) {

@@ -47,3 +47,20 @@ def full_synthetic(tmp_path_factory):
     path = synth.write_full_run(d / "synthetic.h5")
     write_report(path, d / "report")
     return path, d / "report"
+
+
+@pytest.fixture(scope="session")
+def ghibli_run(tmp_path_factory):
+    """One full run of scenarios/ghibli-wave.yaml (12 simulated days, ~20 s of CPU), shared by
+    the story test and the golden test."""
+    out = tmp_path_factory.mktemp("ghibli") / "ghibli-wave.h5"
+    run_dcsim("run", REPO / "scenarios" / "ghibli-wave.yaml", "-o", out, "-q", check=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def beta_run(tmp_path_factory):
+    """One run of scenarios/chatbot-beta.yaml shared by the story test and the golden test."""
+    out = tmp_path_factory.mktemp("beta") / "chatbot-beta.h5"
+    run_dcsim("run", REPO / "scenarios" / "chatbot-beta.yaml", "-o", out, "-q", check=True)
+    return out

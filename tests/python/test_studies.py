@@ -14,12 +14,18 @@ def test_chatbot_beta_study_page_is_regenerated(tmp_path):
     docs, runs = tmp_path / "docs", tmp_path / "runs"
     assert main(["chatbot-beta", "--dcsim", dcsim_bin(), "--docs", str(docs), "--runs", str(runs)]) == 0
     page = (docs / "chatbot-beta.md").read_text()
-    for title in ("# Study: ", "## The question", "## The scenario", "## What the run shows",
+    for title in ("# Study: ", "## The question", "## The scenario", "## Assumptions and their sources",
+                  "## What the run shows",
                   "## Simulated and published", "## Not modelled yet", "## Figures", "## Reproduce"):
         assert title in page, title
     assert "| users at 08:30 KST next day | 5,000 | `surge.kakao_ddmm` |" in page
     assert "| users at 15:50 KST next day | 13,000 | `surge.kakao_ddmm` |" in page
-    assert "after issue 9" in page
+    assert "`surge.kakao_ddmm`" in page and "kakaobrain/kogpt model card" in page
+    # The what-if runs the generator makes beside the study's own: both hold the beta.
+    for label in ("2 servers (8 A100s)", "continuous batching (max_batch 256) on the same server"):
+        row = next(line for line in page.splitlines() if line.startswith(f"| what-if: {label} |"))
+        assert "held all run" in row and ", 0 rejected" in row
+    assert "fewer than half of the requests met the SLO from 2023-03-20 " in page  # the afternoon of the suspension
     figures = re.findall(r"!\[(\w+)\]\((chatbot-beta/\w+\.png)\)", page)
     assert {"demand", "users", "slo", "queue"} <= {name for name, _ in figures}
     for _, rel in figures:
