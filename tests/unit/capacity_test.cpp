@@ -62,16 +62,16 @@ workloads:
 
 TEST_CASE("capacity: the autoscaler reacts at the first evaluation after a step in load and waits out its cool-down") {
   // Before t = 100 s: 0.5 /s on one replica of 1 s service: at most one request in the pool, so
-  // D = ceil(1 / 10) = 1 = C: nothing happens. From 100 s the rate is 5 /s (0.5 + 4.5). At the
-  // evaluation of 110 s about 5 x 10 - 10 = 40 requests are in the pool: D = ceil(40 / 10) = 4
-  // (+-1): scale out at exactly 110 s. Then 4 replicas serve 4 /s < 5 /s, the queue grows, D > C
-  // at 120 s, but the next scale-out waits for the cool-down: 110 + 60 = 170 s, when D > 8 is
-  // clamped to max_replicas 8. Nothing more: the pool is at its max.
+  // D = ceil(1 / 20) = 1 = C: nothing happens. From 100 s the rate is 7 /s (0.5 + 6.5). At the
+  // evaluation of 110 s ~71 have arrived and 10 been served: ~61 in the pool, D = ceil(61 / 20)
+  // = 4: scale out 3 at exactly 110 s. Then 4 replicas serve 4 /s < 7 /s, the queue grows by
+  // 3 /s, D > C from 120 s, but the next scale-out waits for the cool-down: 110 + 60 = 170 s,
+  // when D ~ ceil(241 / 20) = 13 is clamped to max_replicas 8. Nothing more: the pool is at its max.
   const std::string cap =
-      "{initial_replicas: 1, warm_start: true, autoscaler: {model: queue_length, target_per_replica: 10, interval: 10 s, "
+      "{initial_replicas: 1, warm_start: true, autoscaler: {model: queue_length, target_per_replica: 20, interval: 10 s, "
       "min_replicas: 1, max_replicas: 8, cooldown_out: 60 s, cooldown_in: 100000 s}}";
   const std::string wl = R"(  - {name: base, pool: dc1/p, arrivals: {model: deterministic, rate: 0.5 /s}}
-  - {name: step, pool: dc1/p, arrivals: {model: deterministic, rate: 4.5 /s, phase: 100 s}}
+  - {name: step, pool: dc1/p, arrivals: {model: deterministic, rate: 6.5 /s, phase: 100 s}}
 )";
   output::MemorySink sink;
   const auto r = run_scenario(load(fifo("400 s", 10, "1 s", cap, wl, "", "10 s")), &sink);
@@ -111,27 +111,34 @@ TEST_CASE("capacity: scale-in drains running work and keeps min_replicas") {
   for (double c : sink.column("/sites/dc1/pools/p", "replicas_capacity")) CHECK(c >= 2.0 - 1e-9);
 }
 
-TEST_CASE("capacity: a cold start of N replicas at once takes N times one, the model store shared") {
-  // At 100 s the schedule asks for N more replicas (N servers); after the 30 s provisioning
-  // delay the N servers load 1 GB each from the 10 GB/s store at once: each flow gets B / N, so
-  // every load takes N x 1 GB / 10 GB/s = N x 0.1 s, plus the path latency 50 + 5 us.
-  for (int n : {1, 4, 16}) {
-    const std::string cap = "{initial_replicas: 1, warm_start: true, provisioning_delay: 30 s, schedule: [{after: 100 s, "
-                            "replicas: " + std::to_string(n + 1) + "}]}";
-    const std::string wl = "  - {name: w, pool: dc1/p, arrivals: {model: poisson, rate: 0.01 /s}}\n";
-    output::MemorySink sink;
-    const auto r = run_scenario(load(fifo("300 s", 20, "1 s", cap, wl)), &sink);
-    REQUIRE(r.complete);
-    int ready = 0;
-    for (const auto& e : sink.events()) {
-      if (e.kind != "replica_ready" || e.time_s < 1.0) continue;  // the warm replica is up at t = 0
-      ++ready;
-      CHECK(e.value == Approx(0.1 * n + 55e-6).epsilon(1e-9));
-      CHECK(e.time_s == Approx(130.0 + 0.1 * n + 55e-6).epsilon(1e-9));
-    }
-    CHECK(ready == n);
+namespace {
+
+// At 100 s the schedule asks for n more replicas (n servers); after the 30 s provisioning delay
+// the n servers load 1 GB each from the 10 GB/s store at once: each flow gets B / n, so every
+// load takes n x 1 GB / 10 GB/s = n x 0.1 s, plus the path latency 50 + 5 us.
+void check_cold_start(int n) {
+  const std::string cap = "{initial_replicas: 1, warm_start: true, provisioning_delay: 30 s, schedule: [{after: 100 s, "
+                          "replicas: " + std::to_string(n + 1) + "}]}";
+  const std::string wl = "  - {name: w, pool: dc1/p, arrivals: {model: poisson, rate: 0.01 /s}}\n";
+  output::MemorySink sink;
+  const auto r = run_scenario(load(fifo("300 s", 20, "1 s", cap, wl)), &sink);
+  REQUIRE(r.complete);
+  int ready = 0;
+  for (const auto& e : sink.events()) {
+    if (e.kind != "replica_ready" || e.time_s < 1.0) continue;  // the warm replica is up at t = 0
+    ++ready;
+    CHECK(e.value == Approx(0.1 * n + 55e-6).epsilon(1e-9));
+    CHECK(e.time_s == Approx(130.0 + 0.1 * n + 55e-6).epsilon(1e-9));
   }
+  CHECK(ready == n);
 }
+
+}  // namespace
+
+// One engine per process (ctest runs each case alone): one scale-out size per case.
+TEST_CASE("capacity: a cold start of 1 replica takes 0.1 s from the model store") { check_cold_start(1); }
+TEST_CASE("capacity: a cold start of 4 replicas at once takes 4 times as long") { check_cold_start(4); }
+TEST_CASE("capacity: a cold start of 16 replicas at once takes 16 times as long") { check_cold_start(16); }
 
 TEST_CASE("capacity: a reservoir's GPUs arrive after their delay") {
   // 6 servers, the last 2 borrowed: 4 replicas serve from the start; the operator asks at 600 s,
@@ -209,16 +216,29 @@ TEST_CASE("capacity: exponential failure counts match their rate over a long run
 }
 
 TEST_CASE("capacity: Weibull failures keep their long-run rate whatever the shape") {
-  // Each part is a renewal process in its server's up time with mean life 1 / rate: the same
-  // expected count as exponential failures (shape 0.7: more early failures of new parts, the
-  // same mean). Tolerance 5 sd: a Weibull renewal count has a larger variance than Poisson.
+  // Each part is a renewal process in its server's up time with mean life mu = 1 / rate = 100 h.
+  // Over an up time U a new part fails U / mu + (cv^2 - 1) / 2 times on average (renewal theory:
+  // the second term is the transient of parts that start new; cv^2 = Gamma(1 + 2/k) /
+  // Gamma(1 + 1/k)^2 - 1 = 2.19 for k = 0.7). Up share A = 1 / (1 + 9 x 0.01 /h x 1 h) = 0.917.
+  // 900 parts x (2000 h x A / 100 h + 0.60) = 17,050; tolerance 5 % (the up share is the
+  // exponential one; sd of the count ~ sqrt(17,050 x 2.2) = 190, 1 %).
   output::MemorySink sink;
-  const auto r = run_scenario(load(fleet("{model: weibull, shape: 0.7, gpu_rate: 1e-3 /h, server_rate: 1e-3 /h, "
+  const auto r = run_scenario(load(fleet("{model: weibull, shape: 0.7, gpu_rate: 1e-2 /h, server_rate: 1e-2 /h, "
                                          "repair_time: 1 h, repair_distribution: fixed}")), &sink);
   REQUIRE(r.complete);
   const double n = summary(r, "failures_gpu") + summary(r, "failures_server");
-  const double want = expected_failures(9e-3);
-  CHECK(std::abs(n - want) < 5 * std::sqrt(want));
+  const double k = 0.7;
+  const double cv2 = std::tgamma(1 + 2 / k) / std::pow(std::tgamma(1 + 1 / k), 2) - 1;
+  const double up = 1.0 / (1.0 + 9 * 0.01);
+  const double want = 900 * (2000 * up / 100 + (cv2 - 1) / 2);
+  CHECK(n == Approx(want).epsilon(0.05));
+  // The same rates with exponential lives (cv^2 = 1: no transient): 900 x 18.35 = 16,510.
+  output::MemorySink sink2;
+  const auto e = run_scenario(load(fleet("{model: exponential, gpu_rate: 1e-2 /h, server_rate: 1e-2 /h, "
+                                         "repair_time: 1 h, repair_distribution: fixed}")), &sink2);
+  const double ne = summary(e, "failures_gpu") + summary(e, "failures_server");
+  CHECK(ne == Approx(expected_failures(9e-2)).epsilon(0.03));
+  CHECK(n > ne);  // early failures of new parts
 }
 
 TEST_CASE("capacity: failures are seeded and deterministic") {
@@ -239,8 +259,7 @@ TEST_CASE("capacity: a repair restores the server's replicas") {
   // that is not down serves.
   const std::string cap = "{warm_start: true, failures: {model: exponential, gpu_rate: 0.5 /h, server_rate: 0 /h, "
                           "repair_time: 10 min, repair_distribution: fixed}}";
-  const std::string wl = "  - {name: w, pool: dc1/p, arrivals: {model: poisson, rate: 0.2 /s}}
-";
+  const std::string wl = "  - {name: w, pool: dc1/p, arrivals: {model: poisson, rate: 0.2 /s}}\n";
   output::MemorySink sink;
   const auto r = run_scenario(load(fifo("20 h", 2, "1 s", cap, wl)), &sink);
   REQUIRE(r.complete);
