@@ -167,8 +167,8 @@ TEST_CASE("capacity: a reservoir's GPUs arrive after their delay") {
 
 namespace {
 
-// 100 servers of 8 GPUs (one 8-GPU replica each), failures at `model`'s rates over 2000 h.
-std::string fleet(const std::string& failures) {
+// `servers` servers of 8 GPUs (one 8-GPU replica each), failures at `model`'s rates over 2000 h.
+std::string fleet(const std::string& failures, int servers = 100) {
   return R"(
 name: fail
 seed: 11
@@ -178,7 +178,7 @@ sites:
   - name: dc1
     pools:
       - name: p
-        servers: 100
+        servers: )" + std::to_string(servers) + R"(
         gpus_per_server: 8
         gpus_per_replica: 8
         weights: 1 GB
@@ -192,7 +192,9 @@ workloads:
 // Failures expected over the run: each server fails at g gpu_rate + server_rate per hour up and
 // is down a fixed 1 h after each failure: a renewal cycle of 1 / lambda + 1 h, so over T hours
 // about T / (1 / lambda + 1) failures per server.
-double expected_failures(double per_server_per_h) { return 100 * 2000.0 / (1.0 / per_server_per_h + 1.0); }
+double expected_failures(double per_server_per_h, int servers = 100) {
+  return servers * 2000.0 / (1.0 / per_server_per_h + 1.0);
+}
 
 }  // namespace
 
@@ -220,24 +222,24 @@ TEST_CASE("capacity: Weibull failures keep their long-run rate whatever the shap
   // Over an up time U a new part fails U / mu + (cv^2 - 1) / 2 times on average (renewal theory:
   // the second term is the transient of parts that start new; cv^2 = Gamma(1 + 2/k) /
   // Gamma(1 + 1/k)^2 - 1 = 2.19 for k = 0.7). Up share A = 1 / (1 + 9 x 0.01 /h x 1 h) = 0.917.
-  // 900 parts x (2000 h x A / 100 h + 0.60) = 17,050; tolerance 5 % (the up share is the
-  // exponential one; sd of the count ~ sqrt(17,050 x 2.2) = 190, 1 %).
+  // 50 servers: 450 parts x (2000 h x A / 100 h + 0.60) = 8,530; tolerance 5 % (the up share is
+  // the exponential one; sd of the count ~ sqrt(8,530 x 2.2) = 137, 1.6 %).
   output::MemorySink sink;
   const auto r = run_scenario(load(fleet("{model: weibull, shape: 0.7, gpu_rate: 1e-2 /h, server_rate: 1e-2 /h, "
-                                         "repair_time: 1 h, repair_distribution: fixed}")), &sink);
+                                         "repair_time: 1 h, repair_distribution: fixed}", 50)), &sink);
   REQUIRE(r.complete);
   const double n = summary(r, "failures_gpu") + summary(r, "failures_server");
   const double k = 0.7;
   const double cv2 = std::tgamma(1 + 2 / k) / std::pow(std::tgamma(1 + 1 / k), 2) - 1;
   const double up = 1.0 / (1.0 + 9 * 0.01);
-  const double want = 900 * (2000 * up / 100 + (cv2 - 1) / 2);
+  const double want = 450 * (2000 * up / 100 + (cv2 - 1) / 2);
   CHECK(n == Approx(want).epsilon(0.05));
-  // The same rates with exponential lives (cv^2 = 1: no transient): 900 x 18.35 = 16,510.
+  // The same rates with exponential lives (cv^2 = 1: no transient): 450 x 18.35 = 8,260 (sd 91).
   output::MemorySink sink2;
   const auto e = run_scenario(load(fleet("{model: exponential, gpu_rate: 1e-2 /h, server_rate: 1e-2 /h, "
-                                         "repair_time: 1 h, repair_distribution: fixed}")), &sink2);
+                                         "repair_time: 1 h, repair_distribution: fixed}", 50)), &sink2);
   const double ne = summary(e, "failures_gpu") + summary(e, "failures_server");
-  CHECK(ne == Approx(expected_failures(9e-2)).epsilon(0.03));
+  CHECK(ne == Approx(expected_failures(9e-2, 50)).epsilon(0.04));
   CHECK(n > ne);  // early failures of new parts
 }
 
