@@ -1,6 +1,7 @@
 #include "models/register_models.hpp"
 
 #include "models/arrivals/arrival_process.hpp"
+#include "models/scheduling/capacity.hpp"
 #include "models/scheduling/register.hpp"
 #include "models/serving/pool_kind.hpp"
 #include "models/site/site_component.hpp"
@@ -18,6 +19,7 @@ void register_builtin_models() {
     workload::register_request_class_models();
     scheduling::register_scheduling_models();
     serving::register_pool_kinds();
+    scheduling::register_capacity();  // the pools' capacity block, after the kinds' own keys
     site::register_site_components();
     return true;
   }();

@@ -95,6 +95,7 @@ double DiffusionPool::video_time(double pixels, double video_seconds, int steps,
 
 void DiffusionPool::start() {
   for (auto& rep : replicas_) {
+    if (rep.state == State::stopped) continue;  // removed before the start
     set_power(rep, points_[0].image.idle_w());
     rep.load_started_s = engine_.now();
   }
@@ -102,9 +103,21 @@ void DiffusionPool::start() {
   // times as one per replica within the pool (equal flows on the same links end together under
   // max-min sharing), gpus_per_server times fewer flows.
   for (uint32_t s = 0; s < placement_.servers.size(); ++s) {
+    const auto id = static_cast<uint32_t>(load_server_.size());
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < cfg_.gpus_per_server; ++k) {
+      Replica& rep = replicas_[s * cfg_.gpus_per_server + k];
+      if (rep.state == State::stopped) continue;
+      rep.load = id;
+      ++n;
+    }
+    if (n == 0) continue;
     load_server_.push_back(s);
-    for (uint32_t k = 0; k < cfg_.gpus_per_server; ++k) replicas_[s * cfg_.gpus_per_server + k].load = s;
-    load_weights(engine_, placement_, s, cfg_.model.weights_B() * cfg_.gpus_per_server, this, kLoadDoneBit | s);
+    if (warm_start_) {
+      engine_.at(engine_.now(), this, kLoadDoneBit | id);
+    } else {
+      load_weights(engine_, placement_, s, cfg_.model.weights_B() * n, this, kLoadDoneBit | id);
+    }
   }
 }
 

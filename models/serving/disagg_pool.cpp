@@ -102,6 +102,8 @@ DisaggPool::DisaggPool(DisaggPoolConfig cfg, PoolPlacement placement, Engine& en
 }
 
 void DisaggPool::start() {
+  prefill_->set_warm_start(warm_start_);
+  decode_->set_warm_start(warm_start_);
   prefill_->start();
   decode_->start();
 }

@@ -39,11 +39,23 @@ void FifoPool::start() {
   for (auto& rep : replicas_) rep.load_started_s = engine_.now();
   // One transfer per server carries the weights of all its replicas (as LlmPool): the same ready
   // times as one per replica within the pool (equal flows on the same links end together under
-  // max-min sharing), fewer flows.
+  // max-min sharing), fewer flows. Replicas removed before the start stay stopped.
   for (uint32_t s = 0; s < placement_.servers.size(); ++s) {
+    const auto id = static_cast<uint32_t>(load_server_.size());
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < replicas_per_server_; ++k) {
+      Replica& rep = replicas_[s * replicas_per_server_ + k];
+      if (rep.state == State::stopped) continue;
+      rep.load = id;
+      ++n;
+    }
+    if (n == 0) continue;
     load_server_.push_back(s);
-    for (uint32_t k = 0; k < replicas_per_server_; ++k) replicas_[s * replicas_per_server_ + k].load = s;
-    load_weights(engine_, placement_, s, weights_bytes_ * replicas_per_server_, this, kLoadDoneBit | s);
+    if (warm_start_) {
+      engine_.at(engine_.now(), this, kLoadDoneBit | id);
+    } else {
+      load_weights(engine_, placement_, s, weights_bytes_ * n, this, kLoadDoneBit | id);
+    }
   }
 }
 

@@ -96,6 +96,7 @@ LlmPool::LlmPool(LlmPoolConfig cfg, PoolPlacement placement, Engine& engine, out
 void LlmPool::start() {
   const double now = engine_.now();
   for (auto& rep : replicas_) {
+    if (rep.state == State::stopped) continue;  // removed before the start
     set_replica_state(rep, State::loading, 0);
     rep.load_started_s = now;
   }
@@ -104,9 +105,20 @@ void LlmPool::start() {
   // replica (they would share the server's link equally and end together), fewer flows.
   const uint32_t per_server = cfg_.gpus_per_server / cfg_.tp;
   for (uint32_t k = 0; k < placement_.servers.size(); ++k) {
+    const auto id = static_cast<uint32_t>(load_server_.size());
+    uint32_t n = 0;
+    for (uint32_t i = k * per_server; i < (k + 1) * per_server && i < replicas_.size(); ++i) {
+      if (replicas_[i].state == State::stopped) continue;
+      replicas_[i].load = id;
+      ++n;
+    }
+    if (n == 0) continue;
     load_server_.push_back(k);
-    for (uint32_t i = k * per_server; i < (k + 1) * per_server && i < replicas_.size(); ++i) replicas_[i].load = k;
-    load_weights(engine_, placement_, k, cfg_.model.weights_B() * per_server, this, kLoadDoneBit | k);
+    if (warm_start_) {
+      engine_.at(now, this, kLoadDoneBit | id);
+    } else {
+      load_weights(engine_, placement_, k, cfg_.model.weights_B() * n, this, kLoadDoneBit | id);
+    }
   }
 }
 

@@ -76,8 +76,12 @@ using OrphanHandler = std::function<void(const workload::Request& r, double now)
 class Pool {
  public:
   virtual ~Pool() = default;
-  // Begin start-up at the current time (replicas load their weights).
+  // Begin start-up at the current time: the replicas in the pool's capacity load their weights
+  // (one transfer per server), or, with warm start, are up at once (an event at the current
+  // time, no transfer). Replicas removed before start() stay stopped (models/scheduling/
+  // capacity.hpp: a pool may start with fewer replicas than it holds).
   virtual void start() = 0;
+  void set_warm_start(bool warm) { warm_start_ = warm; }
   virtual void submit(const workload::Request& r) = 0;
   // Requests admitted and not yet completed (queued + in service).
   virtual uint64_t in_flight() const = 0;
@@ -114,6 +118,7 @@ class Pool {
     }
   }
   OrphanHandler orphan_;
+  bool warm_start_ = false;
 };
 
 }  // namespace dcsim::serving

@@ -126,15 +126,17 @@ void Workload::on_completed(const Request& r, double now) {
   const double latency = now - r.arrival_s;
   ++totals_.completed;
   s_completed_.add();
-  latency_all_.add(latency);
   s_latency_.observe(latency);
+  const bool met = latency <= slo_latency_s_;
+  s_slo_.add(met);
+  if (r.arrival_s < warmup_s_) return;  // the start-up transient: out of the run-wide statistics
+  ++totals_.measured;
+  latency_all_.add(latency);
   if (r.first_token_s >= 0) {
     ttft_all_.add(r.first_token_s - r.arrival_s);
     if (r.output_tokens > 1) tpot_all_.add((now - r.first_token_s) / double(r.output_tokens - 1));
   }
-  const bool met = latency <= slo_latency_s_;
   if (met) ++totals_.slo_met;
-  s_slo_.add(met);
 }
 
 void Workload::on_dropped(const Request& r, double now) {

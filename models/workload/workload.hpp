@@ -31,7 +31,8 @@ struct WorkloadTotals {
   uint64_t completed = 0;
   uint64_t rejected = 0;
   uint64_t dropped = 0;
-  uint64_t slo_met = 0;
+  uint64_t slo_met = 0;   // of the measured ones
+  uint64_t measured = 0;  // completed and in the run-wide statistics (arrived at or after the warm-up)
 };
 
 class Workload final : public EventHandler, public RequestObserver {
@@ -47,6 +48,8 @@ class Workload final : public EventHandler, public RequestObserver {
   const RequestClass& request_class() const { return *class_; }
   // Write this share of request attempts to the /requests table (0: none).
   void set_request_sampling(double fraction) { sample_fraction_ = fraction; }
+  // record.warmup: requests that arrived before it stay out of latency(), ttft(), tpot(), slo_met.
+  void set_warmup(double seconds) { warmup_s_ = seconds; }
   void start();  // schedule the first arrival
 
   void on_event(uint64_t tag) override;  // an arrival or a retry
@@ -77,6 +80,7 @@ class Workload final : public EventHandler, public RequestObserver {
   Engine& engine_;
   output::Recorder& recorder_;
   double sample_fraction_ = 0;
+  double warmup_s_ = 0;
   Rng rng_;        // arrivals
   Rng class_rng_;  // request attributes and tiers
   Rng retry_rng_;  // retry decisions and back-offs

@@ -180,6 +180,11 @@ void Hdf5Writer::write_run_attributes(const RunMeta& meta) {
   set_attr(root, "/", "horizon_s", meta.horizon_s);
   set_attr(root, "/", "record_step_s", meta.record_step_s);
   set_attr(root, "/", "fidelity", meta.fidelity);
+  set_attr(root, "/", "warmup_s", meta.warmup_s);
+  set_attr(root, "/", "warmup_note",
+           std::string(meta.warmup_s > 0 ? "requests that arrived before warmup_s are left out of the /summary latency, "
+                                           "TTFT, TPOT and SLO statistics (counts and series keep them)"
+                                         : "no warm-up: the /summary statistics cover the whole run"));
   // Rewritten by close(); what a .partial left by a hard kill keeps.
   set_attr(root, "/", "complete", 0);
   set_attr(root, "/", "stop_reason", std::string("unfinished"));

@@ -39,6 +39,7 @@ struct RunMeta {
   std::string fidelity = "request";
   std::vector<std::string> workload_names;  // index = RequestRecord::workload
   double request_sample_fraction = 0;       // share of requests written to /requests
+  double warmup_s = 0;                      // record.warmup: excluded from the run-wide statistics
 };
 
 struct EventRecord {

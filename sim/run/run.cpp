@@ -76,6 +76,7 @@ RunResult run_scenario(const scenario::LoadedScenario& sc, output::Sink* sink, c
   meta.fidelity = root.str("fidelity");
   for (const auto& w : world.workloads()) meta.workload_names.push_back(w->name());
   meta.request_sample_fraction = root.child("record").num("requests");
+  meta.warmup_s = root.child("record").num("warmup");
 
   recorder.start(sink, meta);
   RunResult result;

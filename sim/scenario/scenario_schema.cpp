@@ -27,6 +27,13 @@ Schema make_record() {
   return Schema{"record",
                 "What is written to the output file and how often.",
                 {P::quantity_of("step", Quantity::time).def("60 s").above(0).doc("Sample step of every time series."),
+                 P::quantity_of("warmup", Quantity::time)
+                     .def("0 s")
+                     .at_least(0)
+                     .doc("Start-up transient left out of the run-wide statistics: requests that arrive before it are "
+                          "not in the summary's latency, TTFT, TPOT and SLO figures (they stay in the counts and in every "
+                          "time series); the summary's warmup_s and requests_measured and the file's warmup_s "
+                          "attribute say so."),
                  P::quantity_of("requests", Quantity::dimensionless)
                      .def("0.01")
                      .at_least(0)
@@ -317,6 +324,8 @@ void check_scenario(const Config& root, Diagnostics& diags) {
       pools.push_back(site.str("name") + "/" + pool.str("name"));
       // The chosen kind's checks across the pool's keys (tp divides gpus_per_server, ...).
       if (const KindInfo* k = KindIndex::global().find("pool", pool.str("serving")); k && k->check) k->check(pool, diags);
+      for (const KindInfo* k : KindIndex::global().extending("pool"))  // blocks every pool has (capacity)
+        if (k->family != "pool" && k->check) k->check(pool, diags);
     }
     for (const KindInfo* k : KindIndex::global().extending("site"))
       if (k->check) k->check(site, diags);
@@ -385,6 +394,11 @@ void check_scenario(const Config& root, Diagnostics& diags) {
   }
   const double step = root.child("record").num("step");
   const double horizon = root.num("horizon");
+  const auto& rec = root.child("record");
+  if (rec.num("warmup") >= horizon) {
+    diags.error(rec.where("warmup"), "record.warmup",
+                "got '" + rec.str("warmup") + "', expected less than the horizon (" + root.str("horizon") + ")");
+  }
   if (step > horizon) {
     diags.error(root.child("record").where("step"), "record.step",
                 "got '" + root.child("record").str("step") + "', expected a step no longer than the horizon (" +

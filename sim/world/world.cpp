@@ -15,6 +15,7 @@ World::World(const scenario::Config& scenario, const std::string& scenario_dir, 
       catalog_(catalog::Catalog::load_builtin()) {
   if (const YAML::Node* extra = scenario.child("catalog").raw()) catalog_.merge(*extra, scenario.where().file);
   const uint64_t seed = static_cast<uint64_t>(scenario.integer("seed"));
+  warmup_s_ = scenario.child("record").num("warmup");
   arrivals::ArrivalContext context;
   context.start_epoch_s = scenario.num("start");
   context.horizon_s = scenario.num("horizon");
@@ -24,6 +25,7 @@ World::World(const scenario::Config& scenario, const std::string& scenario_dir, 
     const auto& w = workload_cfgs[i];
     workloads_.push_back(std::make_unique<workload::Workload>(w, i, engine, recorder, seed, context));
     workloads_.back()->set_request_sampling(scenario.child("record").num("requests"));
+    workloads_.back()->set_warmup(scenario.child("record").num("warmup"));
   }
   const std::vector<serving::RequestObserver*> observers = create_services(scenario);
   build_pools(scenario, observers, recorder, seed);
@@ -51,8 +53,9 @@ void World::build_pools(const scenario::Config& scenario, const std::vector<serv
       serving::PoolBuild b{pool,     catalog_, serving::PoolPlacement{s, p, "/sites/" + s + "/pools/" + p,
                                                                      platform_.servers.at(s).at(p),
                                                                      platform_.storage_by_site.at(s)},
-                           engine_,  recorder, observers, classes, seed};
+                           engine_,  recorder, make_capacity(scenario, pool, observers, recorder, seed), classes, seed};
       serving::BuiltPool built = serving::pool_kind_registry().build(pool.str("serving"), b);
+      if (pending_capacity_) pending_capacity_->attach(*built.pool);
       pool_parts_.push_back(std::move(built.parts));
       pools_.push_back(std::move(built.pool));
       pool_info_.push_back(PoolInfo{&pool, std::move(built.it), std::move(built.model), std::move(built.model_key)});
@@ -121,6 +124,7 @@ void World::on_event(uint64_t tag) {
     return;
   }
   for (auto& p : pools_) p->start();
+  for (auto& c : capacities_) c->start();
   for (auto& w : workloads_) w->start();
 }
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "models/catalog/catalog.hpp"
+#include "models/scheduling/capacity.hpp"
 #include "models/scheduling/frontend.hpp"
 #include "models/serving/pool_kind.hpp"
 #include "models/site/site_component.hpp"
@@ -59,6 +60,8 @@ class World : public EventHandler {
   const std::vector<std::unique_ptr<workload::Workload>>& workloads() const { return workloads_; }
   const std::vector<std::unique_ptr<scheduling::Frontend>>& services() const { return services_; }
   const std::vector<std::unique_ptr<site::Site>>& sites() const { return sites_; }
+  // Capacity controllers of the pools whose `capacity` block asks for one (world_capacity.cpp).
+  const std::vector<std::unique_ptr<scheduling::PoolCapacity>>& capacities() const { return capacities_; }
 
  private:
   // What the World keeps of each pool besides the pool (same order as pools_).
@@ -88,6 +91,12 @@ class World : public EventHandler {
   void check_models(const scenario::Config& scenario) const;
   size_t pool_index(const serving::Pool* pool) const;
   void site_step(size_t site);
+  // The pool's capacity controller, if its block asks for one: it may stand between the pool and
+  // its observers (returned), and is attached once the pool is built.
+  std::vector<serving::RequestObserver*> make_capacity(const scenario::Config& scenario, const scenario::Config& pool,
+                                                       const std::vector<serving::RequestObserver*>& observers,
+                                                       output::Recorder& recorder, uint64_t seed);
+  void capacity_summary(std::vector<output::SummaryEntry>& out) const;
 
   static constexpr uint64_t kStartTag = 0, kMidRunTag = 1, kSiteStepBit = 1ULL << 62;
   Engine& engine_;
@@ -103,7 +112,10 @@ class World : public EventHandler {
   std::vector<PoolInfo> pool_info_;
   std::vector<std::unique_ptr<site::Site>> sites_;
   std::vector<SiteStep> steps_;                     // by site
+  std::vector<std::unique_ptr<scheduling::PoolCapacity>> capacities_;
+  scheduling::PoolCapacity* pending_capacity_ = nullptr;  // made for the pool being built
   double start_s_ = 0;                              // when the pools started
+  double warmup_s_ = 0;                             // record.warmup
 };
 
 }  // namespace dcsim

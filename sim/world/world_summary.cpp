@@ -55,12 +55,13 @@ std::vector<output::SummaryEntry> World::summary(double now) const {
     admitted += t.admitted;
   }
   LogHistogram latency, ttft, tpot;
-  uint64_t slo_met = 0;
+  uint64_t slo_met = 0, measured = 0;
   for (const auto& w : workloads_) {
     latency.merge(w->latency());
     ttft.merge(w->ttft());
     tpot.merge(w->tpot());
     slo_met += w->totals().slo_met;
+    measured += w->totals().measured;
   }
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const auto d = [](uint64_t v) { return static_cast<double>(v); };
@@ -84,10 +85,13 @@ std::vector<output::SummaryEntry> World::summary(double now) const {
       {"ttft_p99_s", ttft.count() ? ttft.quantile(0.99) : nan, "s"},
       {"tpot_p50_s", tpot.count() ? tpot.quantile(0.50) : nan, "s"},
       {"tpot_p99_s", tpot.count() ? tpot.quantile(0.99) : nan, "s"},
-      {"slo_attainment", c.completed ? d(slo_met) / d(c.completed) : nan, "1"},
+      {"slo_attainment", measured ? d(slo_met) / d(measured) : nan, "1"},
+      {"warmup_s", warmup_s_, "s"},
+      {"requests_measured", d(measured), "1"},
       {"simulated_s", now, "s"},
       {"pools_overloaded", d(overloaded_pools().size()), "1"},
   };
+  capacity_summary(out);
   // Totals the arrival processes report (trace rows skipped, ...), per workload.
   for (const auto& w : workloads_) {
     std::vector<std::pair<std::string, double>> extra;
