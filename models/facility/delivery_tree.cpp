@@ -1,0 +1,179 @@
+#include "models/facility/delivery_tree.hpp"
+
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+
+namespace dcsim::facility {
+
+const char* level_name(Level l) {
+  switch (l) {
+    case Level::feed: return "feed";
+    case Level::transformer: return "transformer";
+    case Level::ups: return "ups";
+    case Level::pdu: return "pdu";
+    case Level::rack: return "rack";
+  }
+  return "?";
+}
+
+size_t DeliveryTree::add(DeliveryNode node, std::optional<size_t> parent) {
+  if (parent && *parent >= size()) throw std::logic_error("DeliveryTree::add: parent added after its child");
+  if (!parent && size() > 0) throw std::logic_error("DeliveryTree::add: a second root");
+  const size_t v = boost::add_vertex(std::move(node), g_);
+  if (parent) boost::add_edge(*parent, v, g_);
+  return v;
+}
+
+std::optional<size_t> DeliveryTree::parent(size_t n) const {
+  auto [b, e] = boost::in_edges(n, g_);
+  if (b == e) return std::nullopt;
+  return boost::source(*b, g_);
+}
+
+std::optional<size_t> DeliveryTree::find(const std::string& name) const {
+  for (size_t v = 0; v < size(); ++v) {
+    if (g_[v].name == name) return v;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> DeliveryTree::finalize(const std::vector<PoolInfo>& pools, double rho, double design_mech_w) {
+  pools_ = pools;
+  const size_t n = size();
+  parent_.assign(n, -1);
+  for (size_t v = 0; v < n; ++v) {
+    if (auto p = parent(v)) parent_[v] = static_cast<int64_t>(*p);
+  }
+  transformers_ = 0;
+  for (size_t v = 0; v < n; ++v) transformers_ += g_[v].level == Level::transformer;
+  // Peaks, bottom-up (children have larger indices than their parents).
+  peak_.assign(n, 0);
+  std::vector<std::string> problems;
+  for (size_t v = n; v-- > 0;) {
+    for (const auto& r : g_[v].servers) {
+      if (r.pool >= pools.size() || r.first + r.count > pools[r.pool].servers) {
+        problems.push_back(g_[v].name + ": servers out of range of pool " +
+                           (r.pool < pools.size() ? "'" + pools[r.pool].name + "'" : std::to_string(r.pool)));
+        continue;
+      }
+      peak_[v] += r.count * pools[r.pool].server_peak_w;
+    }
+    double own = peak_[v];
+    if (g_[v].level == Level::transformer) own += design_mech_w / static_cast<double>(transformers_);
+    if (v == 0 && transformers_ == 0) own += design_mech_w;
+    auto& node = g_[v];
+    if (node.rating_w <= 0) node.rating_w = own > 0 ? own / rho : 1.0;
+    // Peak input of this node (its loss at the peak) is what its parent carries.
+    const double peak_in = own + node.loss.loss_w(own, node.rating_w);
+    if (own > rho * node.rating_w * (1 + 1e-12)) {
+      problems.push_back(std::string(level_name(node.level)) + " '" + node.name + "' carries a peak of " +
+                         std::to_string(own / 1e3) + " kW, rating " + std::to_string(node.rating_w / 1e3) +
+                         " kW with oversubscription " + std::to_string(rho) + " allows " +
+                         std::to_string(rho * node.rating_w / 1e3) + " kW: the ratings cannot carry the servers");
+    }
+    peak_[v] = own;
+    if (parent_[v] >= 0) peak_[static_cast<size_t>(parent_[v])] += peak_in;
+  }
+  // Every server of every pool under exactly one rack.
+  std::vector<std::vector<int>> seen(pools.size());
+  for (size_t p = 0; p < pools.size(); ++p) seen[p].assign(pools[p].servers, 0);
+  for (size_t v = 0; v < n; ++v) {
+    for (const auto& r : g_[v].servers) {
+      if (r.pool >= pools.size() || r.first + r.count > pools[r.pool].servers) continue;
+      for (uint32_t s = r.first; s < r.first + r.count; ++s) ++seen[r.pool][s];
+    }
+  }
+  for (size_t p = 0; p < pools.size(); ++p) {
+    const auto twice = std::count_if(seen[p].begin(), seen[p].end(), [](int c) { return c > 1; });
+    const auto none = std::count(seen[p].begin(), seen[p].end(), 0);
+    if (twice) problems.push_back("pool '" + pools[p].name + "': " + std::to_string(twice) + " servers are under two racks");
+    if (none) problems.push_back("pool '" + pools[p].name + "': " + std::to_string(none) + " servers are under no rack");
+  }
+  // Subtrees and racks below each node.
+  subtree_.assign(n, {});
+  racks_below_.assign(n, {});
+  for (size_t v = 0; v < n; ++v) {
+    for (int64_t a = static_cast<int64_t>(v); a >= 0; a = parent_[static_cast<size_t>(a)]) {
+      subtree_[static_cast<size_t>(a)].push_back(v);
+      if (!g_[v].servers.empty()) racks_below_[static_cast<size_t>(a)].push_back(v);
+    }
+  }
+  return problems;
+}
+
+double DeliveryTree::rack_load(size_t v, const ServerPowers& p, const std::vector<double>* cap_w) const {
+  double sum = 0;
+  for (const auto& r : g_[v].servers) {
+    const double cap = cap_w ? (*cap_w)[r.pool] : kNoCap;
+    const auto& per = p.per_server[r.pool];
+    if (per.empty()) {
+      sum += r.count * std::min(p.pool_w[r.pool], cap);
+    } else {
+      for (uint32_t s = r.first; s < r.first + r.count; ++s) sum += std::min(per[s], cap);
+    }
+  }
+  return sum;
+}
+
+void DeliveryTree::evaluate(const ServerPowers& p, double mech_w, Eval& e) const {
+  const size_t n = size();
+  e.load_w.assign(n, 0);
+  e.input_w.assign(n, 0);
+  e.loss_w.assign(n, 0);
+  e.it_w = e.losses_w = e.indoor_losses_w = 0;
+  const double mech_share = transformers_ ? mech_w / static_cast<double>(transformers_) : 0;
+  for (size_t v = n; v-- > 0;) {
+    const auto& node = g_[v];
+    if (!node.servers.empty()) {
+      const double it = rack_load(v, p, nullptr);
+      e.load_w[v] += it;
+      e.it_w += it;
+    }
+    if (node.level == Level::transformer) e.load_w[v] += mech_share;
+    const double loss = node.loss.lossless() ? 0.0 : node.loss.loss_w(e.load_w[v], node.rating_w);
+    e.loss_w[v] = loss;
+    e.input_w[v] = e.load_w[v] + loss;
+    e.losses_w += loss;
+    if (node.indoor) e.indoor_losses_w += loss;
+    if (parent_[v] >= 0) e.load_w[static_cast<size_t>(parent_[v])] += e.input_w[v];
+  }
+  if (transformers_ == 0) e.load_w[0] += mech_w, e.input_w[0] += mech_w;  // no transformer: the feed carries it
+  e.facility_w = e.input_w[0];
+}
+
+double DeliveryTree::subtree_load(size_t top, const ServerPowers& p, const std::vector<double>& cap_w, double mech_w) const {
+  const auto& nodes = subtree_[top];
+  std::map<size_t, double> load;
+  const double mech_share = transformers_ ? mech_w / static_cast<double>(transformers_) : 0;
+  for (auto it = nodes.rbegin(); it != nodes.rend(); ++it) {
+    const size_t v = *it;
+    double l = load[v];
+    if (!g_[v].servers.empty()) l += rack_load(v, p, &cap_w);
+    if (g_[v].level == Level::transformer) l += mech_share;
+    if (v == top) return l;
+    load[static_cast<size_t>(parent_[v])] += l + g_[v].loss.loss_w(l, g_[v].rating_w);
+  }
+  return 0;
+}
+
+std::vector<ServerRange> DeliveryTree::servers_below(size_t n) const {
+  std::vector<ServerRange> all;
+  for (size_t r : racks_below_[n]) {
+    for (const auto& s : g_[r].servers) all.push_back(s);
+  }
+  std::sort(all.begin(), all.end(), [](const ServerRange& a, const ServerRange& b) {
+    return a.pool != b.pool ? a.pool < b.pool : a.first < b.first;
+  });
+  std::vector<ServerRange> merged;
+  for (const auto& s : all) {
+    if (!merged.empty() && merged.back().pool == s.pool && merged.back().first + merged.back().count == s.first) {
+      merged.back().count += s.count;
+    } else {
+      merged.push_back(s);
+    }
+  }
+  return merged;
+}
+
+}  // namespace dcsim::facility
