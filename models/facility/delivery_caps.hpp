@@ -51,6 +51,9 @@ class DeliveryCaps {
   const DeliveryTree& tree_;
   std::vector<PoolInfo> pools_;
   CapPolicy policy_;
+  std::vector<double> ratings_;  // per node, with the 1e-9 tolerance
+  size_t capped_ = 0;           // nodes with f < 1
+  std::vector<size_t> watched_;  // nodes whose peak can exceed their rating
   std::vector<double> f_;        // per node
   std::vector<double> emitted_;  // per node (racks): last effective fraction sent
 };

@@ -49,6 +49,7 @@ std::vector<std::string> DeliveryTree::finalize(const std::vector<PoolInfo>& poo
   for (size_t v = 0; v < n; ++v) transformers_ += g_[v].level == Level::transformer;
   // Peaks, bottom-up (children have larger indices than their parents).
   peak_.assign(n, 0);
+  peak_load_.assign(n, 0);
   std::vector<std::string> problems;
   for (size_t v = n; v-- > 0;) {
     for (const auto& r : g_[v].servers) {
@@ -66,6 +67,7 @@ std::vector<std::string> DeliveryTree::finalize(const std::vector<PoolInfo>& poo
     if (node.rating_w <= 0) node.rating_w = own > 0 ? own / rho : 1.0;
     // Peak input of this node (its loss at the peak) is what its parent carries.
     const double peak_in = own + node.loss.loss_w(own, node.rating_w);
+    peak_load_[v] = own;
     if (own > rho * node.rating_w * (1 + 1e-12)) {
       problems.push_back(std::string(level_name(node.level)) + " '" + node.name + "' carries a peak of " +
                          std::to_string(own / 1e3) + " kW, rating " + std::to_string(node.rating_w / 1e3) +
@@ -89,6 +91,37 @@ std::vector<std::string> DeliveryTree::finalize(const std::vector<PoolInfo>& poo
     const auto none = std::count(seen[p].begin(), seen[p].end(), 0);
     if (twice) problems.push_back("pool '" + pools[p].name + "': " + std::to_string(twice) + " servers are under two racks");
     if (none) problems.push_back("pool '" + pools[p].name + "': " + std::to_string(none) + " servers are under no rack");
+  }
+  // Flat arrays for evaluate().
+  ranges_.clear();
+  rating_.assign(n, 0);
+  loss_.assign(n, {});
+  indoor_.assign(n, 0);
+  transformer_.assign(n, 0);
+  chain_.assign(n, 0);
+  lossless_.assign(n, 0);
+  for (size_t v = 0; v < n; ++v) {
+    lossless_[v] = g_[v].loss.lossless();
+    rating_[v] = g_[v].rating_w;
+    loss_[v] = g_[v].loss;
+    indoor_[v] = g_[v].indoor;
+    transformer_[v] = g_[v].level == Level::transformer;
+  }
+  std::vector<uint8_t> has_children(n, 0);
+  for (size_t v = 1; v < n; ++v) has_children[static_cast<size_t>(parent_[v])] = 1;
+  for (size_t v = 0; v < n; ++v) {
+    if (!transformer_[v] && !(v == 0 && transformers_ == 0)) continue;
+    for (int64_t a = static_cast<int64_t>(v); a >= 0; a = parent_[static_cast<size_t>(a)]) chain_[static_cast<size_t>(a)] = 1;
+  }
+  inner_.clear();
+  chain_list_.clear();
+  for (size_t v = n; v-- > 0;) {
+    if (chain_[v]) chain_list_.push_back(v);
+    const bool leaf = lossless_[v] && !has_children[v] && !chain_[v] && !transformer_[v] && parent_[v] >= 0;
+    for (const auto& r : g_[v].servers) {
+      ranges_.push_back({static_cast<uint32_t>(v), r.pool, r.first, r.count, leaf ? parent_[v] : -1});
+    }
+    if (!leaf) inner_.push_back(v);
   }
   // Subtrees and racks below each node.
   subtree_.assign(n, {});
@@ -118,27 +151,85 @@ double DeliveryTree::rack_load(size_t v, const ServerPowers& p, const std::vecto
 
 void DeliveryTree::evaluate(const ServerPowers& p, double mech_w, Eval& e) const {
   const size_t n = size();
-  e.load_w.assign(n, 0);
-  e.input_w.assign(n, 0);
-  e.loss_w.assign(n, 0);
-  e.it_w = e.losses_w = e.indoor_losses_w = 0;
-  const double mech_share = transformers_ ? mech_w / static_cast<double>(transformers_) : 0;
-  for (size_t v = n; v-- > 0;) {
-    const auto& node = g_[v];
-    if (!node.servers.empty()) {
-      const double it = rack_load(v, p, nullptr);
-      e.load_w[v] += it;
-      e.it_w += it;
+  e.load_w.assign(n, 0.0);
+  e.fixed_w.assign(n, 0.0);
+  e.input_w.assign(n, 0.0);
+  e.loss_w.assign(n, 0.0);
+  double it = 0;
+  bool uniform = true;
+  for (const auto& per : p.per_server) uniform = uniform && per.empty();
+  for (const Range& r : ranges_) {
+    double w = 0;
+    if (uniform || p.per_server[r.pool].empty()) {
+      w = r.count * p.pool_w[r.pool];
+    } else {
+      const auto& per = p.per_server[r.pool];
+      for (uint32_t s = r.first; s < r.first + r.count; ++s) w += per[s];
     }
-    if (node.level == Level::transformer) e.load_w[v] += mech_share;
-    const double loss = node.loss.lossless() ? 0.0 : node.loss.loss_w(e.load_w[v], node.rating_w);
-    e.loss_w[v] = loss;
-    e.input_w[v] = e.load_w[v] + loss;
-    e.losses_w += loss;
-    if (node.indoor) e.indoor_losses_w += loss;
-    if (parent_[v] >= 0) e.load_w[static_cast<size_t>(parent_[v])] += e.input_w[v];
+    e.load_w[r.node] += w;
+    it += w;
+    if (r.up >= 0) {  // a lossless leaf: its input is its load, straight to its parent
+      e.input_w[r.node] += w;
+      e.load_w[static_cast<size_t>(r.up)] += w;
+      e.fixed_w[static_cast<size_t>(r.up)] += w;
+    } else {
+      e.fixed_w[r.node] += w;
+    }
+  }
+  e.it_w = it;
+  const double share = transformers_ ? mech_w / static_cast<double>(transformers_) : 0;
+  double losses = 0, indoor = 0;
+  double* load = e.load_w.data();
+  double* fixed = e.fixed_w.data();
+  double* input = e.input_w.data();
+  double* lossv = e.loss_w.data();
+  for (const size_t v : inner_) {
+    double l = load[v];
+    double loss = 0;
+    if (!lossless_[v]) {
+      if (transformer_[v]) l += share;
+      const double x = l / rating_[v];
+      const LossCurve& c = loss_[v];
+      loss = rating_[v] * (c.no_load + (c.proportional + c.square * x) * x);
+      load[v] = l;
+      losses += loss;
+      if (indoor_[v]) indoor += loss;
+    } else if (transformer_[v]) {
+      l += share;
+      load[v] = l;
+    }
+    lossv[v] = loss;
+    const double in = l + loss;
+    input[v] = in;
+    const int64_t up = parent_[v];
+    if (up >= 0) {
+      load[up] += in;
+      if (!chain_[v]) fixed[up] += in;
+    }
   }
   if (transformers_ == 0) e.load_w[0] += mech_w, e.input_w[0] += mech_w;  // no transformer: the feed carries it
+  e.losses_w = losses;
+  e.indoor_losses_w = indoor;
+  e.facility_w = e.input_w[0];
+}
+
+void DeliveryTree::reevaluate_mech(double mech_w, Eval& e) const {
+  const double share = transformers_ ? mech_w / static_cast<double>(transformers_) : 0;
+  // Chain nodes: recompute from their fixed load (servers and non-chain children) upwards.
+  for (const size_t v : chain_list_) e.load_w[v] = 0;
+  for (const size_t v : chain_list_) {
+    double load = e.load_w[v] + e.fixed_w[v];
+    if (transformer_[v]) load += share;
+    e.load_w[v] = load;
+    const double old = e.loss_w[v];
+    const double loss = loss_[v].loss_w(load, rating_[v]);
+    e.loss_w[v] = loss;
+    e.input_w[v] = load + loss;
+    e.losses_w += loss - old;
+    if (indoor_[v]) e.indoor_losses_w += loss - old;
+    if (parent_[v] >= 0) e.load_w[static_cast<size_t>(parent_[v])] += e.input_w[v];
+  }
+  if (transformers_ == 0) e.load_w[0] += mech_w, e.input_w[0] += mech_w;
   e.facility_w = e.input_w[0];
 }
 

@@ -62,9 +62,14 @@ class DeliveryTree {
 
   struct Eval {
     std::vector<double> load_w, input_w, loss_w;  // per node
+    std::vector<double> fixed_w;  // per node: load from outside the mechanical chain (internal)
     double it_w = 0, losses_w = 0, indoor_losses_w = 0, facility_w = 0;
   };
   void evaluate(const ServerPowers& p, double mech_w, Eval& out) const;
+  // The same evaluation with another mechanical load: only the transformers and their ancestors
+  // change (the UPS and below do not carry it). Exactly equal to evaluate(p, mech_w, out).
+  void reevaluate_mech(double mech_w, Eval& out) const;
+  double rating_w(size_t n) const { return rating_[n]; }
   // Load of node n's subtree with every server of it at min(its power, cap_w(pool)) (caps).
   // server_cap_w: per pool, the server power a cap allows (W); mech_w as in evaluate.
   double subtree_load(size_t n, const ServerPowers& p, const std::vector<double>& server_cap_w, double mech_w) const;
@@ -74,6 +79,8 @@ class DeliveryTree {
   std::optional<size_t> parent(size_t n) const;
   std::optional<size_t> find(const std::string& name) const;
   double peak_w(size_t n) const { return peak_[n]; }
+  // Peak input (with losses) a node can see; a node whose rating covers it can never be over.
+  double peak_load_w(size_t n) const { return peak_load_[n]; }
   double headroom_w(size_t n, const Eval& e) const { return g_[n].rating_w - e.load_w[n]; }
   // Servers below n (a failed node takes them down), merged per pool.
   std::vector<ServerRange> servers_below(size_t n) const;
@@ -85,7 +92,19 @@ class DeliveryTree {
   double rack_load(size_t n, const ServerPowers& p, const std::vector<double>* cap_w) const;
   Graph g_;
   std::vector<int64_t> parent_;  // -1 for the root
+  // Flat copies for the per-step evaluation (no graph property lookups in the loop).
+  struct Range {
+    uint32_t node, pool, first, count;
+    int64_t up;  // parent when the node is a lossless leaf (folded into the range loop), else -1
+  };
+  std::vector<Range> ranges_;
+  std::vector<size_t> inner_;  // the other nodes, children before parents
+  std::vector<size_t> chain_list_;  // nodes carrying mechanical load, children before parents
+  std::vector<double> rating_;
+  std::vector<LossCurve> loss_;
+  std::vector<uint8_t> indoor_, transformer_, chain_, lossless_;  // chain: carries mechanical load
   std::vector<double> peak_;
+  std::vector<double> peak_load_;
   std::vector<std::vector<size_t>> racks_below_;
   std::vector<std::vector<size_t>> subtree_;  // nodes of each subtree, children after parents
   std::vector<PoolInfo> pools_;

@@ -14,6 +14,8 @@ namespace dcsim::weather {
 namespace {
 constexpr double kYearDays = 365.2425;
 constexpr double kTwoPi = 2 * std::numbers::pi;
+// x mod y in [0, y) (std::fmod is an exact, slow loop).
+double wrap(double x, double y) { return x - y * std::floor(x / y); }
 }  // namespace
 
 double HeatWave::weight(double t) const {
@@ -30,8 +32,8 @@ SyntheticWeather::SyntheticWeather(SyntheticClimate c) : c_(std::move(c)) {}
 
 Conditions SyntheticWeather::at(double epoch_s) const {
   const double local = epoch_s + c_.utc_offset_s;
-  const double day = std::fmod(local / 86400.0, kYearDays);
-  const double hour = std::fmod(local, 86400.0) / 3600.0;
+  const double day = wrap(local / 86400.0, kYearDays);
+  const double hour = wrap(local, 86400.0) / 3600.0;
   const double annual = std::cos(kTwoPi * (day - c_.warmest_day) / kYearDays);
   const double diurnal = c_.diurnal_amplitude_c + c_.diurnal_amplitude_annual_c * annual;
   double t = c_.mean_c + c_.offset_c + c_.annual_amplitude_c * annual +
