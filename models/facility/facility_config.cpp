@@ -36,9 +36,15 @@ void build_levels(const Config& d, const std::vector<PoolInfo>& pools, DeliveryT
   const Lv levels[3] = {{"transformer", Level::transformer}, {"ups", Level::ups}, {"pdu", Level::pdu}};
   size_t counts[3];
   for (int i = 0; i < 3; ++i) counts[i] = static_cast<size_t>(d.child(levels[i].key).integer("count"));
-  // Each level may not have more nodes than the level below it.
-  const size_t below[3] = {counts[1], counts[2], racks.size()};
+  // Each level may not have more nodes than the level below it (a default count is clamped to it;
+  // a count the scenario gives is an error). Checked from the racks up.
+  for (int i = 2; i >= 0; --i) {
+    const size_t below = i == 2 ? racks.size() : counts[i + 1];
+    if (counts[i] > below && d.child(levels[i].key).value("count").defaulted) counts[i] = below;
+  }
   for (int i = 0; i < 3; ++i) {
+    const size_t below_i = i == 2 ? racks.size() : counts[i + 1];
+    const size_t below[3] = {below_i, below_i, below_i};
     if (counts[i] > below[i]) {
       diags.error(d.child(levels[i].key).where("count"), d.path() + "." + levels[i].key + ".count",
                   "got '" + std::to_string(counts[i]) + "', expected at most " + std::to_string(below[i]) +
