@@ -13,6 +13,7 @@ DeliveryCaps::DeliveryCaps(const DeliveryTree& tree, const std::vector<PoolInfo>
     const Level lv = tree.node(n).level;
     if (tree.peak_load_w(n) > tree.rating_w(n) * (1 + 1e-9) || lv == Level::feed || lv == Level::transformer) {
       watched_.push_back(n);
+      watches_racks_ = watches_racks_ || !tree.node(n).servers.empty();
     }
   }
 }

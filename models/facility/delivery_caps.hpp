@@ -45,6 +45,8 @@ class DeliveryCaps {
   double fraction(size_t node) const { return f_[node]; }
   // Effective cap fraction of a rack's servers (1: none).
   double rack_fraction(size_t rack) const { return emitted_[rack]; }
+  // Whether any rack is watched (oversubscribed) or capped: the tree must then fill leaf entries.
+  bool watches_leaves() const { return watches_racks_ || capped_ > 0; }
 
  private:
   std::vector<double> caps_for(double f) const;
@@ -54,6 +56,7 @@ class DeliveryCaps {
   std::vector<double> ratings_;  // per node, with the 1e-9 tolerance
   size_t capped_ = 0;           // nodes with f < 1
   std::vector<size_t> watched_;  // nodes whose peak can exceed their rating
+  bool watches_racks_ = false;
   std::vector<double> f_;        // per node
   std::vector<double> emitted_;  // per node (racks): last effective fraction sent
 };

@@ -123,6 +123,22 @@ std::vector<std::string> DeliveryTree::finalize(const std::vector<PoolInfo>& poo
     }
     if (!leaf) inner_.push_back(v);
   }
+  leaf_counts_.clear();
+  inner_ranges_.clear();
+  for (const Range& r : ranges_) {
+    if (r.up < 0) {
+      inner_ranges_.push_back(r);
+      continue;
+    }
+    auto it = std::find_if(leaf_counts_.begin(), leaf_counts_.end(), [&](const LeafCount& c) {
+      return c.parent == static_cast<uint32_t>(r.up) && c.pool == r.pool;
+    });
+    if (it == leaf_counts_.end()) {
+      leaf_counts_.push_back({static_cast<uint32_t>(r.up), r.pool, static_cast<double>(r.count)});
+    } else {
+      it->count += r.count;
+    }
+  }
   // Subtrees and racks below each node.
   subtree_.assign(n, {});
   racks_below_.assign(n, {});
@@ -149,7 +165,26 @@ double DeliveryTree::rack_load(size_t v, const ServerPowers& p, const std::vecto
   return sum;
 }
 
-void DeliveryTree::evaluate(const ServerPowers& p, double mech_w, Eval& e) const {
+void DeliveryTree::fill_leaves(const ServerPowers& p, Eval& e) const {
+  for (const Range& r : ranges_) {
+    if (r.up < 0) continue;
+    e.load_w[r.node] = 0;
+    e.input_w[r.node] = 0;
+  }
+  for (const Range& r : ranges_) {
+    if (r.up < 0) continue;
+    double w = 0;
+    if (p.per_server[r.pool].empty()) {
+      w = r.count * p.pool_w[r.pool];
+    } else {
+      for (uint32_t s = r.first; s < r.first + r.count; ++s) w += p.per_server[r.pool][s];
+    }
+    e.load_w[r.node] += w;
+    e.input_w[r.node] += w;
+  }
+}
+
+void DeliveryTree::evaluate(const ServerPowers& p, double mech_w, Eval& e, bool leaves) const {
   const size_t n = size();
   e.load_w.assign(n, 0.0);
   e.fixed_w.assign(n, 0.0);
@@ -158,9 +193,19 @@ void DeliveryTree::evaluate(const ServerPowers& p, double mech_w, Eval& e) const
   double it = 0;
   bool uniform = true;
   for (const auto& per : p.per_server) uniform = uniform && per.empty();
-  for (const Range& r : ranges_) {
+  if (uniform) {
+    // Lossless leaf racks pass their servers' power straight to their parent: per (parent, pool).
+    for (const LeafCount& c : leaf_counts_) {
+      const double w = c.count * p.pool_w[c.pool];
+      e.load_w[c.parent] += w;
+      e.fixed_w[c.parent] += w;
+      it += w;
+    }
+    if (leaves) fill_leaves(p, e);
+  }
+  for (const Range& r : uniform ? inner_ranges_ : ranges_) {
     double w = 0;
-    if (uniform || p.per_server[r.pool].empty()) {
+    if (p.per_server[r.pool].empty()) {
       w = r.count * p.pool_w[r.pool];
     } else {
       const auto& per = p.per_server[r.pool];

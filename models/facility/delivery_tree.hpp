@@ -65,7 +65,11 @@ class DeliveryTree {
     std::vector<double> fixed_w;  // per node: load from outside the mechanical chain (internal)
     double it_w = 0, losses_w = 0, indoor_losses_w = 0, facility_w = 0;
   };
-  void evaluate(const ServerPowers& p, double mech_w, Eval& out) const;
+  // leaves = false: lossless leaf racks' own entries (load_w, input_w) are left at 0 when every
+  // pool is uniform (their parents are still exact); fill_leaves() completes them on demand.
+  void evaluate(const ServerPowers& p, double mech_w, Eval& out, bool leaves = true) const;
+  void fill_leaves(const ServerPowers& p, Eval& out) const;
+  bool has_leaves() const { return !leaf_counts_.empty(); }
   // The same evaluation with another mechanical load: only the transformers and their ancestors
   // change (the UPS and below do not carry it). Exactly equal to evaluate(p, mech_w, out).
   void reevaluate_mech(double mech_w, Eval& out) const;
@@ -99,6 +103,12 @@ class DeliveryTree {
   };
   std::vector<Range> ranges_;
   std::vector<size_t> inner_;  // the other nodes, children before parents
+  struct LeafCount {
+    uint32_t parent, pool;
+    double count;  // servers of the pool in the parent's lossless leaf racks
+  };
+  std::vector<LeafCount> leaf_counts_;
+  std::vector<Range> inner_ranges_;  // ranges of the other nodes
   std::vector<size_t> chain_list_;  // nodes carrying mechanical load, children before parents
   std::vector<double> rating_;
   std::vector<LossCurve> loss_;

@@ -126,7 +126,9 @@ const StepOutput& SiteFacility::step(double now, double dt, const StepInput& in)
     out_.drybulb_c = c.drybulb_c;
     out_.wetbulb_c = c.wetbulb_c;
     // Delivery with last step's mechanical load: the indoor losses (UPS, PDUs) do not depend on it.
-    parts_.tree.evaluate(powers_, mech_prev_w_, eval_);
+    // Leaf racks' own entries only when a rack is watched for its rating (or asked for by a query).
+    parts_.tree.evaluate(powers_, mech_prev_w_, eval_, caps_->watches_leaves());
+    leaves_valid_ = caps_->watches_leaves();
     const double indoor = eval_.indoor_losses_w;
     const double s = parts_.liquid_share;
     const double q_in[2] = {(1 - s) * eval_.it_w + indoor + parts_.other_w, s * eval_.it_w};
@@ -242,7 +244,12 @@ std::vector<ServerRange> SiteFacility::servers_below(const std::string& node) co
 double SiteFacility::headroom_w(const std::string& node) const {
   const auto n = parts_.tree.find(node);
   if (!n) throw std::invalid_argument("no delivery node '" + node + "'");
-  return eval_.load_w.empty() ? parts_.tree.node(*n).rating_w : parts_.tree.headroom_w(*n, eval_);
+  if (eval_.load_w.empty()) return parts_.tree.node(*n).rating_w;
+  if (!leaves_valid_) {
+    parts_.tree.fill_leaves(powers_, eval_);
+    leaves_valid_ = true;
+  }
+  return parts_.tree.headroom_w(*n, eval_);
 }
 
 }  // namespace dcsim::facility

@@ -97,7 +97,10 @@ class SiteFacility {
   const DeliveryTree& delivery() const { return parts_.tree; }
   std::vector<ServerRange> servers_below(const std::string& node) const;  // throws std::invalid_argument
   double headroom_w(const std::string& node) const;                      // at the last step
-  const DeliveryTree::Eval& last_delivery() const { return eval_; }
+  const DeliveryTree::Eval& last_delivery() const {
+    if (!leaves_valid_ && !eval_.load_w.empty()) parts_.tree.fill_leaves(powers_, eval_), leaves_valid_ = true;
+    return eval_;
+  }
   const FacilityParts& parts() const { return parts_; }
   const weather::Weather& weather() const { return *weather_; }
   // Failure hook: chillers of loop (0 air, 1 liquid) still working.
@@ -117,7 +120,8 @@ class SiteFacility {
   std::unique_ptr<DeliveryCaps> caps_;
   std::unique_ptr<weather::Weather> weather_;
   ServerPowers powers_;
-  DeliveryTree::Eval eval_;
+  mutable DeliveryTree::Eval eval_;
+  mutable bool leaves_valid_ = false;
   double mech_prev_w_ = 0;
   double throttle_prev_[2] = {1, 1};
   bool shortfall_prev_ = false;
