@@ -5,6 +5,7 @@
 #include "models/serving/pool_kind.hpp"
 #include "models/site/site_component.hpp"
 #include "models/serving/service_time.hpp"
+#include "models/weather/weather.hpp"
 #include "models/workload/request_class.hpp"
 #include "models/workload/token_count.hpp"
 
@@ -18,6 +19,7 @@ void register_builtin_models() {
     workload::register_request_class_models();
     scheduling::register_scheduling_models();
     serving::register_pool_kinds();
+    weather::register_weather_models();
     site::register_site_components();
     return true;
   }();

@@ -1,6 +1,8 @@
-// The site-component registry and the list of component files that register into it (none yet:
-// the facility and grid models plug in here).
+// The site-component registry and the list of component files that register into it, in the
+// order they run on a step (the order the data flows: the facility, then the grid).
 #include "models/site/site_component.hpp"
+
+#include "models/facility/facility_schema.hpp"
 
 namespace dcsim::site {
 
@@ -9,6 +11,12 @@ SiteComponentRegistry& site_component_registry() {
   return r;
 }
 
-void register_site_components() {}
+void register_site_components() {
+  static const bool done = [] {
+    facility::register_facility_component();
+    return true;
+  }();
+  (void)done;
+}
 
 }  // namespace dcsim::site
