@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "models/grid/grid_schema.hpp"
 #include "models/serving/diffusion_pool_factory.hpp"
 #include "sim/registry/registry.hpp"
 #include "sim/util/text.hpp"
@@ -196,7 +197,8 @@ const Schema& site_schema() {
                         {ChildSpec{"storage", ChildKind::block, &storage, "", "", false, ""},
                          ChildSpec{"network", ChildKind::block, &network, "", "", false, ""},
                          ChildSpec{"wan", ChildKind::block, &wan, "", "", false, ""},
-                         ChildSpec{"pools", ChildKind::list, &pool_schema(), "", "", true, "GPU pools."}}};
+                         ChildSpec{"pools", ChildKind::list, &pool_schema(), "", "", true, "GPU pools."},
+                         ChildSpec{"grid", ChildKind::block, &grid::grid_schema(), "", "", false, "Grid connection."}}};
   return s;
 }
 
