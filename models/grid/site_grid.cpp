@@ -98,7 +98,8 @@ void SiteGrid::settle(const SiteLoad& load) {
       }
     }
   }
-  s.over_limit_w = std::max(0.0, over);
+  // Rounding of the responses' arithmetic is not an excess.
+  s.over_limit_w = over > 1e-9 * std::max(1.0, s.facility_w) ? over : 0.0;
   double import = net - b - g;
   double curtailed = 0;
   if (import < 0) {

@@ -88,7 +88,7 @@ void SiteGrid::plan(const SiteLoad& load) {
       }
       need -= take;
     }
-    k.left = std::max(0.0, need);
+    k.left = need > 1e-9 * std::max(1.0, demand) ? need : 0.0;
     return k;
   };
   GridActions a;
@@ -108,7 +108,7 @@ void SiteGrid::plan(const SiteLoad& load) {
     }
   }
   const double need = demand - solar_next - limits_.min_over(t1, t2);
-  if (need > 0) {
+  if (need > 1e-9 * std::max(1.0, demand)) {
     const Takes k = walk(need, uses(Response::battery) ? battery_.max_discharge_w(dt, soc_min) : 0.0,
                          gensets_.available_w(t1, t2));
     a.cap_reduction_w = k.cap;
