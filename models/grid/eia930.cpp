@@ -107,6 +107,16 @@ void next_hour(const CsvReader& r, HourlyMix& mix, double hour) {
          " after " + hour_text(expected - 3600.0));
 }
 
+// Whether a row of balancing authority `ba` is read: the chosen respondent's rows, or (none
+// chosen) the file's only one; a second one without a choice is an error.
+bool respondent_row(const CsvReader& r, const std::string& ba, const Eia930Options& o, HourlyMix& mix) {
+  if (mix.respondent.empty()) mix.respondent = ba;
+  if (ba == mix.respondent) return true;
+  if (!o.respondent.empty()) return false;
+  r.fail("this file holds rows of balancing authorities '" + mix.respondent + "' and '" + ba +
+         "': choose one with `respondent`");
+}
+
 HourlyMix read_balance(CsvReader& r, const Eia930Options& o) {
   const int ba_col = r.require("Balancing Authority");
   const int time_col = r.require("UTC Time at End of Hour");
@@ -144,13 +154,7 @@ HourlyMix read_balance(CsvReader& r, const Eia930Options& o) {
   mix.layout = "balance";
   mix.respondent = o.respondent;
   while (r.next()) {
-    const std::string& ba = r.field(ba_col);
-    if (mix.respondent.empty()) mix.respondent = ba;
-    if (ba != mix.respondent) {
-      if (!o.respondent.empty()) continue;
-      r.fail("this file holds rows of balancing authorities '" + mix.respondent + "' and '" + ba +
-             "': choose one with `respondent`");
-    }
+    if (!respondent_row(r, r.field(ba_col), o, mix)) continue;
     double end = 0;
     const std::string why = parse_timestamp(r.field(time_col), end);
     if (!why.empty()) r.fail("column 'UTC Time at End of Hour' is '" + shorten_text(r.field(time_col)) + "': " + why);
@@ -201,13 +205,7 @@ HourlyMix read_api(CsvReader& r, const Eia930Options& o) {
   mix.layout = "api";
   mix.respondent = o.respondent;
   while (r.next()) {
-    const std::string& ba = r.field(resp);
-    if (mix.respondent.empty()) mix.respondent = ba;
-    if (ba != mix.respondent) {
-      if (!o.respondent.empty()) continue;
-      r.fail("this file holds rows of respondents '" + mix.respondent + "' and '" + ba +
-             "': choose one with `respondent`");
-    }
+    if (!respondent_row(r, r.field(resp), o, mix)) continue;
     Fuel f = Fuel::other;
     bool storage = false;
     if (!api_fuel(r.field(fuel_col), f, storage)) {

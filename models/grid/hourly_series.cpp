@@ -1,5 +1,6 @@
 #include "models/grid/hourly_series.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <stdexcept>
@@ -48,27 +49,34 @@ HourlySeries::HourlySeries(double first_hour_epoch_s, std::vector<double> values
   if (v_.empty()) throw std::invalid_argument("HourlySeries: no values");
   cum_.assign(v_.size() + 1, 0.0);
   for (size_t k = 0; k < v_.size(); ++k) cum_[k + 1] = cum_[k] + v_[k] * kHour;
+  period_ = static_cast<double>(v_.size()) * kHour;
+  inv_period_ = 1.0 / period_;
 }
 
 void HourlySeries::bind(double scenario_start_epoch_s) {
   offset_ = scenario_start_epoch_s - same_date_before(first_, scenario_start_epoch_s);
 }
 
+// Multiplications by inverses instead of divisions: an hour index off by one at a boundary moves
+// C(x) by rounding only (C is continuous), and k is clamped to the series.
 double HourlySeries::cumulative(double x) const {
-  const double period = static_cast<double>(v_.size()) * kHour;
-  const double cycles = std::floor(x / period);
-  const double r = x - cycles * period;
-  size_t k = static_cast<size_t>(r / kHour);
+  if (v_.size() == 1) return v_[0] * x;
+  const double cycles = std::floor(x * inv_period_);
+  const double r = x - cycles * period_;
+  size_t k = static_cast<size_t>(std::max(0.0, r) * (1.0 / kHour));
   if (k >= v_.size()) k = v_.size() - 1;
   return cycles * cum_.back() + cum_[k] + v_[k] * (r - static_cast<double>(k) * kHour);
 }
 
 double HourlySeries::at(double t) const {
-  const double period = static_cast<double>(v_.size()) * kHour;
+  if (v_.size() == 1) return v_[0];
   const double x = t + offset_;
-  const double r = x - std::floor(x / period) * period;
-  size_t k = static_cast<size_t>(r / kHour);
+  const double r = x - std::floor(x * inv_period_) * period_;
+  size_t k = static_cast<size_t>(std::max(0.0, r) * (1.0 / kHour));
   if (k >= v_.size()) k = v_.size() - 1;
+  // At an exact hour boundary the division would give the next hour: keep at() exact there.
+  if (k + 1 < v_.size() && r >= static_cast<double>(k + 1) * kHour) ++k;
+  else if (k > 0 && r < static_cast<double>(k) * kHour) --k;
   return v_[k];
 }
 

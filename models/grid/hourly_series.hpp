@@ -45,6 +45,7 @@ class HourlySeries {
   std::vector<double> cum_;  // cum_[k] = Σ_{j<k} v_j · 3600 (size n + 1)
   double first_ = 0;
   double offset_ = 0;
+  double period_ = kHour, inv_period_ = 1.0 / kHour;
 };
 
 // The absolute time of the same month, day and time of day as `epoch_s`, in the year of
