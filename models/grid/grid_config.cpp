@@ -2,6 +2,7 @@
 // parameters to SiteGridSpec, the cross-field checks (every problem collected, one InputError),
 // and the registration of the grid's models.
 #include <cmath>
+#include <stdexcept>
 
 #include "models/grid/series_csv.hpp"
 #include "models/grid/site_grid.hpp"
@@ -128,11 +129,19 @@ const Schema& genset_schema() {
   return s;
 }
 
+// An optional model block whose absence reads as `{model: none}` (so the resolved scenario
+// says so and re-loads).
+ChildSpec model_child(const char* key, const char* category, const char* help) {
+  ChildSpec c{key, ChildKind::model, nullptr, category, "", false, help};
+  c.default_yaml = "{model: none}";
+  return c;
+}
+
 Schema make_grid_schema() {
   return Schema{
       "grid",
       "The site's grid connection: supply mix and carbon, price, import limits and the responses to them, on-site "
-      "battery, solar and gensets (docs/models/grid.md). Without `supply` the site has no grid model.",
+      "battery, solar and gensets (docs/models/grid.md). With `supply: none` (the default) the site has no grid model.",
       {ParamSpec::quantity_of("interconnect", Quantity::power).def("0 W").at_least(0).doc(
            "Interconnect capacity: the most the site may import (0: unlimited)."),
        ParamSpec::quantity_of("export_limit", Quantity::power).def("0 W").at_least(0).doc(
@@ -147,9 +156,8 @@ Schema make_grid_schema() {
            "Demand charge, USD per kW of the month's peak demand-interval mean import."),
        ParamSpec::quantity_of("demand_interval", Quantity::time).def("15 min").above(0).doc(
            "Averaging interval of the demand charge's peak (UTC-aligned).")},
-      {ChildSpec{"supply", ChildKind::model, nullptr, "grid_supply", "", false,
-                 "Generation mix and carbon intensity of the grid."},
-       ChildSpec{"price", ChildKind::model, nullptr, "grid_price", "", false, "Energy price (absent: no energy cost)."},
+      {model_child("supply", "grid_supply", "Generation mix and carbon intensity of the grid (none: no grid model)."),
+       model_child("price", "grid_price", "Energy price (none: no energy cost)."),
        ChildSpec{"events", ChildKind::list, &event_schema(), "", "", false, "Demand-response and curtailment events."},
        ChildSpec{"battery", ChildKind::block, &battery_schema(), "", "", false, "On-site battery."},
        ChildSpec{"solar", ChildKind::block, &solar_schema(), "", "", false, "On-site solar."},
@@ -281,14 +289,18 @@ const scenario::Schema& grid_schema() {
   return s;
 }
 
-bool grid_configured(const scenario::Config& grid) { return !grid.child("supply").model().empty(); }
+bool grid_configured(const scenario::Config& grid) {
+  const std::string& m = grid.child("supply").model();
+  return !m.empty() && m != "none";
+}
 
 SiteGrid::SiteGrid(const scenario::Config& g, const GridContext& ctx) : ctx_(ctx) {
   scenario::Diagnostics d;
-  if (!grid_configured(g)) d.error(g.where(), g.path(), "missing block 'supply' (a grid_supply model)");
+  if (!grid_configured(g)) d.error(g.where(), g.path(), "missing block 'supply' (a grid_supply model other than none)");
   d.throw_if_errors();
   supply_ = supply_registry().create(g.child("supply"), ctx);
-  if (!g.child("price").model().empty()) price_ = price_registry().create(g.child("price"), ctx);
+  const std::string& price = g.child("price").model();
+  if (!price.empty() && price != "none") price_ = price_registry().create(g.child("price"), ctx);
   spec_ = make_spec(g, ctx, d);
   d.throw_if_errors();
   init();
@@ -297,10 +309,18 @@ SiteGrid::SiteGrid(const scenario::Config& g, const GridContext& ctx) : ctx_(ctx
 void register_grid_models() {
   static const bool done = [] {
     auto& s = supply_registry();
+    s.add("none", "No grid model at the site (the default).", {},
+          [](const scenario::Config&, const GridContext&) -> std::unique_ptr<GridSupply> {
+            throw std::logic_error("grid_supply 'none' is never built");
+          });
     register_constant_supply(s);
     register_synthetic_supply(s);
     register_eia930_supply(s);
     auto& p = price_registry();
+    p.add("none", "No energy price: the energy costs nothing (the default).", {},
+          [](const scenario::Config&, const GridContext&) -> std::unique_ptr<GridPrice> {
+            throw std::logic_error("grid_price 'none' is never built");
+          });
     register_price_models(p);
     register_tou_price(p);
     return true;

@@ -9,7 +9,7 @@ namespace dcsim::grid {
 
 // The site's `grid:` block (scenario_schema.cpp adds it to the site block).
 const scenario::Schema& grid_schema();
-// True if the site's grid block names a supply: the World builds a SiteGrid only then.
+// True if the site's grid block names a supply other than none: the World builds a SiteGrid only then.
 bool grid_configured(const scenario::Config& grid);
 // Registers the grid_supply and grid_price models (register_builtin_models calls it; idempotent).
 void register_grid_models();
