@@ -24,6 +24,7 @@ void SiteGrid::init() {
   gensets_ = Gensets(spec_.gensets);
   subject_ = "/sites/" + ctx_.site;
   t_amb_ = spec_.ambient_c;
+  interval_offset_ = std::fmod(ctx_.start_epoch_s, spec_.demand_interval_s);
   last_.battery_soc = battery_.soc();
   refresh_signals();
 }

@@ -184,7 +184,8 @@ class SiteGrid {
   void demand_charge(double t0, double t1, double import_w);
   void close_demand_interval();
   void limit_events(double t0, double t1);
-  void episode(Episode& e, bool on, double value, double dt, const std::string& kind, const std::string& what);
+  // kind and what are literals: no string is built unless an episode starts or ends.
+  void episode(Episode& e, bool on, double value, double dt, const char* kind, const char* what);
   void event(const std::string& kind, double value, const std::string& detail);
   void record();
   void refresh_signals();
@@ -212,6 +213,7 @@ class SiteGrid {
   double genset_since_ = 0, genset_energy_at_start_ = 0;
   // Demand charge: the current interval and the month's peak.
   double interval_index_ = -1, interval_energy_ = 0, interval_covered_ = 0;
+  double interval_offset_ = 0;  // start_epoch mod demand_interval (intervals are UTC-aligned)
   double month_end_epoch_ = -kInf, month_peak_w_ = 0;
 };
 

@@ -38,19 +38,19 @@ void SiteGrid::event(const std::string& kind, double value, const std::string& d
   if (recorder_) recorder_->event(kind, subject_, value, detail);
 }
 
-void SiteGrid::episode(Episode& e, bool on, double value, double dt, const std::string& kind,
-                       const std::string& what) {
+void SiteGrid::episode(Episode& e, bool on, double value, double dt, const char* kind, const char* what) {
   if (on) {
     if (!e.active) {
       e = Episode{true, last_.t1_s, 0, 0};
-      event(kind + "_start", value, what + ": " + num(value) + " W");
+      event(std::string(kind) + "_start", value, std::string(what) + ": " + num(value) + " W");
     }
     e.peak = std::max(e.peak, value);
     e.energy += value * dt;
   } else if (e.active) {
     e.active = false;
-    event(kind + "_end", e.energy,
-          what + " for " + num(last_.t1_s - e.since) + " s, up to " + num(e.peak) + " W, " + num(e.energy) + " J");
+    event(std::string(kind) + "_end", e.energy,
+          std::string(what) + " for " + num(last_.t1_s - e.since) + " s, up to " + num(e.peak) + " W, " +
+              num(e.energy) + " J");
   }
 }
 
@@ -134,7 +134,7 @@ void SiteGrid::plan(const SiteLoad& load) {
 void SiteGrid::demand_charge(double t0, double t1, double import_w) {
   if (!(spec_.demand_charge_usd_per_w > 0)) return;
   const double len = spec_.demand_interval_s;
-  const double offset = std::fmod(ctx_.start_epoch_s, len);
+  const double offset = interval_offset_;
   double t = t0;
   while (t < t1) {
     double k = std::floor((t + offset) / len);
@@ -158,8 +158,7 @@ void SiteGrid::demand_charge(double t0, double t1, double import_w) {
 void SiteGrid::close_demand_interval() {
   if (interval_index_ < 0 || !(interval_covered_ > 0)) return;
   const double mean_w = interval_energy_ / interval_covered_;
-  const double start_abs =
-      ctx_.start_epoch_s - std::fmod(ctx_.start_epoch_s, spec_.demand_interval_s) + interval_index_ * spec_.demand_interval_s;
+  const double start_abs = ctx_.start_epoch_s - interval_offset_ + interval_index_ * spec_.demand_interval_s;
   if (start_abs >= month_end_epoch_) {
     month_peak_w_ = 0;
     month_end_epoch_ = next_month_start(start_abs);
