@@ -3,6 +3,7 @@
 #include "models/site/site_component.hpp"
 
 #include "models/facility/facility_schema.hpp"
+#include "models/grid/grid_schema.hpp"
 
 namespace dcsim::site {
 
@@ -14,6 +15,7 @@ SiteComponentRegistry& site_component_registry() {
 void register_site_components() {
   static const bool done = [] {
     facility::register_facility_component();
+    grid::register_grid_component();
     return true;
   }();
   (void)done;
