@@ -70,6 +70,7 @@ PoolItPower pool_it_power(const scenario::Config& pool, const catalog::Catalog& 
   }
   it.servers = double(pool.integer("servers")) * double(pool.integer("gpus_per_server")) / double(server.gpus);
   it.other = model.pool_affine(it.servers);
+  it.gpu_tdp_w = gpu.tdp_W;
   return it;
 }
 

@@ -35,6 +35,7 @@ struct PoolItPower {
   std::string server;        // catalog server name
   double servers = 0;        // S (fractional when gpus_per_server != the server's GPU count)
   power::PoolAffine other;   // non-GPU power = other.offset_w + other.slope · GPU power
+  double gpu_tdp_w = 0;      // uncapped per-GPU maximum (catalog TDP; fifo pools: gpu.busy_power)
   // IT energy over `seconds` during which the pool's GPUs used `gpu_energy_j`.
   double it_energy_j(double gpu_energy_j, double seconds) const {
     return other.offset_w * seconds + (1.0 + other.slope) * gpu_energy_j;

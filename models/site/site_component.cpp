@@ -1,6 +1,9 @@
-// The site-component registry and the list of component files that register into it (none yet:
-// the facility and grid models plug in here).
+// The site-component registry and the list of component files that register into it, in the
+// order they run on a step (the order the data flows: the facility, then the grid).
 #include "models/site/site_component.hpp"
+
+#include "models/facility/facility_schema.hpp"
+#include "models/grid/grid_schema.hpp"
 
 namespace dcsim::site {
 
@@ -9,6 +12,13 @@ SiteComponentRegistry& site_component_registry() {
   return r;
 }
 
-void register_site_components() {}
+void register_site_components() {
+  static const bool done = [] {
+    facility::register_facility_component();
+    grid::register_grid_component();
+    return true;
+  }();
+  (void)done;
+}
 
 }  // namespace dcsim::site

@@ -16,9 +16,11 @@
 #include <vector>
 
 #include "models/catalog/catalog.hpp"
+#include "models/serving/pool_it_power.hpp"
 #include "models/site/site.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/output/recorder.hpp"
+#include "sim/output/sink.hpp"
 #include "sim/registry/kinds.hpp"
 #include "sim/scenario/config.hpp"
 
@@ -41,6 +43,11 @@ class SiteComponent {
   virtual ~SiteComponent() = default;
   // The step that ends at `now` and lasted dt (the first one starts when the pools start).
   virtual void on_step(double now, double dt, const SiteEnergy& energy) = 0;
+  // End of the run at t_end (after the last step): close what is open, check end-of-run
+  // invariants (InvariantError).
+  virtual void finish(double /*t_end*/) {}
+  // Summary entries, named "<site>_<entry>" by the component.
+  virtual void add_summary(std::vector<output::SummaryEntry>& /*out*/) const {}
 };
 
 struct SiteBuild {
@@ -50,6 +57,9 @@ struct SiteBuild {
   output::Recorder& recorder;        // a component declares its series under /sites/<site>
   const catalog::Catalog& catalog;
   uint64_t seed = 0;
+  const scenario::Config& scenario;  // the root: start, horizon
+  std::string scenario_dir;          // relative paths in the site's blocks resolve here
+  std::vector<const serving::PoolItPower*> pool_power;  // per pool of the site (Site::pools order)
 };
 
 using SiteComponentRegistry = KindRegistry<std::unique_ptr<SiteComponent>, SiteBuild&>;

@@ -87,6 +87,7 @@ RunResult run_scenario(const scenario::LoadedScenario& sc, output::Sink* sink, c
     result.stats = engine.run(horizon);
     const double end = result.stats.end_time_s;
     world.log_overloads(recorder);
+    world.finish(end);
     recorder.finish(end);
 
     result.counts = world.request_counts();

@@ -34,7 +34,7 @@ World::World(const scenario::Config& scenario, const std::string& scenario_dir, 
     serving::declare_pool_it_series(recorder, pools_[i]->placement().group, pool_info_[i].it);
   connect_services(scenario, recorder, seed);
   declare_aggregates(scenario, recorder);
-  build_site_components(scenario, recorder, seed);
+  build_site_components(scenario, scenario_dir, recorder, seed);
 }
 
 // Every pool through the pool-kind registry (`serving:`), site by site in the scenario's order.

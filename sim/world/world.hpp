@@ -46,6 +46,10 @@ class World : public EventHandler {
   // before start().
   void add_site_component(size_t site, std::unique_ptr<site::SiteComponent> component);
 
+  // End of the run (before Recorder::finish): the site components close what is open and check
+  // their end-of-run invariants (InvariantError).
+  void finish(double t_end);
+
   RequestCounts request_counts() const;
   // Pools whose backlog (requests in flight) grew without bound: at the end more than twice, and
   // at least 100 more than, at mid-run, or that rejected requests because their queue was full.
@@ -82,7 +86,8 @@ class World : public EventHandler {
 
   void build_pools(const scenario::Config& scenario, const std::vector<serving::RequestObserver*>& observers,
                    output::Recorder& recorder, uint64_t seed);
-  void build_site_components(const scenario::Config& scenario, output::Recorder& recorder, uint64_t seed);
+  void build_site_components(const scenario::Config& scenario, const std::string& scenario_dir,
+                             output::Recorder& recorder, uint64_t seed);
   void declare_aggregates(const scenario::Config& scenario, output::Recorder& recorder);
   // Front ends of the declared services and of the workloads' pool shorthands; returns the
   // observer of each workload's requests (its service's front end), by workload index.

@@ -98,6 +98,9 @@ std::vector<output::SummaryEntry> World::summary(double now) const {
     w->arrivals().add_summary(extra);
     for (const auto& [name, value] : extra) out.push_back({w->name() + "_" + name, value, "1"});
   }
+  // The site components' totals ("<site>_energy_facility_j", "<site>_emissions_g", ...).
+  for (const auto& st : steps_)
+    for (const auto& comp : st.components) comp->add_summary(out);
   return out;
 }
 

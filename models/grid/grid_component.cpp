@@ -1,0 +1,150 @@
+// The grid as a site component (models/site/site_component.hpp): the kind "grid" declares the
+// site's `grid:` block (grid_schema()); a site whose grid names a supply other than none gets a
+// SiteGrid on its control step, after the facility. Each step [t0, t1]:
+//   in      E = the facility's energy over the step (Site::step, from the facility component),
+//           or the pools' IT energy when the site has no facility model (PUE 1: said in grid.md);
+//           the outdoor dry bulb for the solar cells; the uncapped demand D and the cap floor
+//   demand  per pool, P_gpu,p = the pool's GPU energy / Δ while the grid does not cap it (the
+//           last uncapped value while it does):
+//             IT(f) = Σ_p a_p + (1 + b_p) · min(P_gpu,p, N_p · f · TDP_p)       (N_p GPUs)
+//             D = r · IT(1),   cap floor = r · IT(f_min),   r = facility / IT of the step
+//   caps    actions.cap_target_w T < ∞: the largest f ∈ [f_min, 1] with r · IT(f) ≤ T (bisection),
+//           every GPU of the site capped at f · TDP_p through the site's cap arbiter (source grid);
+//           T = ∞ lifts the grid's caps
+//   shed    actions.shed_w is reported (series, events) and published as a negative
+//           grid_headroom_w for routers; the World does not shed requests itself (grid.md)
+//   signals carbon_intensity_g_per_kwh, marginal_intensity_g_per_kwh, price_usd_per_mwh (the hour
+//           holding `now`), their forecasts over the grid's forecast window, grid_headroom_w;
+//           SiteSignals.carbon_g_per_kwh / price_usd_per_mwh hold the last step's values
+// f_min = 0.3 (an H100's lowest settable power limit is ~200 of 700 W: nvidia-smi "Min Power
+// Limit"; the facility's delivery.min_cap_fraction default).
+#include <cmath>
+#include <limits>
+
+#include "models/grid/site_grid.hpp"
+#include "models/serving/pool.hpp"
+#include "models/site/site_component.hpp"
+
+namespace dcsim::grid {
+
+namespace {
+
+constexpr double kMinCapFraction = 0.3;
+constexpr double kJPerKwh = 3.6e6, kJPerMwh = 3.6e9;
+
+struct PoolDemand {
+  double offset_w = 0, slope = 0;  // IT = offset + (1 + slope) · GPU power
+  double gpus = 0, tdp_w = 0;
+  double gpu_w = 0;                // GPU power the pool would draw without the grid's cap
+};
+
+class GridComponent final : public site::SiteComponent {
+ public:
+  explicit GridComponent(site::SiteBuild& b)
+      : site_(b.site),
+        grid_(b.site_cfg.child("grid"), GridContext{b.site.name, b.scenario.num("start"), b.scenario.num("horizon"),
+                                                    b.scenario_dir, b.seed}) {
+    grid_.declare_series(b.recorder, "/sites/" + site_.name);
+    const auto& pools = b.site_cfg.list("pools");
+    for (size_t k = 0; k < pools.size(); ++k) {
+      const serving::PoolItPower& it = *b.pool_power.at(k);
+      pools_.push_back({it.other.offset_w, it.other.slope,
+                        double(pools[k].integer("servers") * pools[k].integer("gpus_per_server")), it.gpu_tdp_w, 0});
+    }
+    const double window = grid_.spec().forecast_window_s;
+    site_.publish("carbon_intensity_g_per_kwh", [this](double t) { return grid_.supply().intensity_at(t) * kJPerKwh; });
+    site_.publish("marginal_intensity_g_per_kwh", [this](double t) { return grid_.supply().marginal_at(t) * kJPerKwh; });
+    site_.publish("carbon_forecast_g_per_kwh", [this, window](double t) { return grid_.intensity_forecast(t, window) * kJPerKwh; });
+    site_.publish("marginal_forecast_g_per_kwh", [this, window](double t) { return grid_.marginal_forecast(t, window) * kJPerKwh; });
+    site_.publish("price_usd_per_mwh", [this](double t) { return grid_.price() ? grid_.price()->price_at(t) * kJPerMwh : 0.0; });
+    site_.publish("price_forecast_usd_per_mwh", [this, window](double t) { return grid_.price_forecast(t, window) * kJPerMwh; });
+    site_.publish("grid_headroom_w", [this](double) { return headroom_w_; });
+  }
+
+  void on_step(double now, double dt, const site::SiteEnergy& e) override {
+    for (size_t k = 0; k < pools_.size(); ++k) {
+      const double gpu_w = e.pools[k].gpu_j / dt;
+      if (!capped_) pools_[k].gpu_w = gpu_w;
+      else pools_[k].gpu_w = std::max(pools_[k].gpu_w, gpu_w);
+    }
+    const bool has_facility = !std::isnan(site_.step.facility_energy_j);
+    ratio_ = has_facility && !std::isnan(site_.step.facility_per_it) ? site_.step.facility_per_it : 1.0;
+    SiteLoad load;
+    load.t0_s = now - dt;
+    load.t1_s = now;
+    load.facility_energy_j = has_facility ? site_.step.facility_energy_j : e.it_j;
+    load.outdoor_drybulb_c = site_.step.outdoor_drybulb_c;
+    load.uncapped_power_w = capped_ ? ratio_ * it_w(1.0) : std::numeric_limits<double>::quiet_NaN();
+    load.cap_floor_power_w = ratio_ * it_w(kMinCapFraction);
+    const GridStep& s = grid_.step(load);
+    apply_cap(s.actions.cap_target_w);
+    const GridSignals& g = grid_.signals();
+    site_.signals.carbon_g_per_kwh = g.intensity_g_per_j * kJPerKwh;
+    site_.signals.price_usd_per_mwh = g.price_usd_per_j * kJPerMwh;
+    headroom_w_ = s.actions.shed_w > 0 ? -s.actions.shed_w : g.headroom_w;
+  }
+
+  void finish(double t_end) override { grid_.finish(t_end); }
+
+  void add_summary(std::vector<output::SummaryEntry>& out) const override {
+    for (auto entry : grid_.summary()) {
+      entry.name = site_.name + "_" + entry.name;
+      out.push_back(std::move(entry));
+    }
+  }
+
+ private:
+  double it_w(double f) const {
+    double w = 0;
+    for (const auto& p : pools_) w += p.offset_w + (1 + p.slope) * std::min(p.gpu_w, p.gpus * f * p.tdp_w);
+    return w;
+  }
+
+  void apply_cap(double target_w) {
+    if (!(target_w < kInf)) {
+      if (capped_) {
+        for (size_t k = 0; k < pools_.size(); ++k) site_.caps.set_all(site::CapSource::grid, k, kInf);
+        capped_ = false;
+      }
+      return;
+    }
+    double lo = kMinCapFraction, hi = 1.0;
+    if (ratio_ * it_w(hi) <= target_w) {
+      lo = hi;
+    } else {
+      for (int i = 0; i < 40; ++i) {
+        const double mid = 0.5 * (lo + hi);
+        (ratio_ * it_w(mid) <= target_w ? lo : hi) = mid;
+      }
+    }
+    for (size_t k = 0; k < pools_.size(); ++k) site_.caps.set_all(site::CapSource::grid, k, lo * pools_[k].tdp_w);
+    capped_ = true;
+  }
+
+  site::Site& site_;
+  SiteGrid grid_;
+  std::vector<PoolDemand> pools_;
+  bool capped_ = false;
+  double ratio_ = 1;
+  double headroom_w_ = kInf;
+};
+
+}  // namespace
+
+void register_grid_component() {
+  const scenario::Schema& g = grid_schema();
+  KindInfo info;
+  info.name = "grid";
+  info.parent = "site";
+  info.block = "grid";
+  info.help = g.help;
+  info.summary = "The site's grid connection: supply, carbon, price, limits, battery, solar, gensets";
+  info.params = g.params;
+  info.children = g.children;
+  site::site_component_registry().add(std::move(info), [](site::SiteBuild& b) -> std::unique_ptr<site::SiteComponent> {
+    if (!grid_configured(b.site_cfg.child("grid"))) return nullptr;
+    return std::make_unique<GridComponent>(b);
+  });
+}
+
+}  // namespace dcsim::grid
