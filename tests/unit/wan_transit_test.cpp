@@ -11,6 +11,7 @@
 #include "models/scheduling/frontend.hpp"
 #include "scheduling_test_support.hpp"
 #include "sim/platform/simgrid_platform.hpp"
+#include "test_support.hpp"
 
 using namespace dcsim;
 using test::model_block;
@@ -50,6 +51,7 @@ TEST_CASE("wan: payload sizes by request kind") {
 TEST_CASE("wan: a request crosses to a remote pool in L + bytes / B and its response comes back the same way") {
   register_builtin_models();
   Engine engine(platform::simgrid_config());
+  test::two_hosts(1e9, 0);  // the dispatcher actor's host
   output::Recorder recorder(engine, 60);
   test::FakePool remote, local;
   remote.engine = &engine;
