@@ -19,8 +19,6 @@
 namespace dcsim::scheduling {
 
 enum class Verdict : uint8_t { admit, reject };
-// What became of an admitted request (told to policies that ask: wants_outcomes()).
-enum class Outcome : uint8_t { completed, rejected, dropped };
 
 class AdmissionPolicy {
  public:

@@ -1,7 +1,8 @@
-// Service front end: admission, routing across the service's pools, outcomes back to the
-// workloads (frontend.hpp).
+// Service front end: admission, routing across the service's pools, the WAN both ways, outcomes
+// back to the workloads (frontend.hpp).
 #include "models/scheduling/frontend.hpp"
 
+#include <cmath>
 #include <stdexcept>
 
 #include "models/serving/pool.hpp"
@@ -17,11 +18,38 @@ void Frontend::set_admission(std::unique_ptr<AdmissionPolicy> policy) {
 void Frontend::set_router(std::unique_ptr<SiteRouter> router) {
   router_ = std::move(router);
   route_ = router_ && view_.pools.size() > 1;
+  tell_router_ = route_ && router_->wants_outcomes();
 }
 
 void Frontend::set_observer(uint32_t workload, workload::RequestObserver* observer) {
   if (observers_.size() <= workload) observers_.resize(size_t(workload) + 1, nullptr);
   observers_[workload] = observer;
+}
+
+void Frontend::set_transport(std::unique_ptr<WanTransport> transport) {
+  transport_ = std::move(transport);
+  lat_.clear();
+  bw_.clear();
+  origin_.clear();
+  if (view_.pools.size() > 255) throw std::logic_error("frontend: more than 255 pools in service " + view_.name);
+  for (size_t w = 0; w < view_.workloads.size(); ++w) {
+    const auto& wl = view_.workloads[w];
+    if (lat_.size() <= wl.index) {
+      lat_.resize(size_t(wl.index) + 1);
+      bw_.resize(size_t(wl.index) + 1);
+      origin_.resize(size_t(wl.index) + 1, nullptr);
+    }
+    if (!transport_ || !wl.origin) continue;
+    bool crosses = false;
+    for (size_t k = 0; k < view_.pools.size(); ++k) crosses = crosses || view_.pools[k].site != wl.origin;
+    if (!crosses) continue;  // every pool at its origin: nothing to look up per request
+    lat_[wl.index] = view_.wan_latency_s[w];
+    bw_[wl.index] = view_.wan_bandwidth_Bps.size() > w ? view_.wan_bandwidth_Bps[w]
+                                                       : std::vector<double>(view_.pools.size(), INFINITY);
+    for (size_t k = 0; k < view_.pools.size(); ++k)
+      if (view_.pools[k].site == wl.origin) lat_[wl.index][k] = -1;
+    origin_[wl.index] = wl.origin;
+  }
 }
 
 void Frontend::submit(const workload::Request& r) {
@@ -48,22 +76,89 @@ void Frontend::dispatch(const workload::Request& r, double now) {
       return;
     }
   }
+  if (wan_latency(r, k) >= 0) {
+    send(r, k, kToPool, transport_->sizes().request_bytes(r));
+    return;
+  }
+  if (route_) {
+    workload::Request routed = r;
+    routed.route = static_cast<uint8_t>(k);
+    view_.pools[k].pool->submit(routed);
+    return;
+  }
   view_.pools[k].pool->submit(r);
 }
 
-void Frontend::on_completed(const workload::Request& r, double now) {
-  if (tell_admission_) admission_->on_outcome(r, now, Outcome::completed);
-  observers_[r.workload]->on_completed(r, now);
+void Frontend::send(const workload::Request& r, uint32_t k, uint8_t what, double bytes) {
+  uint32_t slot;
+  if (free_.empty()) {
+    slot = static_cast<uint32_t>(transit_.size());
+    transit_.emplace_back();
+    prefix_.emplace_back();
+  } else {
+    slot = free_.back();
+    free_.pop_back();
+  }
+  Transit& t = transit_[slot];
+  t.r = r;
+  t.r.route = static_cast<uint8_t>(k);
+  t.what = what;
+  auto& ids = prefix_[slot];
+  ids.clear();
+  if (what == kToPool && r.prefix_ids) ids.assign(r.prefix_ids, r.prefix_ids + r.prefix_blocks);
+  t.r.prefix_ids = nullptr;
+  ++in_transit_;
+  const site::Site& origin = *origin_[r.workload];
+  const site::Site& there = *view_.pools[k].site;
+  const double lat = lat_[r.workload][k], bw = bw_[r.workload][k];
+  if (what == kToPool) {
+    transport_->carry(origin, there, lat, bw, bytes, this, slot);
+  } else {
+    transport_->carry(there, origin, lat, bw, bytes, this, slot);
+  }
 }
 
-void Frontend::on_rejected(const workload::Request& r, double now) {
-  if (tell_admission_) admission_->on_outcome(r, now, Outcome::rejected);
-  observers_[r.workload]->on_rejected(r, now);
+void Frontend::on_event(uint64_t tag) {
+  const auto slot = static_cast<uint32_t>(tag);
+  workload::Request r = transit_[slot].r;
+  const uint8_t what = transit_[slot].what;
+  --in_transit_;
+  const double now = engine_.now();
+  if (what == kToPool) {
+    if (!prefix_[slot].empty()) r.prefix_ids = prefix_[slot].data();  // valid during submit()
+    view_.pools[r.route].pool->submit(r);
+    free_.push_back(slot);  // after submit: the pool copied the ids it keeps
+    return;
+  }
+  free_.push_back(slot);
+  deliver(r, now, Outcome(what - 1));
 }
 
-void Frontend::on_dropped(const workload::Request& r, double now) {
-  if (tell_admission_) admission_->on_outcome(r, now, Outcome::dropped);
-  observers_[r.workload]->on_dropped(r, now);
+void Frontend::outcome(const workload::Request& r, double now, Outcome o) {
+  if (tell_router_) router_->on_outcome(r, r.route, now, o);
+  if (tell_admission_) admission_->on_outcome(r, now, o);
+  const double lat = wan_latency(r, r.route);
+  if (lat >= 0) {
+    workload::Request back = r;
+    if (back.first_token_s >= 0) back.first_token_s += lat;  // the user sees it one latency later
+    const auto& sizes = transport_->sizes();
+    send(back, r.route, uint8_t(uint8_t(o) + 1), o == Outcome::completed ? sizes.response_bytes(r) : sizes.overhead_B);
+    return;
+  }
+  deliver(r, now, o);
 }
+
+void Frontend::deliver(const workload::Request& r, double now, Outcome o) {
+  auto* obs = observers_[r.workload];
+  switch (o) {
+    case Outcome::completed: obs->on_completed(r, now); break;
+    case Outcome::rejected: obs->on_rejected(r, now); break;
+    case Outcome::dropped: obs->on_dropped(r, now); break;
+  }
+}
+
+void Frontend::on_completed(const workload::Request& r, double now) { outcome(r, now, Outcome::completed); }
+void Frontend::on_rejected(const workload::Request& r, double now) { outcome(r, now, Outcome::rejected); }
+void Frontend::on_dropped(const workload::Request& r, double now) { outcome(r, now, Outcome::dropped); }
 
 }  // namespace dcsim::scheduling

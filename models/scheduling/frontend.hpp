@@ -9,9 +9,18 @@
 // picks a replica (models/scheduling/replica_router.hpp). Outcomes pass through the front end so
 // that policies counting what is in flight see them, then go to the request's workload.
 //
+// WAN (wan_transport.hpp): a request whose workload's origin is not the chosen pool's site
+// crosses the WAN to it (request payload) and its outcome crosses back (the response: a
+// completion's content, a rejection's or drop's short reply) before the workload hears of it;
+// the user sees the first token one latency later (first_token_s + L). Requests in transit are
+// held here (a slab of slots, reused: no allocation once it has grown) and counted by
+// in_transit() (the request invariant). Admission and router outcomes are told when the pool
+// reports, before the way back.
+//
 // Hot path: a service with admission `none` skips admission (no copy of the request, no call),
 // a service of one pool skips routing; then a request costs one virtual call here more than a
-// workload calling its pool directly, and an outcome one more. No allocation.
+// workload calling its pool directly, and an outcome one more. No allocation. A request served
+// at its origin's site costs one table lookup more; one that crosses the WAN, two events.
 #pragma once
 
 #include <cstdint>
@@ -22,12 +31,13 @@
 #include "models/scheduling/request_sink.hpp"
 #include "models/scheduling/service.hpp"
 #include "models/scheduling/site_router.hpp"
+#include "models/scheduling/wan_transport.hpp"
 #include "models/workload/request_observer.hpp"
 #include "sim/engine/engine.hpp"
 
 namespace dcsim::scheduling {
 
-class Frontend final : public RequestSink, public workload::RequestObserver {
+class Frontend final : public RequestSink, public workload::RequestObserver, public EventHandler {
  public:
   explicit Frontend(Engine& engine) : engine_(engine) {}
 
@@ -38,18 +48,39 @@ class Frontend final : public RequestSink, public workload::RequestObserver {
   void set_router(std::unique_ptr<SiteRouter> router);
   // Where outcomes of workload `workload`'s requests go (Request::workload).
   void set_observer(uint32_t workload, workload::RequestObserver* observer);
+  // How payloads cross the WAN; after view() is complete (workloads, pools, latencies). Without
+  // one, nothing crosses the WAN (every request reaches its pool at once).
+  void set_transport(std::unique_ptr<WanTransport> transport);
+  // Requests on the WAN now, either way.
+  uint64_t in_transit() const { return in_transit_; }
+  const WanTransport* transport() const { return transport_.get(); }
 
   void submit(const workload::Request& r) override;
 
   void on_completed(const workload::Request& r, double now) override;
   void on_rejected(const workload::Request& r, double now) override;
   void on_dropped(const workload::Request& r, double now) override;
+  void on_event(uint64_t tag) override;
 
   const AdmissionPolicy* admission() const { return admission_.get(); }
   const SiteRouter* router() const { return router_.get(); }
 
  private:
   void dispatch(const workload::Request& r, double now);
+  // The pool's outcome of r: tell the policies, then the workload (now or over the WAN).
+  void outcome(const workload::Request& r, double now, Outcome o);
+  void deliver(const workload::Request& r, double now, Outcome o);
+  // One-way WAN latency from r's origin to pool k; -1: r does not cross the WAN to it.
+  double wan_latency(const workload::Request& r, uint32_t k) const {
+    return r.workload < lat_.size() && !lat_[r.workload].empty() ? lat_[r.workload][k] : -1.0;
+  }
+  void send(const workload::Request& r, uint32_t k, uint8_t what, double bytes);
+
+  struct Transit {
+    workload::Request r;
+    uint8_t what = 0;  // kToPool, or the Outcome + 1 on the way back
+  };
+  static constexpr uint8_t kToPool = 0;
 
   Engine& engine_;
   ServiceView view_;
@@ -58,6 +89,16 @@ class Frontend final : public RequestSink, public workload::RequestObserver {
   bool admit_all_ = true;          // admission absent or admits_all()
   bool tell_admission_ = false;    // admission wants outcomes
   bool route_ = false;             // more than one pool
+  bool tell_router_ = false;       // router wants outcomes
+  std::unique_ptr<WanTransport> transport_;
+  // By Request::workload: one-way latency (-1 at the origin's site) and narrowest bandwidth to
+  // each pool (empty: no origin, or every pool at it: nothing crosses), and the origin site.
+  std::vector<std::vector<double>> lat_, bw_;
+  std::vector<const site::Site*> origin_;
+  std::vector<Transit> transit_;                  // slots; free ones listed in free_
+  std::vector<std::vector<uint64_t>> prefix_;     // per slot: the request's prefix ids (its copy)
+  std::vector<uint32_t> free_;
+  uint64_t in_transit_ = 0;
   std::vector<workload::RequestObserver*> observers_;  // by Request::workload
 };
 

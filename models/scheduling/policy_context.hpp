@@ -11,6 +11,9 @@
 
 namespace dcsim::scheduling {
 
+// What became of an admitted request (told to policies that ask: wants_outcomes()).
+enum class Outcome : uint8_t { completed, rejected, dropped };
+
 struct PolicyContext {
   const ServiceView& service;
   Engine& engine;

@@ -4,6 +4,7 @@
 #include "models/scheduling/register.hpp"
 #include "models/scheduling/replica_router.hpp"
 #include "models/scheduling/site_router.hpp"
+#include "models/scheduling/wan_transport.hpp"
 
 namespace dcsim::scheduling {
 
@@ -23,13 +24,30 @@ ReplicaRouterRegistry& replica_router_registry() {
   return r;
 }
 
+WanTransportRegistry& wan_transport_registry() {
+  static WanTransportRegistry r("wan_transport", "How request and response payloads cross the WAN between a "
+                                                 "workload's origin and the serving pool's site.");
+  return r;
+}
+
 void register_scheduling_models() {
   register_admission_none();
   register_admission_queue_cap();
   register_site_single();
   register_site_nearest();
+  register_site_least_loaded();
+  register_site_latency_aware();
+  register_site_weighted();
+  register_site_spill_over();
+  register_site_lowest_signal();
+  register_wan_latency();
+  register_wan_comm();
   register_route_least_outstanding_tokens();
   register_route_round_robin();
+  register_route_join_shortest_queue();
+  register_route_power_of_two();
+  register_route_least_kv();
+  register_route_prefix_aware();
 }
 
 }  // namespace dcsim::scheduling

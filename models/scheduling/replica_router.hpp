@@ -19,6 +19,10 @@
 // models/scheduling/ plus one line in register.cpp. Built-in:
 //   least_outstanding_tokens  fewest prompt + output tokens routed and unfinished (the default)
 //   round_robin               the next available replica in index order
+//   join_shortest_queue       fewest requests routed and unfinished
+//   power_of_two              the fewer requests of d sampled replicas (seeded)
+//   least_kv                  the least KV cache in use now
+//   prefix_aware              where the prompt's prefix blocks were sent, unless much busier
 // See docs/models/scheduling.md.
 #pragma once
 
@@ -82,8 +86,16 @@ ReplicaRouterRegistry& replica_router_registry();
 // The built-in routers, for pools built without a scenario (tests).
 std::unique_ptr<ReplicaRouter> least_outstanding_tokens_router();
 std::unique_ptr<ReplicaRouter> round_robin_router();
+std::unique_ptr<ReplicaRouter> join_shortest_queue_router();
+std::unique_ptr<ReplicaRouter> power_of_two_router(uint32_t choices, uint64_t seed, const std::string& group);
+std::unique_ptr<ReplicaRouter> least_kv_router();
+std::unique_ptr<ReplicaRouter> prefix_aware_router(uint64_t table_blocks, uint64_t balance_tokens);
 
 void register_route_least_outstanding_tokens();
 void register_route_round_robin();
+void register_route_join_shortest_queue();
+void register_route_power_of_two();
+void register_route_least_kv();
+void register_route_prefix_aware();
 
 }  // namespace dcsim::scheduling

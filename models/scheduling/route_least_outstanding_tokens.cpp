@@ -6,36 +6,14 @@
 //   choose = argmin_i key(i)         (kNoReplica if its class is unavailable)
 //
 // T is a proxy for the work left at a replica (prefill + decode), known at arrival. Kept in a
-// tournament tree (models/serving/argmin_tree.hpp): O(1) choice, O(log n) update.
-#include "models/scheduling/replica_router.hpp"
-#include "models/serving/argmin_tree.hpp"
+// tournament tree (argmin_router.hpp): O(1) choice, O(log n) update.
+#include "models/scheduling/argmin_router.hpp"
 
 namespace dcsim::scheduling {
 
-namespace {
-
-class LeastOutstandingTokens final : public ReplicaRouter {
- public:
-  void reset(uint32_t replicas, const ReplicaView*) override {
-    tree_.reset(replicas);
-    for (uint32_t i = 0; i < replicas; ++i) tree_.set(i, key(ReplicaLoad{}));
-  }
-  void update(uint32_t i, const ReplicaLoad& load) override { tree_.set(i, key(load)); }
-  uint32_t choose(const workload::Request&) override {
-    if (tree_.size() == 0) return kNoReplica;
-    const uint32_t best = tree_.best();
-    return tree_.key(best) >= kUnavailable ? kNoReplica : best;
-  }
-
- private:
-  static constexpr uint64_t kUnavailable = uint64_t(2) << 62;
-  static uint64_t key(const ReplicaLoad& l) { return (uint64_t(l.availability) << 62) + l.outstanding_tokens; }
-  serving::ArgminTree tree_;
-};
-
-}  // namespace
-
-std::unique_ptr<ReplicaRouter> least_outstanding_tokens_router() { return std::make_unique<LeastOutstandingTokens>(); }
+std::unique_ptr<ReplicaRouter> least_outstanding_tokens_router() {
+  return std::make_unique<ArgminRouter<outstanding_tokens_of>>();
+}
 
 void register_route_least_outstanding_tokens() {
   replica_router_registry().add(

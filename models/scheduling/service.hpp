@@ -44,6 +44,8 @@ struct ServiceView {
   // wan_latency_s[w][k]: one-way latency from the origin of workloads[w] to pools[k]'s site
   // (0 at the same site; NaN when the workload has no origin).
   std::vector<std::vector<double>> wan_latency_s;
+  // wan_bandwidth_Bps[w][k]: the narrowest link on that path (+inf at the same site; NaN: no origin).
+  std::vector<std::vector<double>> wan_bandwidth_Bps;
 
   // workloads[] position of a request's workload (Request::workload), or npos.
   size_t workload_slot(uint32_t workload) const {

@@ -8,10 +8,7 @@
 // a decision is one table lookup. Every workload of the service must name its origin (input error
 // otherwise). Load is not looked at: a pool that is full rejects (see least-loaded and spill-over
 // routers for load-aware choices).
-#include <cmath>
-
 #include "models/scheduling/site_router.hpp"
-#include "sim/scenario/diagnostics.hpp"
 
 namespace dcsim::scheduling {
 
@@ -42,15 +39,7 @@ void register_site_nearest() {
       "nearest", "The pool at the lowest WAN latency from the request's workload origin (ties: the pool listed first).",
       {},
       [](const scenario::Config&, const PolicyContext& ctx) -> std::unique_ptr<SiteRouter> {
-        for (size_t w = 0; w < ctx.service.workloads.size(); ++w) {
-          const auto& wl = ctx.service.workloads[w];
-          if (wl.origin) continue;
-          const auto& c = *wl.config;
-          throw scenario::InputError(c.where("service"), c.path(),
-                                     "workload '" + wl.name + "' sends requests to service '" + ctx.service.name +
-                                         "', whose routing is 'nearest': give the workload an origin (a site name, "
-                                         "where its users' traffic enters the WAN)");
-        }
+        require_origins(ctx, "nearest");
         return std::make_unique<Nearest>(ctx.service);
       });
 }

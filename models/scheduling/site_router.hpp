@@ -6,13 +6,22 @@
 //
 // A router is a registry entry (category `site_routing`, block `services[].routing`): one file
 // in models/scheduling/ plus one line in register.cpp. Built-in:
-//   single   the service has one pool (the default; a service of several pools must name a router)
-//   nearest  the pool at the lowest WAN latency from the workload's origin (ties: listed first)
-// A service of one pool never calls its router (no cost per request).
+//   single         the service has one pool (the default; a service of several pools must name a router)
+//   nearest        the pool at the lowest WAN latency from the workload's origin (ties: listed first)
+//   least_loaded   the pool with the fewest requests per active replica
+//   latency_aware  the lowest round-trip WAN latency + observed time in the pool (EWMA)
+//   weighted       a seeded draw with declared weights
+//   spill_over     the nearest pool whose queue is under a threshold per replica, else the least queued
+//   lowest_signal  the pool whose site signal (carbon intensity, price) is lowest, among those with room
+// A service of one pool never calls its router (no cost per request). docs/models/scheduling.md.
 #pragma once
 
 #include <cstdint>
 #include <limits>
+#include <vector>
+
+#include "models/serving/pool.hpp"
+#include "sim/scenario/param.hpp"
 
 #include "models/scheduling/policy_context.hpp"
 #include "models/workload/request.hpp"
@@ -27,12 +36,43 @@ class SiteRouter {
   virtual ~SiteRouter() = default;
   // Index into service.pools of the pool for `r`, or kNoPool: none can take it (rejected).
   virtual uint32_t choose(const workload::Request& r, double now) = 0;
+  // True if the router wants on_outcome() when a pool reports a request (before the response
+  // crosses the WAN back); `pool` is r.route.
+  virtual bool wants_outcomes() const { return false; }
+  virtual void on_outcome(const workload::Request& /*r*/, uint32_t /*pool*/, double /*now*/, Outcome /*o*/) {}
 };
+
+// Load measures of a pool that routers share (PoolLoad read at decision time), a = active replicas:
+//   requests per replica   l = (queued + running) / a     (+inf when a = 0)
+//   queue per replica      q = queued / max(a, 1)
+inline double requests_per_replica(const serving::PoolLoad& l) {
+  return l.replicas_active ? double(l.queued + l.running) / double(l.replicas_active)
+                           : std::numeric_limits<double>::infinity();
+}
+inline double queue_per_replica(const serving::PoolLoad& l) {
+  return double(l.queued) / double(l.replicas_active ? l.replicas_active : 1);
+}
+// The pool of `pools` with the lowest queue per replica (ties: fewer requests in the pool, then
+// listed first): the fall-back of the threshold routers when no pool has room.
+uint32_t least_queued(const ServiceView& s);
+// Pool indices of each workload slot, nearest first (ties: listed first): order[w].
+std::vector<std::vector<uint32_t>> pools_by_latency(const ServiceView& s);
+// The `threshold` parameter of the routers that look for room (spill_over, lowest_signal).
+scenario::ParamSpec room_threshold_param();
+// The workload slot of each Request::workload (ServiceView::npos for none), for O(1) lookups.
+std::vector<size_t> workload_slots(const ServiceView& s);
+// Throws the located input error of a router that needs every workload's origin.
+void require_origins(const PolicyContext& ctx, const char* router);
 
 using SiteRouterRegistry = Registry<SiteRouter, const PolicyContext&>;
 SiteRouterRegistry& site_router_registry();
 
 void register_site_single();
 void register_site_nearest();
+void register_site_least_loaded();
+void register_site_latency_aware();
+void register_site_weighted();
+void register_site_spill_over();
+void register_site_lowest_signal();
 
 }  // namespace dcsim::scheduling

@@ -15,6 +15,7 @@ struct Request {
   RequestKind kind = RequestKind::llm;
   uint8_t tier = 0;         // index into the workload's tiers (free, paid, api, ...)
   uint8_t attempt = 0;      // 0: first attempt; k: k-th retry
+  uint8_t route = 0;        // set by the front end: index of the pool of its service that took it
   uint32_t prompt_tokens = 0;   // llm
   uint32_t output_tokens = 0;   // llm
   uint32_t prefix_blocks = 0;   // llm: reusable 512-token prefix blocks (Mooncake hash_ids)

@@ -153,10 +153,38 @@ const Schema& facility_schema() {
   return s;
 }
 
+// Declared site signals (models/site/signal_series.hpp): a step series per signal, read by
+// routers through Site::signal until a grid or facility component feeds it.
+Schema make_signal_points(const std::string& name, Quantity q, const std::string& example) {
+  return Schema{name + "_point",
+                "One point of a declared site signal: its value from t until the next point.",
+                {P::quantity_of("t", Quantity::time).req().doc("Simulated time of the point (t = 0 is `start`)."),
+                 P::quantity_of("value", q).req().doc("Value from t on (e.g. '" + example + "').")},
+                {}};
+}
+
+Schema make_signals() {
+  static const Schema carbon = make_signal_points("carbon_intensity", Quantity::carbon_intensity, "350 g/kWh");
+  static const Schema price = make_signal_points("price", Quantity::energy_price, "80 USD/MWh");
+  static const Schema headroom = make_signal_points("power_headroom", Quantity::power, "2 MW");
+  const auto points = [](const char* key, const Schema* s, const char* what) {
+    return ChildSpec{key, ChildKind::list, s, "", "", false,
+                     std::string(what) + ": points {t, value}, times increasing, held until the next (a step)."};
+  };
+  return Schema{"signals",
+                "Declared time series of the site's signals, read by site routers at decision time "
+                "(Site::signal; docs/models/scheduling.md \"Site signals\").",
+                {},
+                {points("carbon_intensity", &carbon, "Grid carbon intensity"),
+                 points("price", &price, "Energy price"),
+                 points("power_headroom", &headroom, "Facility power headroom (limit - draw)")}};
+}
+
 const Schema& site_schema() {
   static const Schema storage = make_storage();
   static const Schema network = make_network();
   static const Schema wan = make_wan();
+  static const Schema signals = make_signals();
   static const Schema s = [] {
     Schema site{"site",
                         "A data-center site: its storage, fabric, WAN link, GPU pools and facility.",
@@ -166,7 +194,9 @@ const Schema& site_schema() {
                          ChildSpec{"wan", ChildKind::block, &wan, "", "", false, ""},
                          ChildSpec{"pools", ChildKind::list, &pool_schema(), "", "", true, "GPU pools."},
                          ChildSpec{"facility", ChildKind::block, &facility_schema(), "", "", false,
-                                   "What runs on the site's control step."}}};
+                                   "What runs on the site's control step."},
+                         ChildSpec{"signals", ChildKind::block, &signals, "", "", false,
+                                   "Declared signals (carbon intensity, price, headroom) for site routers."}}};
     add_kinds(site, "site");
     return site;
   }();
@@ -222,7 +252,10 @@ const Schema& service_schema() {
        ChildSpec{"admission", ChildKind::model, nullptr, "admission", "none", false,
                  "Which arriving requests get in (default none: all)."},
        ChildSpec{"routing", ChildKind::model, nullptr, "site_routing", "single", false,
-                 "Which of its pools takes a request (default single: a service of one pool)."}}};
+                 "Which of its pools takes a request (default single: a service of one pool)."},
+       ChildSpec{"wan", ChildKind::model, nullptr, "wan_transport", "latency", false,
+                 "How payloads cross the WAN between a workload's origin and the serving pool's site (default "
+                 "latency: latency + size / bandwidth)."}}};
   return s;
 }
 

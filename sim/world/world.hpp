@@ -94,6 +94,7 @@ class World : public EventHandler {
   std::vector<serving::RequestObserver*> create_services(const scenario::Config& scenario);
   void connect_services(const scenario::Config& scenario, output::Recorder& recorder, uint64_t seed);
   void check_models(const scenario::Config& scenario) const;
+  void build_site_signals(const scenario::Config& scenario);
   size_t pool_index(const serving::Pool* pool) const;
   void site_step(size_t site);
   // The pool's capacity controller, if its block asks for one: it may stand between the pool and
@@ -116,6 +117,7 @@ class World : public EventHandler {
   std::vector<std::unique_ptr<serving::Pool>> pools_;
   std::vector<PoolInfo> pool_info_;
   std::vector<std::unique_ptr<site::Site>> sites_;
+  std::vector<std::unique_ptr<site::SignalSource>> signal_series_;  // declared signals, fed to sites_
   std::vector<SiteStep> steps_;                     // by site
   std::vector<std::unique_ptr<scheduling::PoolCapacity>> capacities_;
   scheduling::PoolCapacity* pending_capacity_ = nullptr;  // made for the pool being built

@@ -2,9 +2,11 @@
 // per pool shorthand of a workload, their pools and workloads, the WAN latency from each
 // workload's origin to each pool's site, their admission and routing policies from the
 // registries, and the check that every workload asks for the model its pools serve.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
+#include "models/site/signal_series.hpp"
 #include "sim/scenario/diagnostics.hpp"
 #include "sim/world/world.hpp"
 
@@ -46,6 +48,7 @@ std::vector<serving::RequestObserver*> World::create_services(const scenario::Co
 }
 
 void World::connect_services(const scenario::Config& scenario, output::Recorder& recorder, uint64_t seed) {
+  build_site_signals(scenario);
   const auto by_name = [&](const std::string& site_pool) {
     for (size_t i = 0; i < pools_.size(); ++i) {
       const auto& pl = pools_[i]->placement();
@@ -78,29 +81,63 @@ void World::connect_services(const scenario::Config& scenario, output::Recorder&
         for (const auto& s : sites_)
           if (s->name == c.str("origin")) w.origin = s.get();
       }
-      std::vector<double> lat;
+      std::vector<double> lat, bw;
       for (const auto& p : v.pools) {
         if (!w.origin) {
           lat.push_back(std::numeric_limits<double>::quiet_NaN());
+          bw.push_back(std::numeric_limits<double>::quiet_NaN());
           continue;
         }
-        double sum = 0;
+        double sum = 0, narrowest = std::numeric_limits<double>::infinity();
         for (const auto& e : platform::shortest_path(topology_, topology_.site_switches[w.origin->index],
-                                                     topology_.site_switches[p.site->index]))
+                                                     topology_.site_switches[p.site->index])) {
           sum += topology_.graph[e].latency_s;
+          narrowest = std::min(narrowest, topology_.graph[e].bandwidth_Bps);
+        }
         lat.push_back(sum);
+        bw.push_back(narrowest);
       }
       v.wan_latency_s.push_back(std::move(lat));
+      v.wan_bandwidth_Bps.push_back(std::move(bw));
     }
     // Policies; the pool shorthand has none (admit all, its one pool).
     if (v.config) {
       const scheduling::PolicyContext ctx{v, engine_, recorder, seed};
       fe->set_admission(scheduling::admission_registry().create(v.config->child("admission"), ctx));
       fe->set_router(scheduling::site_router_registry().create(v.config->child("routing"), ctx));
+      scheduling::WanContext wan{engine_, {}};
+      for (const auto& s : sites_) wan.endpoints.push_back(platform_.storage_by_site.at(s->name));
+      fe->set_transport(scheduling::wan_transport_registry().create(v.config->child("wan"), wan));
     }
   }
   for (uint32_t w = 0; w < workloads_.size(); ++w) workloads_[w]->connect(services_[service_of_[w]].get());
   check_models(scenario);
+}
+
+// Declared site signals (sites[].signals): a step series each, fed to its site.
+void World::build_site_signals(const scenario::Config& scenario) {
+  const auto& sites = scenario.list("sites");
+  for (size_t s = 0; s < sites.size(); ++s) {
+    if (!sites[s].has_child("signals")) continue;
+    const auto& block = sites[s].child("signals");
+    for (size_t k = 0; k < site::kSignalKinds; ++k) {
+      const char* name = site::signal_name(site::SignalKind(k));
+      const auto& pts = block.list(name);
+      if (pts.empty()) continue;
+      std::vector<double> t, x;
+      for (size_t j = 0; j < pts.size(); ++j) {
+        const auto& p = pts[j];
+        if (!t.empty() && !(p.num("t") > t.back()))
+          throw scenario::InputError(p.where("t"), p.path() + ".t",
+                                     "got '" + p.str("t") + "', expected a time after the previous point's ('" +
+                                         pts[j - 1].str("t") + "'): times must increase");
+        t.push_back(p.num("t"));
+        x.push_back(p.num("value"));
+      }
+      signal_series_.push_back(std::make_unique<site::SignalSeries>(std::move(t), std::move(x)));
+      sites_[s]->feed(site::SignalKind(k), signal_series_.back().get());
+    }
+  }
 }
 
 // Every pool of a service serves one model, and every workload of the service asks for it.

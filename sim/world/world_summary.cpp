@@ -41,6 +41,7 @@ RequestCounts World::request_counts() const {
     c.dropped += t.dropped;
   }
   for (const auto& p : pools_) c.in_flight += p->in_flight();
+  for (const auto& s : services_) c.in_flight += s->in_transit();  // on the WAN, either way
   return c;
 }
 

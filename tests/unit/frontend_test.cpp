@@ -11,60 +11,16 @@
 #include "models/scheduling/frontend.hpp"
 #include "models/serving/pool.hpp"
 #include "sim/platform/simgrid_platform.hpp"
+#include "scheduling_test_support.hpp"
 
 using namespace dcsim;
 using scheduling::Frontend;
 using workload::Request;
 
-namespace {
-
-// A pool that only records what it is sent; its load is set by the test.
-struct FakePool final : serving::Pool {
-  std::vector<Request> got;
-  serving::PoolLoad now_load;
-  serving::PoolPlacement where{"dc1", "p", "/sites/dc1/pools/p", {}, nullptr};
-  void start() override {}
-  void submit(const Request& r) override { got.push_back(r); }
-  uint64_t in_flight() const override { return got.size(); }
-  serving::PoolLoad load() const override { return now_load; }
-  serving::PoolTotals totals(double) const override { return {}; }
-  const serving::PoolPlacement& placement() const override { return where; }
-  uint32_t add_replicas(uint32_t) override { return 0; }
-  uint32_t remove_replicas(uint32_t) override { return 0; }
-  void set_power_cap(double, serving::ServerSet) override {}
-  void set_speed_factor(double, serving::ServerSet) override {}
-  void fail_server(uint32_t) override {}
-  void repair_server(uint32_t) override {}
-};
-
-struct Outcomes final : workload::RequestObserver {
-  std::vector<uint64_t> completed, rejected, dropped;
-  void on_completed(const Request& r, double) override { completed.push_back(r.id); }
-  void on_rejected(const Request& r, double) override { rejected.push_back(r.id); }
-  void on_dropped(const Request& r, double) override { dropped.push_back(r.id); }
-};
-
-scenario::Config model_block(const std::string& model, const std::map<std::string, double>& numbers = {}) {
-  scenario::Config c(nullptr, "services[0].x", scenario::Location{"t.yaml", 3, 5});
-  c.set_model(model);
-  for (const auto& [k, v] : numbers) {
-    scenario::Value value;
-    value.kind = scenario::ParamKind::integer;
-    value.number = v;
-    value.present = true;
-    c.set_value(k, value);
-  }
-  return c;
-}
-
-Request req(uint64_t id, uint32_t workload = 0) {
-  Request r;
-  r.id = id;
-  r.workload = workload;
-  return r;
-}
-
-}  // namespace
+using test::FakePool;
+using test::model_block;
+using test::Outcomes;
+using test::req;
 
 TEST_CASE("frontend: a one-pool service without admission hands every request to its pool and outcomes to the workload") {
   register_builtin_models();
