@@ -7,7 +7,7 @@
 // Outcome classes: ok (it loads and builds), input_error (an InputError whose every problem is
 // located: file:line or --set) and the findings: unlocated (a problem without a location),
 // verbose (a report over 64 kB), exception (any other exception: exit 1 in the CLI), signal (a
-// crash), timeout (a case over --timeout seconds).
+// crash), timeout (a case over --timeout seconds of CPU, or blocked for 10 times as long).
 //
 // The cases run in a worker process watched by this one: when a case crashes or hangs the worker,
 // the case is recorded and a new worker goes on with the next one. Each finding is written to
@@ -22,6 +22,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -66,12 +67,27 @@ struct Shared {
 
 struct Options {
   uint64_t cases = 1000, first = 0, seed = 1, progress = 0, mem_mb = 4096;
-  double timeout = 20;
+  double timeout = 10;  // CPU seconds a case may take
   double seconds = 0;  // stop after this long (0: when the cases are done)
   bool build = true;
   std::string save, repo = DCSIM_SOURCE_DIR;
   long long print = -1;
 };
+
+// A case's limit is CPU time (the machine may be shared: wall time says little): ITIMER_PROF counts
+// the process's user + system time, and its signal ends the process with kCpuTimeout.
+constexpr int kCpuTimeout = 77;
+extern "C" void on_cpu_limit(int) { _exit(kCpuTimeout); }
+void limit_cpu(double seconds) {
+  signal(SIGPROF, on_cpu_limit);
+  itimerval t{};
+  t.it_value.tv_sec = static_cast<time_t>(seconds);
+  t.it_value.tv_usec = static_cast<suseconds_t>((seconds - static_cast<double>(t.it_value.tv_sec)) * 1e6);
+  setitimer(ITIMER_PROF, &t, nullptr);
+}
+// A process blocked without using CPU (reading a pipe or a device named as a trace) is caught by a
+// wall-clock limit, far longer.
+double wall_limit(const Options& o) { return 10 * o.timeout + 60; }
 
 int64_t now_ns() { return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count(); }
 
@@ -108,6 +124,7 @@ Outcome build_in_child(const scenario::LoadedScenario& sc, const Options& o, Sha
   sh.message[0] = '\0';
   const pid_t pid = fork();
   if (pid == 0) {
+    limit_cpu(o.timeout);
     const int null = ::open("/dev/null", O_WRONLY);
     dup2(null, 1);
     dup2(null, 2);
@@ -124,18 +141,22 @@ Outcome build_in_child(const scenario::LoadedScenario& sc, const Options& o, Sha
     std::snprintf(sh.message, sizeof sh.message, "%s", msg.c_str());
     _exit(code);
   }
-  const auto deadline = Clock::now() + std::chrono::duration<double>(o.timeout);
+  const auto deadline = Clock::now() + std::chrono::duration<double>(wall_limit(o));
   int status = 0;
   while (waitpid(pid, &status, WNOHANG) == 0) {
     if (Clock::now() > deadline) {
       kill(pid, SIGKILL);
       waitpid(pid, &status, 0);
-      what = "the build took more than " + std::to_string(o.timeout) + " s";
+      what = "the build was blocked for " + std::to_string(wall_limit(o)) + " s";
       return kTimeout;
     }
     std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
   what = sh.message;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == kCpuTimeout) {
+    what = "the build took more than " + std::to_string(o.timeout) + " s of CPU";
+    return kTimeout;
+  }
   if (WIFSIGNALED(status)) {
     what = "the build was killed by signal " + std::to_string(WTERMSIG(status));
     return kSignal;
@@ -170,6 +191,7 @@ Outcome run_case(const fuzz::Case& c, const Options& o, Shared& sh, std::string&
   for (uint64_t i = from; i < end; ++i) {
     sh.current = i;
     sh.started_ns = now_ns();
+    limit_cpu(o.timeout);  // this case's mutation, load and the wait for its build
     const fuzz::Case c = mutator.make(i);
     std::string what;
     Outcome out = kException;
@@ -281,7 +303,7 @@ int main(int argc, char** argv) {
         next_report += o.progress;
       }
       // The build child has its own deadline: a worker silent for longer hangs in the loader.
-      if (static_cast<double>(now_ns() - sh->started_ns) * 1e-9 > 2 * o.timeout + 5) {
+      if (static_cast<double>(now_ns() - sh->started_ns) * 1e-9 > wall_limit(o)) {
         kill(-pid, SIGKILL);
         waitpid(pid, &status, 0);
         hung = true;
@@ -296,13 +318,15 @@ int main(int argc, char** argv) {
     if (!hung && WIFEXITED(status) && WEXITSTATUS(status) == 0) break;
     const uint64_t i = sh->current;
     const fuzz::Case c = mutator.make(i);
-    const Outcome out = hung ? kTimeout : kSignal;
+    const bool over_cpu = WIFEXITED(status) && WEXITSTATUS(status) == kCpuTimeout;
+    const Outcome out = hung || over_cpu ? kTimeout : kSignal;
     sh->counts[kind_index(c.kind)][out]++;
     sh->done++;
     save_finding(o, i, c, out,
-                 hung ? "no answer in " + std::to_string(2 * o.timeout + 5) + " s"
-                      : WIFSIGNALED(status) ? "killed by signal " + std::to_string(WTERMSIG(status))
-                                            : "the worker exited with " + std::to_string(WEXITSTATUS(status)));
+                 hung       ? "blocked for " + std::to_string(wall_limit(o)) + " s"
+                 : over_cpu ? "more than " + std::to_string(o.timeout) + " s of CPU"
+                 : WIFSIGNALED(status) ? "killed by signal " + std::to_string(WTERMSIG(status))
+                                       : "the worker exited with " + std::to_string(WEXITSTATUS(status)));
     from = i + 1;
   }
   std::printf("seed %llu, cases from %llu:\n", static_cast<unsigned long long>(o.seed),
