@@ -35,8 +35,11 @@ class Reader {
  public:
   Reader(std::string file, Diagnostics& diags) : file_(std::move(file)), diags_(diags) {}
 
+  // A node without a mark was made by a --set override (sim/scenario/overrides.cpp): it is located
+  // at "--set", as in the scenario loader (loader_internal.hpp), not at line 0 of the file.
   Location at(const YAML::Node& n) const {
-    if (!n.IsDefined() || n.Mark().is_null()) return Location{file_, 0, 0};
+    if (!n.IsDefined()) return Location{file_, 0, 0};
+    if (n.Mark().is_null()) return Location{"--set", 0, 0};
     return Location{file_, n.Mark().line + 1, n.Mark().column + 1};
   }
   void error(const YAML::Node& n, const std::string& path, const std::string& msg) { diags_.error(at(n), path, msg); }

@@ -292,11 +292,14 @@ void Hdf5Writer::close(const RunEnd& end) {
   if (events_buffered_ > 0) write_events();
   if (!request_buf_.empty()) write_requests();
   write_summary(end.summary);
+  // The rows and the summary on disk first, `complete` last (as in flush(): a kill during the
+  // close leaves a .partial that does not claim more than it holds).
   const hid_t root = file_.get();
-  set_attr(root, "/", "complete", end.complete ? 1 : 0);
+  if (H5Fflush(root, H5F_SCOPE_LOCAL) < 0) fail("flush");
   set_attr(root, "/", "stop_reason", end.stop_reason);
   set_attr(root, "/", "simulated_s", end.simulated_s);
   set_attr(root, "/", "wall_seconds", end.wall_seconds);
+  set_attr(root, "/", "complete", end.complete ? 1 : 0);
   close_handles();
   if (!file_.reset()) fail("close the file");
   lock_->rename_to(final_path_);

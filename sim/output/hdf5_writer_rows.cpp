@@ -44,11 +44,18 @@ void Hdf5Writer::event(const EventRecord& e) {
   ++events_buffered_;
 }
 
+// In two steps, so that a hard kill (SIGKILL, power loss) at any moment leaves a .partial whose rows
+// up to simulated_s are whole: HDF5 writes a flush's metadata (each dataset's extent, its chunk
+// index) one entry after another, in an order of its own, so a kill in the middle of H5Fflush can
+// leave /time longer than a series, or an extent on disk before its chunk (rows of NaN fill). The
+// rows go first and are flushed; only then the progress attribute simulated_s, alone in a second
+// flush, says they are there (docs/reliability.md, "What a killed run leaves").
 void Hdf5Writer::flush() {
   reserve(flush_bound());
   if (buffered_ > 0) write_samples();
   if (events_buffered_ > 0) write_events();
   if (!request_buf_.empty()) write_requests();
+  if (H5Fflush(file_.get(), H5F_SCOPE_LOCAL) < 0) fail("flush");
   set_attr(file_.get(), "/", "simulated_s", last_time_);  // progress, for a .partial
   if (H5Fflush(file_.get(), H5F_SCOPE_LOCAL) < 0) fail("flush");
   flushed_time_ = last_time_;

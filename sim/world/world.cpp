@@ -3,6 +3,9 @@
 // world_sites.cpp, totals in world_summary.cpp.
 #include "sim/world/world.hpp"
 
+#include <utility>
+#include <vector>
+
 #include <yaml-cpp/yaml.h>
 
 namespace dcsim {
@@ -13,7 +16,15 @@ World::World(const scenario::Config& scenario, const std::string& scenario_dir, 
       topology_(platform::build_topology(scenario)),
       platform_(platform::build_simgrid_platform(topology_)),
       catalog_(catalog::Catalog::load_builtin()) {
-  if (const YAML::Node* extra = scenario.child("catalog").raw()) catalog_.merge(*extra, scenario.where().file);
+  if (const YAML::Node* extra = scenario.child("catalog").raw()) {
+    try {
+      catalog_.merge(*extra, scenario.where().file);
+    } catch (const scenario::InputError& e) {  // key paths from the scenario's root: catalog.gpus.x.tdp
+      std::vector<scenario::Issue> issues = e.issues();
+      for (auto& i : issues) i.path = i.path.empty() ? "catalog" : "catalog." + i.path;
+      throw scenario::InputError(std::move(issues), e.count());
+    }
+  }
   const uint64_t seed = static_cast<uint64_t>(scenario.integer("seed"));
   warmup_s_ = scenario.child("record").num("warmup");
   arrivals::ArrivalContext context;

@@ -8,6 +8,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "sim/scenario/loader.hpp"
+
 using Catch::Contains;
 using dcsim::catalog::Catalog;
 using dcsim::catalog::ModelKind;
@@ -261,4 +263,30 @@ TEST_CASE("catalog: unknown section and non-mapping entries are rejected") {
   });
   CHECK_THAT(find_issue(issues, "gpu").message, Contains("did you mean 'gpus'?"));
   CHECK_THAT(find_issue(issues, "models.sdxl").message, Contains("got '3', expected a mapping of fields"));
+}
+
+// An override from the command line (--set catalog.gpus.h100-sxm.tdp=[1, 2]) makes nodes without a
+// source mark: they are located at "--set" (was: the scenario file with no line). (A scenario's
+// block gets "catalog." before its key paths in sim/world/world.cpp: tests/python/test_reliability.py.)
+TEST_CASE("catalog: a --set override with a list value is located at --set") {
+  YAML::Node root = YAML::Load("catalog:\n  gpus:\n    h100-sxm: {tdp: 600 W}\n");
+  dcsim::scenario::Diagnostics diags;
+  dcsim::scenario::apply_override(root, "catalog.gpus.h100-sxm.tdp=[1, 2]", diags);
+  dcsim::scenario::apply_override(root, "catalog.models.sdxl=[3]", diags);
+  REQUIRE(diags.count() == 0);
+  Catalog cat = builtin();
+  const auto issues = issues_of([&] { cat.merge(root["catalog"], "scenario.yaml"); });
+  REQUIRE(issues.size() == 2);
+  const Issue tdp = find_issue(issues, "gpus.h100-sxm.tdp");
+  CHECK(tdp.where.file == "--set");
+  CHECK_THAT(tdp.str(), Contains("--set: gpus.h100-sxm.tdp: got a list, expected a positive power"));
+  const Issue sdxl = find_issue(issues, "models.sdxl");
+  CHECK(sdxl.where.file == "--set");
+  CHECK_THAT(sdxl.message, Contains("got a list, expected a mapping of fields"));
+  // The same list written in the file keeps its line and column.
+  const auto in_file = issues_of([&] {
+    cat.merge(YAML::Load("gpus:\n  h100-sxm:\n    tdp: [1, 2]\n"), "scenario.yaml");
+  });
+  REQUIRE(in_file.size() == 1);
+  CHECK(in_file[0].str() == "scenario.yaml:3:10: gpus.h100-sxm.tdp: got a list, expected a positive power such as '700 W'");
 }
