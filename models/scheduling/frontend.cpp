@@ -31,10 +31,12 @@ void Frontend::submit(const workload::Request& r) {
     return;
   }
   workload::Request admitted = r;
-  if (admission_->decide(admitted, now) == Verdict::reject) {
+  const Verdict v = admission_->decide(admitted, now);
+  if (v == Verdict::reject) {
     observers_[r.workload]->on_rejected(r, now);
     return;
   }
+  if (v == Verdict::degrade) ++degraded_;
   dispatch(admitted, now);
 }
 
@@ -59,6 +61,11 @@ void Frontend::on_completed(const workload::Request& r, double now) {
 void Frontend::on_rejected(const workload::Request& r, double now) {
   if (tell_admission_) admission_->on_outcome(r, now, Outcome::rejected);
   observers_[r.workload]->on_rejected(r, now);
+}
+
+void Frontend::on_timed_out(const workload::Request& r, double now) {
+  if (tell_admission_) admission_->on_outcome(r, now, Outcome::timed_out);
+  observers_[r.workload]->on_timed_out(r, now);
 }
 
 void Frontend::on_dropped(const workload::Request& r, double now) {

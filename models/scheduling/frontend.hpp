@@ -44,9 +44,12 @@ class Frontend final : public RequestSink, public workload::RequestObserver {
   void on_completed(const workload::Request& r, double now) override;
   void on_rejected(const workload::Request& r, double now) override;
   void on_dropped(const workload::Request& r, double now) override;
+  void on_timed_out(const workload::Request& r, double now) override;
 
   const AdmissionPolicy* admission() const { return admission_.get(); }
   const SiteRouter* router() const { return router_.get(); }
+  // Requests admitted degraded (Verdict::degrade) so far.
+  uint64_t degraded() const { return degraded_; }
 
  private:
   void dispatch(const workload::Request& r, double now);
@@ -58,6 +61,7 @@ class Frontend final : public RequestSink, public workload::RequestObserver {
   bool admit_all_ = true;          // admission absent or admits_all()
   bool tell_admission_ = false;    // admission wants outcomes
   bool route_ = false;             // more than one pool
+  uint64_t degraded_ = 0;
   std::vector<workload::RequestObserver*> observers_;  // by Request::workload
 };
 

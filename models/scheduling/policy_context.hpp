@@ -1,6 +1,7 @@
 // What a service's admission and routing policies get when they are built: the service they act
 // for, the engine (time), the recorder (a policy declares its own series under service.group)
-// and the scenario seed (a policy that draws derives its stream: Rng(seed, group + "/...")).
+// the scenario seed (a policy that draws derives its stream: Rng(seed, group + "/...")) and the
+// calendar time of t = 0 (the scenario's `start`, s since 1970 UTC: daily quotas, scheduled changes).
 #pragma once
 
 #include <cstdint>
@@ -16,6 +17,7 @@ struct PolicyContext {
   Engine& engine;
   output::Recorder& recorder;
   uint64_t seed = 0;
+  double start_epoch_s = 0;
 };
 
 }  // namespace dcsim::scheduling

@@ -46,6 +46,7 @@ class World : public EventHandler {
   void add_site_component(size_t site, std::unique_ptr<site::SiteComponent> component);
 
   RequestCounts request_counts() const;
+  uint64_t degraded() const;  // requests admitted degraded, all services
   // Pools whose backlog (requests in flight) grew without bound: at the end more than twice, and
   // at least 100 more than, at mid-run, or that rejected requests because their queue was full.
   // Each as "site/pool: why". Also logged as `overload` events at the end (log_overloads).

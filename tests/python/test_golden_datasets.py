@@ -1,6 +1,9 @@
 """Shipped one-pool scenarios give the same datasets, bit for bit, as before the front end and the
 generic World (tests/golden/*.digest: smoke from 77cb237, the commit before them; the LLM and image cases from d6657c3, after the serving-fidelity models and before the World change, which left them unchanged): every
 series, the request table, the events and the summary (run_digest.py says what is compared).
+Regenerated when admission landed: the only differences were the new /workloads/<w>/timed_out
+series, the /summary entries requests_timed_out and requests_degraded, and /requests' outcome_codes
+attribute (3=timed_out); every other dataset was unchanged.
 After an intended model change, regenerate a digest with
     build/dcsim run scenarios/NAME.yaml -o /tmp/x.h5 [--until ...]
     python3 tests/python/run_digest.py /tmp/x.h5 > tests/golden/NAME.digest

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "models/register_models.hpp"
+#include "models/scheduling/admission_chain.hpp"
 #include "models/scheduling/frontend.hpp"
 #include "models/serving/pool.hpp"
 #include "sim/platform/simgrid_platform.hpp"
@@ -38,10 +39,11 @@ struct FakePool final : serving::Pool {
 };
 
 struct Outcomes final : workload::RequestObserver {
-  std::vector<uint64_t> completed, rejected, dropped;
+  std::vector<uint64_t> completed, rejected, dropped, timed_out;
   void on_completed(const Request& r, double) override { completed.push_back(r.id); }
   void on_rejected(const Request& r, double) override { rejected.push_back(r.id); }
   void on_dropped(const Request& r, double) override { dropped.push_back(r.id); }
+  void on_timed_out(const Request& r, double) override { timed_out.push_back(r.id); }
 };
 
 scenario::Config model_block(const std::string& model, const std::map<std::string, double>& numbers = {}) {
@@ -105,7 +107,7 @@ TEST_CASE("frontend: queue_cap rejects while the service's pools hold max_queue 
   fe.view().workloads.push_back({0, "w", &dc1, nullptr});
   fe.view().wan_latency_s = {{0.0, 0.0}};
   const scheduling::PolicyContext ctx{fe.view(), engine, recorder, 1};
-  fe.set_admission(scheduling::admission_registry().create(model_block("queue_cap", {{"max_queue", 10}}), ctx));
+  fe.set_admission(scheduling::make_admission({model_block("queue_cap", {{"max_queue", 10}})}, {}, ctx));
   fe.set_router(scheduling::site_router_registry().create(model_block("nearest"), ctx));
   fe.set_observer(0, &wl);
   CHECK_FALSE(fe.admission()->admits_all());
