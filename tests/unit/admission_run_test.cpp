@@ -147,12 +147,11 @@ TEST_CASE("admission run: a change on a condition fires after the queue stayed a
   for (double q : queue) CHECK(q <= 1000 + 1);
 }
 
-TEST_CASE("admission run: a degraded image request costs what the degraded class costs") {
-  // The same SDXL stream twice: (a) 20 steps at 1024 px, degraded to 8 steps at 512 px from
-  // t = 0 (queue_above 0); (b) declared at 8 steps and 512 px, no admission. Same arrivals and
-  // the same draws: identical energy and latency, and every request of (a) counted degraded.
-  const auto scenario = [](const std::string& cls, const std::string& admission) {
-    return R"(
+TEST_CASE("admission run: past its threshold every image request is served degraded and counted") {
+  // queue_above 0: every request is degraded from 20 steps at 1024 px to 8 steps at 512 px. That
+  // it then costs what the degraded class costs is tests/python/test_admission.py (two runs, two
+  // processes: one SimGrid engine per process).
+  const std::string text = R"(
 name: t
 seed: 3
 horizon: 10 min
@@ -168,26 +167,19 @@ sites:
 services:
   - name: img
     pools: [{pool: dc1/image}]
-    admission: )" + admission + R"(
+    admission: {model: degrade, queue_above: 0, steps: 8, resolution: 512}
 workloads:
   - name: images
     service: img
-    class: {model: image, ai_model: sdxl, )" + cls + R"(}
+    class: {model: image, ai_model: sdxl, resolution: 1024, steps: 20}
     arrivals: {model: poisson, rate: 10 /s}
 )";
-  };
-  output::MemorySink sa, sb;
-  const auto a = run_scenario(load(scenario("resolution: 1024, steps: 20",
-                                            "{model: degrade, queue_above: 0, steps: 8, resolution: 512}")),
-                              &sa);
-  const auto b = run_scenario(load(scenario("resolution: 512, steps: 8", "none")), &sb);
-  const auto v = [](const RunResult& r, const std::string& n) { return test::summary_value(r, n); };
-  CHECK(v(a, "requests_degraded") == v(a, "requests_arrived"));
-  CHECK(v(b, "requests_degraded") == 0);
-  CHECK(v(a, "requests_completed") == v(b, "requests_completed"));
-  CHECK(v(a, "energy_gpu_j") == v(b, "energy_gpu_j"));
-  CHECK(v(a, "latency_mean_s") == v(b, "latency_mean_s"));
-  CHECK(sum(sa.column("/services/img", "degraded")) == v(a, "requests_degraded"));
+  output::MemorySink sink;
+  const auto a = run_scenario(load(text), &sink);
+  const auto v = [&](const std::string& n) { return test::summary_value(a, n); };
+  CHECK(v("requests_degraded") == v("requests_arrived"));
+  CHECK(v("requests_arrived") > 5000);
+  CHECK(sum(sink.column("/services/img", "degraded")) == v("requests_degraded"));
 }
 
 TEST_CASE("admission run: bad policy blocks and changes are input errors at their keys") {
