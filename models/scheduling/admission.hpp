@@ -1,16 +1,27 @@
 // Admission: the first step of a service's front end (frontend.hpp). A policy sees each arriving
 // request before it is routed and admits or rejects it; it may change the request it admits
-// (a degraded class: fewer steps, a lower resolution). Rejected requests go back to their
-// workload as rejections (the user may retry); they never reach a pool.
+// (a degraded class: fewer steps, a lower resolution, a deadline). Rejected requests go back to
+// their workload as rejections (the user may retry); they never reach a pool.
 //
-// A policy is a registry entry (category `admission`, block `services[].admission`): one file
-// in models/scheduling/ plus one line in register.cpp. Built-in:
-//   none       admits everything (the front end then skips the call: no cost per request)
-//   queue_cap  rejects while the requests waiting in the service's pools reach max_queue
-// See docs/models/scheduling.md.
+// A service's `admission:` is one policy or a list of them applied in order (admission_chain.hpp):
+// the first that rejects decides. Every policy but `none` takes the scope keys declared once in
+// scope_params(): `name` (what admission_changes refer to), `tier` and `workload` (the requests it
+// applies to: all when absent) and `enabled` (its state at t = 0).
+//
+// A policy is a registry entry (category `admission`): one file in models/scheduling/ plus one
+// line in register.cpp. Built-in (docs/models/scheduling.md gives each rule):
+//   none              admits everything (the front end then skips admission: no cost per request)
+//   queue_cap         rejects while the requests waiting in the service's pools reach max_queue
+//                     (with `tier:`, shedding by tier priority: a lower threshold for a lower tier)
+//   token_bucket      rate and burst
+//   daily_quota       the tiers' daily_limit per user, reset at the tier's local midnight
+//   concurrency_cap   admitted requests in flight
+//   queue_timeout     a deadline: a request still waiting after `timeout` is given up (timed_out)
+//   degrade           past a queue length or a windowed p99, the request is served degraded
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "models/scheduling/policy_context.hpp"
 #include "models/workload/request.hpp"
@@ -18,7 +29,8 @@
 
 namespace dcsim::scheduling {
 
-enum class Verdict : uint8_t { admit, reject };
+// degrade: admitted, and changed to a degraded class (counted in /services/<s>/degraded).
+enum class Verdict : uint8_t { admit, reject, degrade };
 
 class AdmissionPolicy {
  public:
@@ -27,7 +39,8 @@ class AdmissionPolicy {
   virtual Verdict decide(workload::Request& r, double now) = 0;
   // True for a policy that admits every request unchanged: the front end never calls decide().
   virtual bool admits_all() const { return false; }
-  // True if the policy wants on_outcome() for the requests it admitted (concurrency caps).
+  // True if the policy wants on_outcome() for the requests it decided on (concurrency caps,
+  // latency windows). A request it rejected is not told back.
   virtual bool wants_outcomes() const { return false; }
   virtual void on_outcome(const workload::Request& /*r*/, double /*now*/, Outcome /*o*/) {}
 };
@@ -35,7 +48,19 @@ class AdmissionPolicy {
 using AdmissionRegistry = Registry<AdmissionPolicy, const PolicyContext&>;
 AdmissionRegistry& admission_registry();
 
+// The keys every admission policy but `none` takes (name, tier, workload, enabled), appended to
+// its own parameters at registration: declared once here.
+std::vector<scenario::ParamSpec> scope_params(std::vector<scenario::ParamSpec> own);
+
+// Q(t): the requests waiting (queued, not in service) in the service's pools.
+uint64_t service_queued(const ServiceView& service);
+
 void register_admission_none();
 void register_admission_queue_cap();
+void register_admission_token_bucket();
+void register_admission_daily_quota();
+void register_admission_concurrency_cap();
+void register_admission_queue_timeout();
+void register_admission_degrade();
 
 }  // namespace dcsim::scheduling

@@ -375,5 +375,6 @@ void PoolCapacity::on_completed(const workload::Request& r, double now) {
 }
 void PoolCapacity::on_rejected(const workload::Request& r, double now) { inner_[r.workload]->on_rejected(r, now); }
 void PoolCapacity::on_dropped(const workload::Request& r, double now) { inner_[r.workload]->on_dropped(r, now); }
+void PoolCapacity::on_timed_out(const workload::Request& r, double now) { inner_[r.workload]->on_timed_out(r, now); }
 
 }  // namespace dcsim::scheduling

@@ -85,6 +85,7 @@ class PoolCapacity final : public EventHandler, public workload::RequestObserver
   void on_completed(const workload::Request& r, double now) override;
   void on_rejected(const workload::Request& r, double now) override;
   void on_dropped(const workload::Request& r, double now) override;
+  void on_timed_out(const workload::Request& r, double now) override;
 
   const CapacityTotals& totals() const { return totals_; }
   uint32_t capacity() const { return wanted_ + provisioning_; }

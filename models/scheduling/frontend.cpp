@@ -59,10 +59,12 @@ void Frontend::submit(const workload::Request& r) {
     return;
   }
   workload::Request admitted = r;
-  if (admission_->decide(admitted, now) == Verdict::reject) {
+  const Verdict v = admission_->decide(admitted, now);
+  if (v == Verdict::reject) {
     observers_[r.workload]->on_rejected(r, now);
     return;
   }
+  if (v == Verdict::degrade) ++degraded_;
   dispatch(admitted, now);
 }
 
@@ -154,11 +156,13 @@ void Frontend::deliver(const workload::Request& r, double now, Outcome o) {
     case Outcome::completed: obs->on_completed(r, now); break;
     case Outcome::rejected: obs->on_rejected(r, now); break;
     case Outcome::dropped: obs->on_dropped(r, now); break;
+    case Outcome::timed_out: obs->on_timed_out(r, now); break;
   }
 }
 
 void Frontend::on_completed(const workload::Request& r, double now) { outcome(r, now, Outcome::completed); }
 void Frontend::on_rejected(const workload::Request& r, double now) { outcome(r, now, Outcome::rejected); }
 void Frontend::on_dropped(const workload::Request& r, double now) { outcome(r, now, Outcome::dropped); }
+void Frontend::on_timed_out(const workload::Request& r, double now) { outcome(r, now, Outcome::timed_out); }
 
 }  // namespace dcsim::scheduling

@@ -61,9 +61,12 @@ class Frontend final : public RequestSink, public workload::RequestObserver, pub
   void on_rejected(const workload::Request& r, double now) override;
   void on_dropped(const workload::Request& r, double now) override;
   void on_event(uint64_t tag) override;
+  void on_timed_out(const workload::Request& r, double now) override;
 
   const AdmissionPolicy* admission() const { return admission_.get(); }
   const SiteRouter* router() const { return router_.get(); }
+  // Requests admitted degraded (Verdict::degrade) so far.
+  uint64_t degraded() const { return degraded_; }
 
  private:
   void dispatch(const workload::Request& r, double now);
@@ -99,6 +102,7 @@ class Frontend final : public RequestSink, public workload::RequestObserver, pub
   std::vector<std::vector<uint64_t>> prefix_;     // per slot: the request's prefix ids (its copy)
   std::vector<uint32_t> free_;
   uint64_t in_transit_ = 0;
+  uint64_t degraded_ = 0;
   std::vector<workload::RequestObserver*> observers_;  // by Request::workload
 };
 

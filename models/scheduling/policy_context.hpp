@@ -1,6 +1,7 @@
 // What a service's admission and routing policies get when they are built: the service they act
 // for, the engine (time), the recorder (a policy declares its own series under service.group)
-// and the scenario seed (a policy that draws derives its stream: Rng(seed, group + "/...")).
+// the scenario seed (a policy that draws derives its stream: Rng(seed, group + "/...")) and the
+// calendar time of t = 0 (the scenario's `start`, s since 1970 UTC: daily quotas, scheduled changes).
 #pragma once
 
 #include <cstdint>
@@ -12,13 +13,14 @@
 namespace dcsim::scheduling {
 
 // What became of an admitted request (told to policies that ask: wants_outcomes()).
-enum class Outcome : uint8_t { completed, rejected, dropped };
+enum class Outcome : uint8_t { completed, rejected, dropped, timed_out };
 
 struct PolicyContext {
   const ServiceView& service;
   Engine& engine;
   output::Recorder& recorder;
   uint64_t seed = 0;
+  double start_epoch_s = 0;
 };
 
 }  // namespace dcsim::scheduling

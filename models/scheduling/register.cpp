@@ -33,6 +33,11 @@ WanTransportRegistry& wan_transport_registry() {
 void register_scheduling_models() {
   register_admission_none();
   register_admission_queue_cap();
+  register_admission_token_bucket();
+  register_admission_daily_quota();
+  register_admission_concurrency_cap();
+  register_admission_queue_timeout();
+  register_admission_degrade();
   register_site_single();
   register_site_nearest();
   register_site_least_loaded();

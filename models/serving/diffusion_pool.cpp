@@ -174,6 +174,7 @@ void DiffusionPool::submit(const workload::Request& r) {
 }
 
 void DiffusionPool::dispatch_idle() {
+  if (collecting_ == kNone && !idle_.empty()) expire_head(queue_, engine_.now(), observers_);
   while (collecting_ == kNone && !idle_.empty() && !queue_.empty()) {
     const uint32_t i = idle_.back();
     idle_.pop_back();
@@ -183,6 +184,7 @@ void DiffusionPool::dispatch_idle() {
 
 void DiffusionPool::replica_free(uint32_t i) {
   Replica& rep = replicas_[i];
+  if (collecting_ == kNone) expire_head(queue_, engine_.now(), observers_);
   if (collecting_ != kNone || queue_.empty()) {
     rep.state = State::idle;
     idle_.push_back(i);

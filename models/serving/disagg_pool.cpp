@@ -228,6 +228,7 @@ void DisaggPool::rejected(const workload::Request& r, double now, bool decode) {
 }
 
 void DisaggPool::dropped(const workload::Request& r, double now) { observers_[r.workload]->on_dropped(r, now); }
+void DisaggPool::timed_out(const workload::Request& r, double now) { observers_[r.workload]->on_timed_out(r, now); }
 
 PoolLoad DisaggPool::load() const {
   const PoolLoad p = prefill_->load(), d = decode_->load();

@@ -109,6 +109,7 @@ class DisaggPool final : public Pool, public EventHandler {
     void on_completed(const workload::Request& r, double now) override { pool->completed(r, now, decode); }
     void on_rejected(const workload::Request& r, double now) override { pool->rejected(r, now, decode); }
     void on_dropped(const workload::Request& r, double now) override { pool->dropped(r, now); }
+    void on_timed_out(const workload::Request& r, double now) override { pool->timed_out(r, now); }
   };
   struct Transfer {
     workload::Request req;
@@ -124,6 +125,7 @@ class DisaggPool final : public Pool, public EventHandler {
   void completed(const workload::Request& r, double now, bool decode);
   void rejected(const workload::Request& r, double now, bool decode);
   void dropped(const workload::Request& r, double now);
+  void timed_out(const workload::Request& r, double now);
   void prefilled(const workload::Request& r, double energy_j, uint32_t prefill_replica);
   simgrid::s4u::ActivityPtr start_transfer(uint32_t slot) const;
   uint32_t route_decode(const workload::Request& r);  // the decode router's choice (transfers counted)

@@ -117,6 +117,7 @@ void FifoPool::replica_ready(uint32_t replica) {
   ++active_replicas_;
   recorder_.event("replica_ready", placement_.group + "/replicas/" + std::to_string(replica),
                   engine_.now() - rep.load_started_s, "weights loaded from site storage; value = load time in s");
+  expire_head(queue_, engine_.now(), observers_);
   if (!queue_.empty()) {
     const workload::Request r = queue_.front();
     queue_.pop_front();
@@ -138,7 +139,10 @@ void FifoPool::complete(uint32_t replica) {
   busy_gpus_[rep.point] -= gpus_per_replica_;
   if (rep.draining) {
     stop(replica);  // updates power
-  } else if (!queue_.empty()) {
+    return;
+  }
+  expire_head(queue_, now, observers_);
+  if (!queue_.empty()) {
     const workload::Request r = queue_.front();
     queue_.pop_front();
     begin_service(replica, r);  // updates power

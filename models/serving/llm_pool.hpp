@@ -279,6 +279,8 @@ class LlmPool final : public Pool, public EventHandler, public scheduling::Repli
   void leave(Replica& rep, uint32_t slot);  // off the running list, blocks freed (the slot stays)
   void complete(Replica& rep, uint32_t i, uint32_t slot, double now);
   void hand_off(Replica& rep, uint32_t i, uint32_t slot);  // prefill role: the request leaves
+  // The waiting head `slot` passed its deadline before it started: given up (pool.hpp expire_head).
+  void time_out(Replica& rep, uint32_t i, uint32_t slot, double now);
   void clean_top(std::vector<Mark>& heap) const;
   void alloc(Replica& rep, int64_t n);
   void release(Replica& rep, int64_t n);

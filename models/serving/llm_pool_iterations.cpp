@@ -139,6 +139,10 @@ void LlmPool::plan(uint32_t i) {
   if (!preempted_now) {
     while (budget > 0 && !rep.waiting.empty() && rep.running.size() < cfg_.max_batch) {
       const uint32_t slot = rep.waiting.front();
+      if (seqs_[slot].req.start_s < 0 && now > seqs_[slot].req.deadline_s) {
+        time_out(rep, i, slot, now);  // waited past its deadline (queue_timeout): given up
+        continue;
+      }
       Seq& w = seqs_[slot];
       // A request whose KV arrived ready (disaggregated decode) decodes at once: it holds its
       // prompt and first token and needs room for the next one.
@@ -304,6 +308,19 @@ void LlmPool::complete(Replica& rep, uint32_t i, uint32_t slot, double now) {
   free_slots_.push_back(slot);
   observers_[done.workload]->on_completed(done, now);
   if (on_done_) on_done_(LlmRequestStats{done, i, done.first_token_s, now, preempted});
+}
+
+void LlmPool::time_out(Replica& rep, uint32_t i, uint32_t slot, double now) {
+  Seq& s = seqs_[slot];
+  rep.waiting.pop_front();
+  --waiting_total_;
+  rep.outstanding_tokens -= outstanding_of(s.req);
+  --rep.outstanding_requests;
+  route_update(i);
+  workload::Request r = s.req;
+  r.energy_j = s.energy_j;
+  free_slots_.push_back(slot);
+  observers_[r.workload]->on_timed_out(r, now);
 }
 
 void LlmPool::hand_off(Replica& rep, uint32_t i, uint32_t slot) {

@@ -73,6 +73,23 @@ inline constexpr ServerSet kAllServers{};
 // (observer->on_dropped); either way every orphan must be accounted for once.
 using OrphanHandler = std::function<void(const workload::Request& r, double now)>;
 
+// Queue timeouts (admission queue_timeout sets Request::deadline_s): the requests at the head of
+// a pool's FIFO queue whose deadline has passed are given up when a replica would take the next
+// request (now > deadline_s), each told to its observer as timed_out. The check is at the head:
+// exact when the queue's deadlines grow with its order (one timeout per service); a request with
+// a shorter timeout behind a longer one is given up when it reaches the head. Returns how many.
+template <class Queue>
+size_t expire_head(Queue& queue, double now, const std::vector<RequestObserver*>& observers) {
+  size_t n = 0;
+  while (!queue.empty() && now > queue.front().deadline_s) {
+    const workload::Request r = queue.front();
+    queue.pop_front();
+    observers[r.workload]->on_timed_out(r, now);
+    ++n;
+  }
+  return n;
+}
+
 class Pool {
  public:
   virtual ~Pool() = default;

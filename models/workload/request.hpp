@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 
 namespace dcsim::workload {
 
@@ -16,6 +17,7 @@ struct Request {
   uint8_t tier = 0;         // index into the workload's tiers (free, paid, api, ...)
   uint8_t attempt = 0;      // 0: first attempt; k: k-th retry
   uint8_t route = 0;        // set by the front end: index of the pool of its service that took it
+  uint8_t admission_marks = 0;  // admission policies that want its outcome (admission_chain.hpp)
   uint32_t prompt_tokens = 0;   // llm
   uint32_t output_tokens = 0;   // llm
   uint32_t prefix_blocks = 0;   // llm: reusable 512-token prefix blocks (Mooncake hash_ids)
@@ -29,6 +31,9 @@ struct Request {
   // Filled by serving models that know them (-1: not known).
   double first_token_s = -1;    // llm: when the first output token was produced
   double energy_j = -1;         // energy attributed to the request by its pool
+  // Set by admission (queue_timeout): a request still waiting for service at this time is given
+  // up by its pool (RequestObserver::on_timed_out). +inf: it waits as long as it takes.
+  double deadline_s = std::numeric_limits<double>::infinity();
 };
 
 }  // namespace dcsim::workload

@@ -38,6 +38,8 @@ Workload::Workload(const scenario::Config& cfg, uint32_t index, Engine& engine, 
   s_admitted_ = recorder.counter(g, "admitted", "1", "Requests of the workload admitted during the step");
   s_rejected_ = recorder.counter(g, "rejected", "1", "Requests of the workload rejected during the step");
   s_completed_ = recorder.counter(g, "completed", "1", "Requests of the workload completed during the step");
+  s_timed_out_ = recorder.counter(g, "timed_out", "1",
+                                  "Requests of the workload given up during the step after waiting past their deadline");
   s_latency_ = recorder.quantiles(
       g, {output::QuantileSpec{"latency_p99_s", 0.99, "99th-percentile end-to-end latency of requests completed in the step"}},
       "s");
@@ -67,6 +69,7 @@ void Workload::on_event(uint64_t tag) {
     free_retry_slots_.push_back(slot);
     r.arrival_s = now;
     r.start_s = -1;
+    r.deadline_s = std::numeric_limits<double>::infinity();
     ++totals_.retries;
     s_retries_.add();
     submit(r);
@@ -142,6 +145,12 @@ void Workload::on_completed(const Request& r, double now) {
 void Workload::on_dropped(const Request& r, double now) {
   if (sampled(r)) record_request(r, now, 2);
   ++totals_.dropped;
+}
+
+void Workload::on_timed_out(const Request& r, double now) {
+  if (sampled(r)) record_request(r, now, 3);
+  ++totals_.timed_out;
+  s_timed_out_.add();
 }
 
 void Workload::on_rejected(const Request& r, double now) {

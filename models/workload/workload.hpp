@@ -8,7 +8,7 @@
 // arrivals too, counted apart from first attempts.
 //
 // Per step it records (group /workloads/<name>): arrivals (all attempts), first_attempts,
-// retries, admitted, rejected, completed, latency_p99_s, slo_attainment = completed within
+// retries, admitted, rejected, completed, timed_out, latency_p99_s, slo_attainment = completed within
 // slo_latency / completed.
 #pragma once
 
@@ -31,6 +31,7 @@ struct WorkloadTotals {
   uint64_t completed = 0;
   uint64_t rejected = 0;
   uint64_t dropped = 0;
+  uint64_t timed_out = 0;
   uint64_t slo_met = 0;   // of the measured ones
   uint64_t measured = 0;  // completed and in the run-wide statistics (arrived at or after the warm-up)
 };
@@ -56,6 +57,7 @@ class Workload final : public EventHandler, public RequestObserver {
   void on_completed(const Request& r, double now) override;
   void on_rejected(const Request& r, double now) override;
   void on_dropped(const Request& r, double now) override;
+  void on_timed_out(const Request& r, double now) override;
 
   const WorkloadTotals& totals() const { return totals_; }
   const LogHistogram& latency() const { return latency_all_; }
@@ -99,7 +101,7 @@ class Workload final : public EventHandler, public RequestObserver {
   WorkloadTotals totals_;
   LogHistogram latency_all_, ttft_all_, tpot_all_;
 
-  output::Counter s_arrivals_, s_first_, s_retries_, s_admitted_, s_rejected_, s_completed_;
+  output::Counter s_arrivals_, s_first_, s_retries_, s_admitted_, s_rejected_, s_completed_, s_timed_out_;
   output::Quantiles s_latency_;
   output::Ratio s_slo_;
 };

@@ -66,9 +66,10 @@ void schema_md(std::ostringstream& os, const Schema& s, const std::string& path,
     const std::string cpath = path.empty() ? c.key : path + "." + c.key;
     if (c.kind == ChildKind::raw) {
       os << "- `" << cpath << "`: " << c.help << "\n";
-    } else if (c.kind == ChildKind::model) {
+    } else if (c.kind == ChildKind::model || c.kind == ChildKind::models) {
       os << "- `" << cpath << "`: a `" << c.category << "` model (`model: NAME` plus that model's parameters; see "
-         << "[" << c.category << "](#models-" << c.category << ")). " << c.help << "\n";
+         << "[" << c.category << "](#models-" << c.category << "))"
+         << (c.kind == ChildKind::models ? ", or a list of them" : "") << ". " << c.help << "\n";
     } else {
       os << "- `" << cpath << (c.kind == ChildKind::list ? "[]" : "") << "`: "
          << (c.kind == ChildKind::list ? "a list of " : "a ") << c.schema->name << " block"
@@ -77,7 +78,9 @@ void schema_md(std::ostringstream& os, const Schema& s, const std::string& path,
   }
   os << "\n";
   for (const auto& c : s.children) {
-    if (c.kind == ChildKind::model || c.kind == ChildKind::raw || !seen.insert(c.schema).second) continue;
+    if (c.kind == ChildKind::model || c.kind == ChildKind::models || c.kind == ChildKind::raw ||
+        !seen.insert(c.schema).second)
+      continue;
     const std::string cpath = (path.empty() ? c.key : path + "." + c.key) + (c.kind == ChildKind::list ? "[]" : "");
     schema_md(os, *c.schema, cpath, seen);
   }
@@ -89,11 +92,14 @@ void schema_text(std::ostringstream& os, const Schema& s, const std::string& pat
   for (const auto& c : s.children) {
     const std::string cpath = path.empty() ? c.key : path + "." + c.key;
     if (c.kind == ChildKind::model) os << "  " << c.key << ": a '" << c.category << "' model\n";
+    if (c.kind == ChildKind::models) os << "  " << c.key << ": a '" << c.category << "' model or a list of them\n";
     if (c.kind == ChildKind::raw) os << "  " << c.key << ": " << c.help << "\n";
   }
   os << "\n";
   for (const auto& c : s.children) {
-    if (c.kind == ChildKind::model || c.kind == ChildKind::raw || !seen.insert(c.schema).second) continue;
+    if (c.kind == ChildKind::model || c.kind == ChildKind::models || c.kind == ChildKind::raw ||
+        !seen.insert(c.schema).second)
+      continue;
     schema_text(os, *c.schema, (path.empty() ? c.key : path + "." + c.key) + (c.kind == ChildKind::list ? "[]" : ""), seen);
   }
 }

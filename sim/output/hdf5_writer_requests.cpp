@@ -67,7 +67,7 @@ void Hdf5Writer::create_requests(const RunMeta& meta) {
   if (H5DSset_scale(requests_.get(), "requests") < 0) fail("make /requests a dimension scale");
   set_attr(requests_.get(), "/requests", "workloads", join(meta.workload_names));
   set_attr(requests_.get(), "/requests", "kind_codes", "0=llm,1=image,2=video");
-  set_attr(requests_.get(), "/requests", "outcome_codes", "0=completed,1=rejected,2=dropped");
+  set_attr(requests_.get(), "/requests", "outcome_codes", "0=completed,1=rejected,2=dropped,3=timed_out");
   set_attr(requests_.get(), "/requests", "sample_fraction", meta.request_sample_fraction);
   request_buf_.reserve(kRequestBuffer);
 }

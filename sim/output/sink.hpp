@@ -66,7 +66,7 @@ struct RequestRecord {
   uint8_t kind = 0;            // 0 llm, 1 image, 2 video
   uint8_t tier = 0;            // index into the workload's tiers
   uint8_t attempt = 0;         // 0 first attempt, k k-th retry
-  uint8_t outcome = 0;         // 0 completed, 1 rejected, 2 dropped
+  uint8_t outcome = 0;         // 0 completed, 1 rejected, 2 dropped, 3 timed_out
 };
 
 struct SummaryEntry {

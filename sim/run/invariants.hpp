@@ -1,6 +1,6 @@
 // Invariants checked at the end of every run. A violation is an error (InvariantError), never a
 // warning: the run's output would lie.
-//   requests: arrived = completed + rejected + dropped + in flight
+//   requests: arrived = completed + rejected + dropped + timed_out + in flight
 #pragma once
 
 #include <cstdint>
@@ -14,6 +14,7 @@ struct RequestCounts {
   uint64_t completed = 0;
   uint64_t rejected = 0;
   uint64_t dropped = 0;
+  uint64_t timed_out = 0;
   uint64_t in_flight = 0;
 };
 

@@ -42,7 +42,7 @@ void emit_block(YAML::Emitter& out, const Config& cfg) {
     for (const auto& c : schema->children) {
       if (c.kind == ChildKind::raw && !cfg.child(c.key).raw()) continue;  // absent: nothing to keep
       out << YAML::Key << c.key << YAML::Value;
-      if (c.kind == ChildKind::list) {
+      if (c.kind == ChildKind::list || c.kind == ChildKind::models) {
         out << YAML::BeginSeq;
         for (const auto& e : cfg.list(c.key)) emit_block(out, e);
         out << YAML::EndSeq;

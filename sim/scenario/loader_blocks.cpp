@@ -59,6 +59,17 @@ void Validator::children(const YAML::Node& node, const Schema& schema, const std
       case ChildKind::model:
         cfg.set_child(child.key, model(n, child, cpath, loc));
         break;
+      case ChildKind::models: {
+        std::vector<Config> blocks;
+        if (present && n.IsSequence()) {
+          for (size_t i = 0; i < n.size(); ++i)
+            blocks.push_back(model(n[i], child, cpath + "[" + std::to_string(i) + "]", at(n[i])));
+        } else if (present || !child.default_model.empty()) {
+          blocks.push_back(model(n, child, cpath, loc));
+        }
+        cfg.set_list(child.key, std::move(blocks));
+        break;
+      }
       case ChildKind::raw: {
         Config raw(nullptr, cpath, present ? at(n) : loc);
         if (present) raw.set_raw(std::make_shared<const YAML::Node>(n));

@@ -64,6 +64,8 @@ enum class ChildKind {
   block,   // a mapping with the child schema's keys
   list,    // a sequence of such mappings (each with a unique `name`)
   model,   // a mapping `{model: NAME, ...}` whose other keys are the chosen model's parameters
+  models,  // one such model block, or a list of them (applied in order): Config::list(key); absent:
+           // the default model alone, or an empty list when default_model is ""
   raw,     // any YAML, kept as it is for a model that validates it itself (the `catalog:` block)
 };
 

@@ -215,9 +215,21 @@ Schema make_tier() {
                  P::integer("daily_limit")
                      .def("0")
                      .at_least(0)
-                     .doc("Requests per user per day the tier allows (0: no limit); carried on each request for "
-                          "admission control.")
-                     .src("surge.openai_rate_limit (free tier: 3 images/day from 27 Mar 2025)")},
+                     .doc("Requests per user per day the tier allows (0: no limit), enforced by a daily_quota "
+                          "admission policy of the service (none: not enforced).")
+                     .src("surge.openai_rate_limit (free tier: 3 images/day from 27 Mar 2025)"),
+                 P::integer("users")
+                     .def("1")
+                     .at_least(1)
+                     .at_most(1e7)
+                     .doc("Distinct users the tier's requests come from (each request is attributed to one by a hash "
+                          "of its id); daily_limit holds per user (1: for the tier as a whole)."),
+                 P::quantity_of("utc_offset", Quantity::time)
+                     .def("0 h")
+                     .at_least(-14 * 3600.0)
+                     .at_most(14 * 3600.0)
+                     .doc("The tier's time zone as an offset from UTC (e.g. -8 h): its daily quotas reset at its "
+                          "local midnight.")},
                 {}};
 }
 
@@ -237,7 +249,28 @@ Schema make_retry() {
                 {}};
 }
 
+Schema make_admission_change() {
+  return Schema{
+      "admission change",
+      "A change of a service's admission at a scheduled time or on a condition: a named policy is enabled or "
+      "disabled; each change is an /events row (kind admission_change).",
+      {P::string("policy").req().doc("The admission policy it changes (its name: admission[].name, default its model)."),
+       P::choice("action", {"enable", "disable"}).req().doc("What becomes of the policy."),
+       P::datetime("at").doc("When (calendar date-time, e.g. 2025-03-27T12:00Z). Give this or queue_above."),
+       P::integer("queue_above")
+           .at_least(0)
+           .doc("Condition: the requests waiting in the service's pools exceed this for `for`. Fires again only "
+                "after the condition was false. Give this or at."),
+       P::quantity_of("for", Quantity::time).def("0 s").at_least(0).doc("How long the condition must hold."),
+       P::quantity_of("check_every", Quantity::time)
+           .def("10 s")
+           .above(0)
+           .doc("How often the condition is evaluated (simulated time).")},
+      {}};
+}
+
 const Schema& service_schema() {
+  static const Schema change = make_admission_change();
   static const Schema pool{"service pool",
                            "One pool of a service.",
                            {P::string("pool").req().doc("The pool, as SITE/POOL (e.g. dc1/chat).")},
@@ -249,8 +282,11 @@ const Schema& service_schema() {
       {P::string("name").req().id().doc("Service name; workloads name it (workloads[].service); output group "
                                         "/services/<name>.")},
       {ChildSpec{"pools", ChildKind::list, &pool, "", "", true, "The pools that serve it (each serving its model)."},
-       ChildSpec{"admission", ChildKind::model, nullptr, "admission", "none", false,
-                 "Which arriving requests get in (default none: all)."},
+       ChildSpec{"admission", ChildKind::models, nullptr, "admission", "none", false,
+                 "Which arriving requests get in: one policy, or a list applied in order (the first that rejects "
+                 "decides); default none: all."},
+       ChildSpec{"admission_changes", ChildKind::list, &change, "", "", false,
+                 "Policies enabled or disabled at scheduled times or on conditions."},
        ChildSpec{"routing", ChildKind::model, nullptr, "site_routing", "single", false,
                  "Which of its pools takes a request (default single: a service of one pool)."},
        ChildSpec{"wan", ChildKind::model, nullptr, "wan_transport", "latency", false,

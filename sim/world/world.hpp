@@ -51,6 +51,7 @@ class World : public EventHandler {
   void finish(double t_end);
 
   RequestCounts request_counts() const;
+  uint64_t degraded() const;  // requests admitted degraded, all services
   // Pools whose backlog (requests in flight) grew without bound: at the end more than twice, and
   // at least 100 more than, at mid-run, or that rejected requests because their queue was full.
   // Each as "site/pool: why". Also logged as `overload` events at the end (log_overloads).

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "models/scheduling/admission_chain.hpp"
 #include "models/site/signal_series.hpp"
 #include "sim/scenario/diagnostics.hpp"
 #include "sim/world/world.hpp"
@@ -102,8 +103,8 @@ void World::connect_services(const scenario::Config& scenario, output::Recorder&
     }
     // Policies; the pool shorthand has none (admit all, its one pool).
     if (v.config) {
-      const scheduling::PolicyContext ctx{v, engine_, recorder, seed};
-      fe->set_admission(scheduling::admission_registry().create(v.config->child("admission"), ctx));
+      const scheduling::PolicyContext ctx{v, engine_, recorder, seed, scenario.num("start")};
+      fe->set_admission(scheduling::make_admission(v.config->list("admission"), v.config->list("admission_changes"), ctx));
       fe->set_router(scheduling::site_router_registry().create(v.config->child("routing"), ctx));
       scheduling::WanContext wan{engine_, {}};
       for (const auto& s : sites_) wan.endpoints.push_back(platform_.storage_by_site.at(s->name));

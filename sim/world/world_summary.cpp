@@ -31,6 +31,12 @@ void World::log_overloads(output::Recorder& recorder) const {
   }
 }
 
+uint64_t World::degraded() const {
+  uint64_t n = 0;
+  for (const auto& fe : services_) n += fe->degraded();
+  return n;
+}
+
 RequestCounts World::request_counts() const {
   RequestCounts c;
   for (const auto& w : workloads_) {
@@ -39,6 +45,7 @@ RequestCounts World::request_counts() const {
     c.completed += t.completed;
     c.rejected += t.rejected;
     c.dropped += t.dropped;
+    c.timed_out += t.timed_out;
   }
   for (const auto& p : pools_) c.in_flight += p->in_flight();
   for (const auto& s : services_) c.in_flight += s->in_transit();  // on the WAN, either way
@@ -76,6 +83,8 @@ std::vector<output::SummaryEntry> World::summary(double now) const {
       {"requests_completed", d(c.completed), "1"},
       {"requests_rejected", d(c.rejected), "1"},
       {"requests_dropped", d(c.dropped), "1"},
+      {"requests_timed_out", d(c.timed_out), "1"},
+      {"requests_degraded", d(degraded()), "1"},
       {"requests_in_flight", d(c.in_flight), "1"},
       {"energy_it_j", energy_it, "J"},
       {"energy_gpu_j", energy_gpu, "J"},

@@ -2,6 +2,9 @@
 generic World (tests/golden/*.digest: smoke from 77cb237, the commit before them; the LLM and image cases from d6657c3, after the serving-fidelity models and before the World change, which left them unchanged; image-serving
 regenerated when diffusion pools gained `capacity_rps`, every other dataset equal): every
 series, the request table, the events and the summary (run_digest.py says what is compared).
+Regenerated when admission landed: the only differences were the new /workloads/<w>/timed_out
+series, the /summary entries requests_timed_out and requests_degraded, and /requests' outcome_codes
+attribute (3=timed_out); every other dataset was unchanged.
 After an intended model change, regenerate a digest with
     build/dcsim run scenarios/NAME.yaml -o /tmp/x.h5 [--until ...]
     python3 tests/python/run_digest.py /tmp/x.h5 > tests/golden/NAME.digest

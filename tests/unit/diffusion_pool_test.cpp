@@ -31,13 +31,14 @@ namespace {
 struct Obs : dcsim::serving::RequestObserver {
   std::map<uint64_t, Request> done_req;
   std::map<uint64_t, double> done;
-  std::vector<uint64_t> rejected, dropped;
+  std::vector<uint64_t> rejected, dropped, timed_out;
   void on_completed(const Request& r, double now) override {
     done[r.id] = now;
     done_req[r.id] = r;
   }
   void on_rejected(const Request& r, double) override { rejected.push_back(r.id); }
   void on_dropped(const Request& r, double) override { dropped.push_back(r.id); }
+  void on_timed_out(const Request& r, double) override { timed_out.push_back(r.id); }
 };
 
 constexpr double kPx = 1024.0 * 1024.0;

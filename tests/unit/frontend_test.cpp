@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "models/register_models.hpp"
+#include "models/scheduling/admission_chain.hpp"
 #include "models/scheduling/frontend.hpp"
 #include "models/serving/pool.hpp"
 #include "sim/platform/simgrid_platform.hpp"
@@ -61,7 +62,7 @@ TEST_CASE("frontend: queue_cap rejects while the service's pools hold max_queue 
   fe.view().workloads.push_back({0, "w", &dc1, nullptr});
   fe.view().wan_latency_s = {{0.0, 0.0}};
   const scheduling::PolicyContext ctx{fe.view(), engine, recorder, 1};
-  fe.set_admission(scheduling::admission_registry().create(model_block("queue_cap", {{"max_queue", 10}}), ctx));
+  fe.set_admission(scheduling::make_admission({model_block("queue_cap", {{"max_queue", 10}})}, {}, ctx));
   fe.set_router(scheduling::site_router_registry().create(model_block("nearest"), ctx));
   fe.set_observer(0, &wl);
   CHECK_FALSE(fe.admission()->admits_all());

@@ -32,12 +32,14 @@ struct RecordingObserver : serving::RequestObserver {
   std::map<uint64_t, double> energy;
   std::vector<uint64_t> rejected;
   std::vector<uint64_t> dropped;
+  std::vector<uint64_t> timed_out;
   void on_completed(const workload::Request& r, double now) override {
     done[r.id] = now;
     energy[r.id] = r.energy_j;
   }
   void on_rejected(const workload::Request& r, double) override { rejected.push_back(r.id); }
   void on_dropped(const workload::Request& r, double) override { dropped.push_back(r.id); }
+  void on_timed_out(const workload::Request& r, double) override { timed_out.push_back(r.id); }
 };
 
 // tp 1, `replicas_per_server` replicas per server, max batch 64, budget 8192 tokens, 16-token

@@ -641,7 +641,7 @@ TEST_CASE("scenario: every declared parameter has help and a default that parses
     const Schema* s = todo.back();
     todo.pop_back();
     for (const auto& c : s->children) {
-      if (c.kind == ChildKind::model) {
+      if (c.kind == ChildKind::model || c.kind == ChildKind::models) {
         INFO("model block " << c.key);
         CHECK(dcsim::RegistryIndex::global().has_category(c.category));
       } else if (c.kind == ChildKind::raw) {

@@ -37,7 +37,7 @@ struct FakePool final : serving::Pool {
 };
 
 struct Outcomes final : workload::RequestObserver {
-  std::vector<uint64_t> completed, rejected, dropped;
+  std::vector<uint64_t> completed, rejected, dropped, timed_out;
   std::vector<double> completed_at, first_token;
   void on_completed(const workload::Request& r, double now) override {
     completed.push_back(r.id);
@@ -45,6 +45,7 @@ struct Outcomes final : workload::RequestObserver {
     first_token.push_back(r.first_token_s);
   }
   void on_rejected(const workload::Request& r, double) override { rejected.push_back(r.id); }
+  void on_timed_out(const workload::Request& r, double) override { timed_out.push_back(r.id); }
   void on_dropped(const workload::Request& r, double) override { dropped.push_back(r.id); }
 };
 
