@@ -40,3 +40,19 @@ def test_unknown_study_is_a_usage_error(capsys):
     from dcsim_analysis.studies import main
     assert main(["no-such-study"]) == 2
     assert "unknown study no-such-study (studies: ghibli-wave, chatbot-beta)" in capsys.readouterr().err
+
+
+def test_readme_first_command_runs_the_flagship_study_into_its_html_report():
+    """The README's first command (scripts/demo.sh) runs ghibli-wave and ends in its HTML report,
+    and the README says where that report is and what to look at first."""
+    demo = (REPO / "scripts" / "demo.sh").read_text()
+    commands = [line for line in demo.splitlines() if line and not line.startswith("#")]
+    assert "./build/dcsim run scenarios/ghibli-wave.yaml -o out/ghibli-wave.h5" in commands
+    report = "PYTHONPATH=analysis /usr/bin/python3 -m dcsim_analysis report out/ghibli-wave.h5 -o out/ghibli-wave-report"
+    assert report in commands
+    assert commands.index(report) > commands.index("./build/dcsim run scenarios/ghibli-wave.yaml -o out/ghibli-wave.h5")
+    readme = (REPO / "README.md").read_text()
+    first = readme.index("    scripts/demo.sh")
+    assert first < readme.index("    scripts/test.sh")                     # the first of the two commands
+    after = readme[first:first + 2000]
+    assert "`out/ghibli-wave-report/index.html`" in after and "Look first at **Key facts**" in after
