@@ -251,7 +251,8 @@ def _ghibli_cases_note(cases: list[tuple[dict, Run]]) -> str:
     if not all(k in by for k in need):
         return ""
     both, limit_only, borrow_only, neither = (by[k] for k in need)
-    return (f"Against the surge with neither action ({neither[0]:,.0f} images served, {neither[1]:,.0f} attempts "
+    return ("Counted from the launch (25 Mar) to the end of the run; the first row is the scenario as shipped. "
+            f"Against the surge with neither action ({neither[0]:,.0f} images served, {neither[1]:,.0f} attempts "
             f"turned away by full queues): the limit alone serves {limit_only[0] - neither[0]:+,.0f} images and "
             f"turns {limit_only[2]:,.0f} attempts away at the door instead, {neither[1] - limit_only[1]:,.0f} fewer "
             f"reaching full queues — while the fleet is the bottleneck it changes who is refused, not how many "
@@ -403,8 +404,8 @@ def _sweep_blocks(study: Study, cases: list[tuple[dict, Run]]) -> list:
     cols = list(study.sweep_row(cases[0][1]))
     rows = [[*labels.values(), *study.sweep_row(r).values()] for labels, r in cases]
     return [doc.Heading("What-if"),
-            doc.Para(f"The cases of `{study.sweep}` (every combination of its axes, the scenario's seed), "
-                     "counted from the launch to the end of the run; the first row is the scenario as shipped."),
+            doc.Para(f"The runs of `{study.sweep}` (every combination of its axes"
+                     + (", for each seed" if "seed" in axes else ", the scenario's seed") + "), one row each."),
             doc.Table([a.replace("_", " ") for a in axes] + cols,
                       [[str(v).replace("_", " ") for v in row] for row in rows]),
             *([doc.Para(note)] if study.sweep_note and (note := study.sweep_note(cases)) else []),
@@ -426,7 +427,8 @@ def run_sweep(study: Study, dcsim: Path, runs: Path) -> list[tuple[dict, Run]]:
     import yaml
     meta = yaml.safe_load((out / "experiment.yaml").read_text()) or {}
     index = pd.read_csv(out / "index.csv")
-    return [({a: row[a] for a in meta.get("axes", [])}, load_run(out / row["file"])) for _, row in index.iterrows()]
+    axes = list(meta.get("axes", [])) + (["seed"] if index["seed"].nunique() > 1 else [])
+    return [({a: row[a] for a in axes}, load_run(out / row["file"])) for _, row in index.iterrows()]
 
 
 def page(study: Study, run: Run, figures: list[Path], fig_dir: str, variants: dict | None = None,
