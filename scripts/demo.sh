@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Set up, build, run the shipped smoke scenario into out/smoke.h5 and write a report in out/report/.
+# The first run: set up, build, run the flagship study (scenarios/ghibli-wave.yaml: the GPT-4o
+# image wave of March 2025 on three sites, 12 simulated days, ~20 s of CPU) into
+# out/ghibli-wave.h5 and write its HTML report to out/ghibli-wave-report/ (index.html, report.md,
+# the figures beside them). docs/studies/ghibli-wave.md is the same study with its sources.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh build
 mkdir -p out
-./build/dcsim run scenarios/smoke.yaml -o out/smoke.h5
-/usr/bin/python3 analysis/report.py out/smoke.h5 --out out/report
+./build/dcsim run scenarios/ghibli-wave.yaml -o out/ghibli-wave.h5
+PYTHONPATH=analysis /usr/bin/python3 -m dcsim_analysis report out/ghibli-wave.h5 -o out/ghibli-wave-report
+echo "demo: open out/ghibli-wave-report/index.html (first: Key facts, then the Demand figure)"

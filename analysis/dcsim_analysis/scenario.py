@@ -275,5 +275,20 @@ class ScenarioView:
         value = quantity(_as_dict(self.data.get("record")).get("warmup"))
         return max(0.0, value) if value else 0.0
 
+    def service_groups(self, name: str) -> list[str]:
+        """The groups a service's events are about: its pools and the workloads it serves."""
+        svc = next((_as_dict(s) for s in _as_list(self.data.get("services"))
+                    if _as_dict(s).get("name") == name), None)
+        if svc is None:
+            return []
+        out = []
+        for p in _as_list(svc.get("pools")):
+            site, _, pool = str(_as_dict(p).get("pool", "")).partition("/")
+            if pool:
+                out.append(f"/sites/{site}/pools/{pool}")
+        out += [f"/workloads/{_as_dict(w).get('name')}" for w in _as_list(self.data.get("workloads"))
+                if _as_dict(w).get("service") == name]
+        return out
+
     def workloads_of_pool(self, pool: str) -> list[WorkloadInfo]:
         return [w for w in self.workloads.values() if w.pool == pool]

@@ -6,8 +6,10 @@ ids), the report's figures (PNG files in docs/studies/<name>/) and what is not m
     python3 -m dcsim_analysis studies [NAME ...] [--dcsim build/dcsim] [--docs docs/studies]
                                       [--runs out/studies] [--reuse]
 
-runs `dcsim run scenarios/<name>.yaml` (or reuses out/studies/<name>.h5 with --reuse), writes the
-report into out/studies/<name>/ and the page with its figures into docs/studies/. A published
+runs `dcsim run scenarios/<name>.yaml` (or reuses out/studies/<name>.h5 with --reuse) and the
+study's what-if sweep file, if it has one (`dcsim sweep` into out/studies/<sweep name>/, which
+skips runs already complete), writes the report into out/studies/<name>/ and the page with its
+figures into docs/studies/. A published
 figure that needs a model not landed yet is listed with "after issue N".
 """
 from __future__ import annotations
@@ -50,6 +52,11 @@ class Study:
     assumptions: list[str] = field(default_factory=list)  # each with its source or "assumption"
     # What-if runs beside the study's own: {label: (file slug, [--set KEY=VALUE, ...])}.
     variants: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+    # A sweep file shipped beside the scenario (path from the repository root), run with `dcsim
+    # sweep` and tabulated: one row per case, its columns from `sweep_row(run)` ({column: text}).
+    sweep: str = ""
+    sweep_row: Callable[[Run], dict] | None = None
+    sweep_note: Callable[[list], str] | None = None   # (the cases) -> a paragraph of what they say
 
 
 def _pct(sim: float, pub: float) -> str:
@@ -68,6 +75,7 @@ def _day(run: Run) -> np.ndarray:
 # --- ghibli-wave -------------------------------------------------------------------------------
 GHIBLI_SCALE = 1000     # the scenario serves 1/1000 of ChatGPT (its header says so)
 GHIBLI_ONSET_D = 3.0    # days from the start (22 Mar 2025) to the launch on 25 Mar 2025 00:00 UTC
+GHIBLI_LAST_DAYS_S = 10 * 86400.0   # 1 Apr 2025 00:00 UTC: the borrowed GPUs (31 Mar 18:00) are up
 
 
 def _sum_series(run: Run, groups: list[str], name: str) -> np.ndarray | None:
@@ -81,6 +89,49 @@ def _image_groups(run: Run) -> tuple[list[str], list[str]]:
     wls = [f"/workloads/{w.name}" for w in run.view.workloads.values() if w.kind == "image"]
     pools = [p for p, info in run.view.pools.items() if info.serving == "diffusion"]
     return wls, pools
+
+
+def _events_of(run: Run, kind: str):
+    ev = run.events
+    return ev[ev["kind"] == kind] if len(ev) else ev
+
+
+def _ghibli_actions(run: Run, wls: list[str], pools: list[str]) -> list[Row]:
+    """The operator actions as the run took them: the free-tier limit (an admission change of the
+    images service) and the borrowed GPUs (the image pools' reservoirs)."""
+    rows = []
+    changes = _events_of(run, "admission_change")
+    limited = _sum_series(run, [g for g in run.groups if g.startswith("/services/")], "admission_rejected")
+    if len(changes):
+        t0 = float(changes["time_s"].min())
+        cut = float(limited[run.time > t0].sum()) if limited is not None else math.nan
+        first = _sum_series(run, wls, "first_attempts")
+        asked = float(first[run.time > t0].sum()) if first is not None else math.nan
+        rows.append(Row("free-tier limit imposed 27 Mar 2025", "3 images/day", "surge.openai_rate_limit",
+                        f"enabled {run.clock.text(t0)}: {cut:,.0f} attempts turned away by it to the end "
+                        f"({cut / asked * 100:.1f} % of the {asked:,.0f} first attempts since; retries of "
+                        "refused requests included)",
+                        "daily_quota on tier free (per user, reset at the region's local midnight), declared "
+                        "disabled and enabled by an admission change"))
+    else:
+        rows.append(Row("free-tier limit imposed 27 Mar 2025", "3 images/day", "surge.openai_rate_limit",
+                        "not in this run", "services[].admission daily_quota + admission_changes"))
+    arrived, asked = _events_of(run, "reservoir_arrived"), _events_of(run, "reservoir_requested")
+    published = ("compute moved from research to serving; Altman asked for \"GPU capacity in 100k chunks\" "
+                 "(27 Mar 2025)")
+    if len(arrived):
+        caps = _sum_series(run, pools, "capacity_rps")
+        t0 = float(arrived["time_s"].min())
+        before = float(caps[np.searchsorted(run.time, t0) - 1]) if caps is not None else math.nan
+        after = float(caps[-1]) if caps is not None else math.nan
+        rows.append(Row("GPUs borrowed from research", published, "surge.openai_rate_limit",
+                        f"asked for {run.clock.text(float(asked['time_s'].min()))}, arrived "
+                        f"{run.clock.text(t0)}: image capacity {before:.2f} -> {after:.2f} images/s",
+                        "capacity.reservoir of each image pool (amount and delay are assumptions)"))
+    else:
+        rows.append(Row("GPUs borrowed from research", published, "surge.openai_rate_limit",
+                        "none in this run", "capacity.reservoir"))
+    return rows
 
 
 def _ghibli(run: Run, variants: dict) -> list[Row]:
@@ -138,7 +189,7 @@ def _ghibli(run: Run, variants: dict) -> list[Row]:
         rows.append(Row("IT energy per image served", "2.907 Wh", "luccioni2024.image_generation.mean",
                         f"{wh:.3f} Wh IT, {gpu_wh:.3f} Wh GPU ({_pct(wh, 2.907)})",
                         "image pools' energy over the first week (idle GPUs and the servers' non-GPU part "
-                        "included) / images served; published: SD-family models on one A100 with 7 idle GPUs"))
+                        "included, the borrowed servers' from the start) / images served; published: SD-family models on one A100 with 7 idle GPUs"))
     for label, v in variants.items():
         vw, _ = _image_groups(v)
         vdone, vrej = _sum_series(v, vw, "completed"), _sum_series(v, vw, "rejected")
@@ -146,11 +197,7 @@ def _ghibli(run: Run, variants: dict) -> list[Row]:
             rows.append(Row(f"what-if: {label}", "", "",
                             f"{vdone.sum():,.0f} images served ({_pct(vdone.sum(), done.sum())} against the run), "
                             f"{vrej.sum():,.0f} rejected", "a run of the same scenario with " + label))
-    rows.append(Row("free-tier limit imposed 27 Mar 2025", "3 images/day", "surge.openai_rate_limit",
-                    "carried on each request (tier free, daily_limit 3), not enforced yet",
-                    "admission by tier with a scheduled start: pending (issue 9, admission policies)"))
-    rows.append(Row("GPUs borrowed from research", "compute moved from research to serving (Altman, Bloomberg interview, Apr 2025; Brockman, Dec 2025)",
-                    "", "not simulated yet", "a reservoir of GPUs arriving after a delay: pending (issue 9, capacity)"))
+    rows += _ghibli_actions(run, wls, pools)
     for site in run.sites():
         if run.series(site, "carbon_intensity_g_per_kwh") is not None:
             break
@@ -158,6 +205,60 @@ def _ghibli(run: Run, variants: dict) -> list[Row]:
         rows.append(Row("US generation mix (fossil / nuclear / renewables)", "60 / 20 / 20 %", "grid.us_mix_2024",
                         "not simulated", "after issue 13 (grid supply)"))
     return rows
+
+
+def _ghibli_case(run: Run) -> dict:
+    """One what-if case of the surge, from the launch (25 Mar) to the end: images asked for,
+    served, turned away by the limit and by full queues, and the latency of the images served
+    (sampled /requests: the end-to-end latency of each attempt that completed)."""
+    wls, _ = _image_groups(run)
+    after = run.time > GHIBLI_ONSET_D * 86400.0
+
+    def total(name: str, groups=wls) -> float:
+        v = _sum_series(run, groups, name)
+        return float(v[after].sum()) if v is not None else 0.0
+    limit = total("admission_rejected", [g for g in run.groups if g.startswith("/services/")])
+    rejected, asked, served = total("rejected"), total("first_attempts"), total("completed")
+    req = run.requests()
+    img = req[(req["kind"] == "image") & (req["outcome"] == "completed")
+              & (req["arrival_s"] > GHIBLI_ONSET_D * 86400.0)] if len(req) else req
+    lat = (img["completion_s"] - img["arrival_s"]).to_numpy(dtype=float) if len(img) else np.zeros(0)
+    p99 = float(np.percentile(lat, 99)) if len(lat) else math.nan
+    late = lat[(img["arrival_s"] > GHIBLI_LAST_DAYS_S).to_numpy()] if len(img) else lat
+    p99_late = float(np.percentile(late, 99)) if len(late) else math.nan
+    return {"images asked (first attempts)": f"{asked:,.0f}",
+            "images served": f"{served:,.0f} ({served / asked * 100:.0f} %)" if asked else f"{served:,.0f}",
+            "attempts refused by the limit": f"{limit:,.0f}",
+            "attempts turned away by full queues": f"{rejected - limit:,.0f}",
+            "p99 latency of images served": f"{p99:,.0f} s ({p99 / 60:.1f} min)" if math.isfinite(p99) else "-",
+            "p99 latency, 1-3 Apr": f"{p99_late:,.0f} s" if math.isfinite(p99_late) else "-",
+            "served within the 60 s SLO": f"{(lat <= 60).mean() * 100:.0f} %" if len(lat) else "-"}
+
+
+def _ghibli_cases_note(cases: list[tuple[dict, Run]]) -> str:
+    """What the 2 x 2 cases say, in numbers: each action against the run without either."""
+    def key(run):
+        wls, _ = _image_groups(run)
+        after = run.time > GHIBLI_ONSET_D * 86400.0
+        done = _sum_series(run, wls, "completed")
+        rej = _sum_series(run, wls, "rejected")
+        lim = _sum_series(run, [g for g in run.groups if g.startswith("/services/")], "admission_rejected")
+        lim_n = float(lim[after].sum()) if lim is not None else 0.0
+        return float(done[after].sum()), float(rej[after].sum()) - lim_n, lim_n
+    by = {(c.get("limit"), c.get("borrow")): key(r) for c, r in cases}
+    need = [("with_limit", "with_borrowing"), ("with_limit", "no_borrowing"), ("no_limit", "with_borrowing"),
+            ("no_limit", "no_borrowing")]
+    if not all(k in by for k in need):
+        return ""
+    both, limit_only, borrow_only, neither = (by[k] for k in need)
+    return ("Counted from the launch (25 Mar) to the end of the run; the first row is the scenario as shipped. "
+            f"Against the surge with neither action ({neither[0]:,.0f} images served, {neither[1]:,.0f} attempts "
+            f"turned away by full queues): the limit alone serves {limit_only[0] - neither[0]:+,.0f} images and "
+            f"turns {limit_only[2]:,.0f} attempts away at the door instead, {neither[1] - limit_only[1]:,.0f} fewer "
+            f"reaching full queues — while the fleet is the bottleneck it changes who is refused, not how many "
+            f"are served; the borrowed GPUs alone serve {borrow_only[0] - neither[0]:+,.0f} images; both together "
+            f"{both[0] - neither[0]:+,.0f} (the limit then refuses requests the borrowed GPUs could have served: "
+            f"{both[0] - borrow_only[0]:+,.0f} against borrowing alone).")
 
 
 # --- chatbot-beta ------------------------------------------------------------------------------
@@ -228,13 +329,26 @@ STUDIES = {
             "retry (60 %, after ~2 min, up to 4 attempts: assumptions).",
             "Chat: Llama-3.1-70B at TP 4 stands in for the chat model, 6 replicas on 24 H100s in us-east "
             "(enough for its p99 to stay under 60 s at the daily peaks).",
+            "Operator action 1, the free-tier limit: 3 images a user a day (`surge.openai_rate_limit`, Altman, "
+            "27 Mar 2025), imposed at 27 Mar 12:00 UTC (the hour is an assumption): a `daily_quota` admission "
+            "policy of the images service on tier free, declared disabled and enabled by an admission change; "
+            "each region's free users counted at their end-of-week number (52,650 / 35,100 / 29,250), reset at "
+            "the region's local midnight.",
+            "Operator action 2, GPUs borrowed from research (OpenAI moved compute from research to serving and "
+            "asked for \"GPU capacity in 100k chunks\", `surge.openai_rate_limit`; it published neither amount "
+            "nor dates): asked for on 27 Mar 18:00 UTC, arriving 4 days later on 31 Mar 18:00, twice the "
+            "fleet (16 + 8 + 8 H100s): each image pool's `capacity.reservoir` (assumptions).",
         ],
-        pending=["The operator actions: the free-tier limit of 3 images/day from 27 Mar (admission by tier with a "
-         "scheduled start) and GPUs borrowed from research arriving after a delay (a reservoir) are being "
-         "built in issue 9 (Operations II) and join the scenario and the what-if sweep when they land.",
+        pending=["The free-tier limit counts a fixed number of users per region (those of the end of the first "
+         "week), while the viral users grow: before 1 Apr the simulated limit binds less than the real one. "
+         "Users whose limit is reached retry as if the queue had been full (retries do not tell the two "
+         "rejections apart).",
+         "The amount of borrowed GPUs and their delay are assumptions (OpenAI published neither).",
          "GPT-4o's image generation is autoregressive; its stand-in is a diffusion model with FLUX.1-dev's "
          "compute (see the scenario header for the per-image GPU time and energy and their sources).",
-         "Facility power, PUE and water after issue 12; grid mix, carbon and price after issue 13."]),
+         "Facility power, PUE and water after issue 12; grid mix, carbon and price after issue 13."],
+        sweep="scenarios/sweeps/ghibli-wave-limit-borrow.yaml", sweep_row=_ghibli_case,
+        sweep_note=_ghibli_cases_note),
     "chatbot-beta": Study(
         "chatbot-beta", "A chatbot beta overwhelmed in a day (Kakao Brain's ddmm, March 2023)",
         "Kakao Brain's open beta grew from 300 users at launch to 13,000 22 hours later and was suspended. "
@@ -282,7 +396,43 @@ def _scenario_table(run: Run) -> doc.Table:
     return doc.Table(["", ""], rows)
 
 
-def page(study: Study, run: Run, figures: list[Path], fig_dir: str, variants: dict | None = None) -> str:
+def _sweep_blocks(study: Study, cases: list[tuple[dict, Run]]) -> list:
+    """The what-if section: the sweep file, how to run it, one row per case."""
+    if not cases:
+        return []
+    axes = list(cases[0][0])
+    cols = list(study.sweep_row(cases[0][1]))
+    rows = [[*labels.values(), *study.sweep_row(r).values()] for labels, r in cases]
+    return [doc.Heading("What-if"),
+            doc.Para(f"The runs of `{study.sweep}` (every combination of its axes"
+                     + (", for each seed" if "seed" in axes else ", the scenario's seed") + "), one row each."),
+            doc.Table([a.replace("_", " ") for a in axes] + cols,
+                      [[str(v).replace("_", " ") for v in row] for row in rows]),
+            *([doc.Para(note)] if study.sweep_note and (note := study.sweep_note(cases)) else []),
+            doc.Code(f"build/dcsim sweep {study.sweep} -o out/{Path(study.sweep).stem} -j 2\n"
+                     f"PYTHONPATH=analysis /usr/bin/python3 -m dcsim_analysis sweep out/{Path(study.sweep).stem}")]
+
+
+def run_sweep(study: Study, dcsim: Path, runs: Path) -> list[tuple[dict, Run]]:
+    """Runs the study's sweep file into runs/<sweep name> (`dcsim sweep` skips the runs whose
+    file is complete) and returns (axis labels, run) per case, in the sweep's order."""
+    import pandas as pd
+    if not study.sweep:
+        return []
+    out = runs / Path(study.sweep).stem
+    proc = subprocess.run([str(dcsim), "sweep", str(REPO / study.sweep), "-o", str(out), "-j", "2", "-q"],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"dcsim sweep {study.sweep} exited {proc.returncode}: {proc.stderr.strip()}")
+    import yaml
+    meta = yaml.safe_load((out / "experiment.yaml").read_text()) or {}
+    index = pd.read_csv(out / "index.csv")
+    axes = list(meta.get("axes", [])) + (["seed"] if index["seed"].nunique() > 1 else [])
+    return [({a: row[a] for a in axes}, load_run(out / row["file"])) for _, row in index.iterrows()]
+
+
+def page(study: Study, run: Run, figures: list[Path], fig_dir: str, variants: dict | None = None,
+         cases: list[tuple[dict, Run]] | None = None) -> str:
     rows = study.compare(run, variants or {})
     blocks: list = [doc.Heading(f"Study: {study.title}", 1),
                     doc.Note(f"Generated by `python3 -m dcsim_analysis studies {study.name}` from "
@@ -300,6 +450,7 @@ def page(study: Study, run: Run, figures: list[Path], fig_dir: str, variants: di
                     doc.Table(["quantity", "published", "source (calibration.yaml)", "simulated", "note"],
                               [[r.quantity, r.published, f"`{r.source}`" if r.source else "", r.simulated, r.note]
                                for r in rows])]
+    blocks += _sweep_blocks(study, cases or [])
     if study.pending:
         blocks += [doc.Heading("Not modelled yet"), doc.Bullets(study.pending)]
     blocks.append(doc.Heading("Figures"))
@@ -334,6 +485,7 @@ def generate(name: str, dcsim: Path, docs: Path, runs: Path, reuse: bool = False
             if proc.returncode != 0:
                 raise RuntimeError(f"dcsim run {name}.yaml ({label}) exited {proc.returncode}: {proc.stderr.strip()}")
         variants[label] = load_run(vh5)
+    cases = run_sweep(study, dcsim, runs)
     report_dir = runs / name
     write_report(h5, report_dir)
     fig_dir = docs / name
@@ -348,7 +500,7 @@ def generate(name: str, dcsim: Path, docs: Path, runs: Path, reuse: bool = False
     order = {n: i for i, n in enumerate(FIGURES)}
     figures.sort(key=lambda p: order.get(p.stem, len(order)))
     out = docs / f"{name}.md"
-    out.write_text(page(study, load_run(h5), figures, name, variants), encoding="utf-8")
+    out.write_text(page(study, load_run(h5), figures, name, variants, cases), encoding="utf-8")
     return out
 
 

@@ -199,3 +199,27 @@ def test_compare_overlays_figures_and_lists_differences_and_overrides(full, tmp_
     assert figure_names(md) == list(FIGURES)
     html = (tmp_path / "cmp" / "index.html").read_text()
     assert html.count('src="data:image/png;base64,') == len(FIGURES)
+
+
+def test_service_events_are_drawn_on_the_panels_of_its_pools_and_workloads():
+    """An admission change (subject /services/<s>/admission/<policy>) belongs on the panels of the
+    service's pools and workloads, not on a pool the service does not use; other run-wide events
+    and a site's own events keep their panels."""
+    from dcsim_analysis.figures.base import relevant
+    view = ScenarioView({
+        "sites": [{"name": "a", "pools": [{"name": "img"}, {"name": "chat"}]}],
+        "services": [{"name": "images", "pools": [{"pool": "a/img"}]}],
+        "workloads": [{"name": "pics", "service": "images"}, {"name": "talk", "pool": "a/chat"}]})
+    assert view.service_groups("images") == ["/sites/a/pools/img", "/workloads/pics"]
+    assert view.service_groups("nope") == []
+    change = "/services/images/admission/free-limit"
+    groups = view.service_groups
+    assert relevant(change, ("/sites/a/pools/img",), groups)
+    assert relevant(change, ("/workloads/pics", "/sites/a/pools/img"), groups)
+    assert not relevant(change, ("/sites/a/pools/chat",), groups)
+    assert not relevant(change, ("/workloads/talk",), groups)
+    assert relevant(change, ("/sites/a/pools/chat",))               # no lookup: run-wide, as before
+    assert relevant("/services/unknown/x", ("/workloads/talk",), groups)  # a service the view lacks
+    assert relevant("/fleet", ("/workloads/talk",), groups)
+    assert relevant("/sites/a/facility", ("/sites/a/pools/chat",), groups)
+    assert not relevant("/sites/a/pools/img", ("/sites/a/pools/chat",), groups)

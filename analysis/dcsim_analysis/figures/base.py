@@ -5,7 +5,7 @@ Styles: with one run, colour tells the series apart; with several, colour is the
 and the line style the series, so the same figure overlays the runs. The x axis is the runs'
 local calendar time (clock.py) when they share a start and a time zone, else hours since start.
 Events from /events are drawn at their times: `overload` and every operator kind as labelled
-vertical lines, replica start-up (`replica_loading`, `replica_ready`) as short ticks at the top.
+vertical lines (a service's, such as an admission change, on the panels of its pools and workloads), replica start-up (`replica_loading`, `replica_ready`) as short ticks at the top.
 """
 from __future__ import annotations
 
@@ -121,7 +121,7 @@ class Canvas:
             ev = run.events
             if ev is None or len(ev) == 0:
                 continue
-            keep = ev["subject"].astype(str).apply(lambda s: relevant(s, prefixes))
+            keep = ev["subject"].astype(str).apply(lambda s: relevant(s, prefixes, run.view.service_groups))
             for kind, rows in ev[keep].groupby("kind", sort=True):
                 t = rows["time_s"].to_numpy(dtype=float)
                 t = np.unique(t[np.isfinite(t)])
@@ -179,10 +179,16 @@ def _merge_labels(labels: list[str]) -> str:
     return "; ".join(labels)
 
 
-def relevant(subject: str, prefixes: tuple[str, ...]) -> bool:
-    """Whether an event about `subject` belongs on a panel about `prefixes`: run-wide events
-    (subject outside /sites and /workloads) always; events of a site outside its pools (the
-    facility, the grid) on every panel of that site; otherwise the subject itself or below it."""
+def relevant(subject: str, prefixes: tuple[str, ...], service_groups=None) -> bool:
+    """Whether an event about `subject` belongs on a panel about `prefixes`: events of a service
+    (/services/<s>/..., e.g. an admission change) on the panels of its pools and workloads (or
+    on every panel, given no `service_groups(s)` lookup or a panel about no group); other
+    run-wide events (subject outside /sites and /workloads) always; events of a site outside
+    its pools (the facility, the grid) on every panel of that site; otherwise the subject itself
+    or below it."""
+    if subject.startswith("/services/") and service_groups is not None and prefixes:
+        groups = service_groups(subject.split("/")[2])
+        return not groups or any(p == g or p.startswith(g + "/") for p in prefixes for g in groups)
     if not subject.startswith(("/sites/", "/workloads/")):
         return True
     if any(subject == p or subject.startswith(p + "/") for p in prefixes):
