@@ -7,16 +7,23 @@
 //                                                             last whole window [kW, (k+1)W))
 //   degraded request: steps <- min(steps, `steps`), pixels <- min(pixels, resolution^2),
 //                     output_tokens <- min(output_tokens, max_output_tokens)   (0: unchanged)
+//                     and, with `pool: SITE/POOL`, served by that pool (a smaller model: its own
+//                     iteration times and energy), past the service's site router
 //
 // The pool then serves the degraded class: its time and energy are those of a request declared
 // at the degraded steps and resolution (diffusion_time.hpp scales with steps and pixels; the LLM
 // pools with tokens). A request already at or below the degraded class is admitted unchanged and
-// not counted. Counted in /services/<s>/degraded and the summary's requests_degraded.
+// not counted (with `pool`, every request in scope is degraded: it changes model). Counted in
+// /services/<s>/degraded and the summary's requests_degraded. The fallback pool is outside the
+// service (a service is one model); it must serve the same kind of request (LLM or image); its
+// outcomes go back through this service's front end to the workload, over the WAN when it is not
+// at the workload's origin.
 // When to use: keep latency within the SLO in a surge at the cost of quality (fewer denoising
 // steps: SDXL-Turbo-style 20 -> 4 steps). Cost: one Pool::load() per pool per request in scope
 // (queue_above); one histogram add per completion (p99_above).
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "models/scheduling/admission.hpp"
 #include "sim/metrics/log_histogram.hpp"
@@ -38,11 +45,15 @@ class Degrade final : public AdmissionPolicy {
         steps_(static_cast<uint16_t>(c.integer("steps"))),
         pixels_(static_cast<uint32_t>(c.integer("resolution") * c.integer("resolution"))),
         max_output_(static_cast<uint32_t>(c.integer("max_output_tokens"))) {
+    if (c.has("pool")) {
+      if (!ctx.fallback_pool) throw std::logic_error("degrade: no fallback pools in this context");
+      route_ = static_cast<int32_t>(ctx.fallback_pool(c.str("pool"), c, "pool"));
+    }
     if (!by_queue_ && !by_p99_)
       throw scenario::InputError(c.where(), c.path(), "missing 'queue_above' or 'p99_above': when to degrade");
-    if (steps_ == 0 && pixels_ == 0 && max_output_ == 0)
+    if (steps_ == 0 && pixels_ == 0 && max_output_ == 0 && route_ < 0)
       throw scenario::InputError(c.where(), c.path(),
-                                 "missing 'steps', 'resolution' or 'max_output_tokens': what a degraded request is");
+                                 "missing 'steps', 'resolution', 'max_output_tokens' or 'pool': what a degraded request is");
   }
   Verdict decide(workload::Request& r, double now) override {
     if (!overloaded(now)) return Verdict::admit;
@@ -50,6 +61,7 @@ class Degrade final : public AdmissionPolicy {
     if (steps_ > 0 && r.steps > steps_) r.steps = steps_, changed = true;
     if (pixels_ > 0 && r.pixels > pixels_) r.pixels = pixels_, changed = true;
     if (max_output_ > 0 && r.output_tokens > max_output_) r.output_tokens = max_output_, changed = true;
+    if (route_ >= 0) r.route = static_cast<uint8_t>(route_), changed = true;
     return changed ? Verdict::degrade : Verdict::admit;
   }
   bool wants_outcomes() const override { return by_p99_; }
@@ -79,6 +91,7 @@ class Degrade final : public AdmissionPolicy {
   double p99_above_s_, window_s_;
   uint16_t steps_;
   uint32_t pixels_, max_output_;
+  int32_t route_ = -1;  // the fallback pool's route index (ServiceView::pool_at), or -1
   LogHistogram window_;
   double window_end_s_ = 0;
   double last_p99_s_ = 0;
@@ -108,7 +121,10 @@ void register_admission_degrade() {
                     ParamSpec::integer("max_output_tokens")
                         .def("0")
                         .at_least(0)
-                        .doc("Output tokens of a degraded LLM request at most (0: unchanged).")}),
+                        .doc("Output tokens of a degraded LLM request at most (0: unchanged)."),
+                    ParamSpec::string("pool").doc(
+                        "SITE/POOL outside the service that serves degraded requests (a smaller model); default: "
+                        "the service's own pools.")}),
       [](const scenario::Config& c, const PolicyContext& ctx) { return std::make_unique<Degrade>(c, ctx); });
 }
 

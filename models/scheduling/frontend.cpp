@@ -31,7 +31,8 @@ void Frontend::set_transport(std::unique_ptr<WanTransport> transport) {
   lat_.clear();
   bw_.clear();
   origin_.clear();
-  if (view_.pools.size() > 255) throw std::logic_error("frontend: more than 255 pools in service " + view_.name);
+  const size_t routes = view_.routes();
+  if (routes > 255) throw std::logic_error("frontend: more than 255 pools in service " + view_.name);
   for (size_t w = 0; w < view_.workloads.size(); ++w) {
     const auto& wl = view_.workloads[w];
     if (lat_.size() <= wl.index) {
@@ -41,13 +42,13 @@ void Frontend::set_transport(std::unique_ptr<WanTransport> transport) {
     }
     if (!transport_ || !wl.origin) continue;
     bool crosses = false;
-    for (size_t k = 0; k < view_.pools.size(); ++k) crosses = crosses || view_.pools[k].site != wl.origin;
+    for (size_t k = 0; k < routes; ++k) crosses = crosses || view_.pool_at(k).site != wl.origin;
     if (!crosses) continue;  // every pool at its origin: nothing to look up per request
     lat_[wl.index] = view_.wan_latency_s[w];
     bw_[wl.index] = view_.wan_bandwidth_Bps.size() > w ? view_.wan_bandwidth_Bps[w]
-                                                       : std::vector<double>(view_.pools.size(), INFINITY);
-    for (size_t k = 0; k < view_.pools.size(); ++k)
-      if (view_.pools[k].site == wl.origin) lat_[wl.index][k] = -1;
+                                                       : std::vector<double>(routes, INFINITY);
+    for (size_t k = 0; k < routes; ++k)
+      if (view_.pool_at(k).site == wl.origin) lat_[wl.index][k] = -1;
     origin_[wl.index] = wl.origin;
   }
 }
@@ -59,12 +60,19 @@ void Frontend::submit(const workload::Request& r) {
     return;
   }
   workload::Request admitted = r;
+  admitted.route = 0;  // a retry carries its last attempt's route
   const Verdict v = admission_->decide(admitted, now);
   if (v == Verdict::reject) {
     observers_[r.workload]->on_rejected(r, now);
     return;
   }
-  if (v == Verdict::degrade) ++degraded_;
+  if (v == Verdict::degrade) {
+    ++degraded_;
+    if (admitted.route >= view_.pools.size()) {  // to a fallback pool, past the site router
+      send_to(admitted, admitted.route);
+      return;
+    }
+  }
   dispatch(admitted, now);
 }
 
@@ -91,6 +99,14 @@ void Frontend::dispatch(const workload::Request& r, double now) {
   view_.pools[k].pool->submit(r);
 }
 
+void Frontend::send_to(const workload::Request& r, uint32_t k) {
+  if (wan_latency(r, k) >= 0) {
+    send(r, k, kToPool, transport_->sizes().request_bytes(r));
+    return;
+  }
+  view_.pool_at(k).pool->submit(r);  // r.route == k
+}
+
 void Frontend::send(const workload::Request& r, uint32_t k, uint8_t what, double bytes) {
   uint32_t slot;
   if (free_.empty()) {
@@ -111,7 +127,7 @@ void Frontend::send(const workload::Request& r, uint32_t k, uint8_t what, double
   t.r.prefix_ids = nullptr;
   ++in_transit_;
   const site::Site& origin = *origin_[r.workload];
-  const site::Site& there = *view_.pools[k].site;
+  const site::Site& there = *view_.pool_at(k).site;
   const double lat = lat_[r.workload][k], bw = bw_[r.workload][k];
   if (what == kToPool) {
     transport_->carry(origin, there, lat, bw, bytes, this, slot);
@@ -128,7 +144,7 @@ void Frontend::on_event(uint64_t tag) {
   const double now = engine_.now();
   if (what == kToPool) {
     if (!prefix_[slot].empty()) r.prefix_ids = prefix_[slot].data();  // valid during submit()
-    view_.pools[r.route].pool->submit(r);
+    view_.pool_at(r.route).pool->submit(r);
     free_.push_back(slot);  // after submit: the pool copied the ids it keeps
     return;
   }
@@ -137,7 +153,7 @@ void Frontend::on_event(uint64_t tag) {
 }
 
 void Frontend::outcome(const workload::Request& r, double now, Outcome o) {
-  if (tell_router_) router_->on_outcome(r, r.route, now, o);
+  if (tell_router_ && r.route < view_.pools.size()) router_->on_outcome(r, r.route, now, o);
   if (tell_admission_) admission_->on_outcome(r, now, o);
   const double lat = wan_latency(r, r.route);
   if (lat >= 0) {

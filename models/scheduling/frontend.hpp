@@ -78,6 +78,7 @@ class Frontend final : public RequestSink, public workload::RequestObserver, pub
     return r.workload < lat_.size() && !lat_[r.workload].empty() ? lat_[r.workload][k] : -1.0;
   }
   void send(const workload::Request& r, uint32_t k, uint8_t what, double bytes);
+  void send_to(const workload::Request& r, uint32_t k);  // route k (a fallback pool), over the WAN if it crosses
 
   struct Transit {
     workload::Request r;

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <string>
 
 #include "models/scheduling/service.hpp"
 #include "sim/engine/engine.hpp"
@@ -21,6 +23,11 @@ struct PolicyContext {
   output::Recorder& recorder;
   uint64_t seed = 0;
   double start_epoch_s = 0;
+  // Adds the pool named `site_pool` ("SITE/POOL") to the service's fallback pools (once) and
+  // returns its route index (ServiceView::pool_at); throws scenario::InputError at `key` of
+  // `where` for an unknown pool, one of the service's own, or one serving another kind of
+  // request. Set by the World; unset (tests): fallback pools are not available.
+  std::function<uint32_t(const std::string& site_pool, const scenario::Config& where, const std::string& key)> fallback_pool;
 };
 
 }  // namespace dcsim::scheduling

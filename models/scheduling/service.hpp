@@ -40,12 +40,19 @@ struct ServiceView {
   std::string group;                // output group of its series: /services/<name>
   const scenario::Config* config = nullptr;  // its services[] block (null: the pool shorthand)
   std::vector<ServicePool> pools;
+  // Pools outside the service that a `degrade` policy sends requests to (a smaller model, served
+  // degraded); site routers never choose them. Route index: pools.size() + j (Request::route).
+  std::vector<ServicePool> fallback;
   std::vector<ServiceWorkload> workloads;
-  // wan_latency_s[w][k]: one-way latency from the origin of workloads[w] to pools[k]'s site
-  // (0 at the same site; NaN when the workload has no origin).
+  // wan_latency_s[w][k]: one-way latency from the origin of workloads[w] to pool k's site, k over
+  // pools then fallback (0 at the same site; NaN when the workload has no origin).
   std::vector<std::vector<double>> wan_latency_s;
   // wan_bandwidth_Bps[w][k]: the narrowest link on that path (+inf at the same site; NaN: no origin).
   std::vector<std::vector<double>> wan_bandwidth_Bps;
+
+  // Pool k over pools then fallback.
+  const ServicePool& pool_at(size_t k) const { return k < pools.size() ? pools[k] : fallback[k - pools.size()]; }
+  size_t routes() const { return pools.size() + fallback.size(); }
 
   // workloads[] position of a request's workload (Request::workload), or npos.
   size_t workload_slot(uint32_t workload) const {

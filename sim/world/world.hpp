@@ -95,6 +95,9 @@ class World : public EventHandler {
   std::vector<serving::RequestObserver*> create_services(const scenario::Config& scenario);
   void connect_services(const scenario::Config& scenario, output::Recorder& recorder, uint64_t seed);
   void check_models(const scenario::Config& scenario) const;
+  void add_path(scheduling::ServiceView& v, size_t w, const site::Site* origin, const site::Site* there) const;
+  uint32_t add_fallback(scheduling::ServiceView& v, const std::string& name, const scenario::Config& where,
+                        const std::string& key);
   void build_site_signals(const scenario::Config& scenario);
   size_t pool_index(const serving::Pool* pool) const;
   void site_step(size_t site);

@@ -9,6 +9,7 @@
 #include "models/scheduling/admission_chain.hpp"
 #include "models/site/signal_series.hpp"
 #include "sim/scenario/diagnostics.hpp"
+#include "sim/util/text.hpp"
 #include "sim/world/world.hpp"
 
 namespace dcsim {
@@ -82,28 +83,16 @@ void World::connect_services(const scenario::Config& scenario, output::Recorder&
         for (const auto& s : sites_)
           if (s->name == c.str("origin")) w.origin = s.get();
       }
-      std::vector<double> lat, bw;
-      for (const auto& p : v.pools) {
-        if (!w.origin) {
-          lat.push_back(std::numeric_limits<double>::quiet_NaN());
-          bw.push_back(std::numeric_limits<double>::quiet_NaN());
-          continue;
-        }
-        double sum = 0, narrowest = std::numeric_limits<double>::infinity();
-        for (const auto& e : platform::shortest_path(topology_, topology_.site_switches[w.origin->index],
-                                                     topology_.site_switches[p.site->index])) {
-          sum += topology_.graph[e].latency_s;
-          narrowest = std::min(narrowest, topology_.graph[e].bandwidth_Bps);
-        }
-        lat.push_back(sum);
-        bw.push_back(narrowest);
-      }
-      v.wan_latency_s.push_back(std::move(lat));
-      v.wan_bandwidth_Bps.push_back(std::move(bw));
+      v.wan_latency_s.emplace_back();
+      v.wan_bandwidth_Bps.emplace_back();
+      for (const auto& p : v.pools) add_path(v, v.wan_latency_s.size() - 1, w.origin, p.site);
     }
     // Policies; the pool shorthand has none (admit all, its one pool).
     if (v.config) {
-      const scheduling::PolicyContext ctx{v, engine_, recorder, seed, scenario.num("start")};
+      scheduling::PolicyContext ctx{v, engine_, recorder, seed, scenario.num("start"), {}};
+      ctx.fallback_pool = [&, &v = v](const std::string& name, const scenario::Config& where, const std::string& key) {
+        return add_fallback(v, name, where, key);
+      };
       fe->set_admission(scheduling::make_admission(v.config->list("admission"), v.config->list("admission_changes"), ctx));
       fe->set_router(scheduling::site_router_registry().create(v.config->child("routing"), ctx));
       scheduling::WanContext wan{engine_, {}};
@@ -113,6 +102,70 @@ void World::connect_services(const scenario::Config& scenario, output::Recorder&
   }
   for (uint32_t w = 0; w < workloads_.size(); ++w) workloads_[w]->connect(services_[service_of_[w]].get());
   check_models(scenario);
+}
+
+// One-way latency and narrowest bandwidth from `origin` to `there` (minimum-latency path between
+// the site switches), appended to workload slot `w`'s rows; NaN without an origin.
+void World::add_path(scheduling::ServiceView& v, size_t w, const site::Site* origin, const site::Site* there) const {
+  double sum = std::numeric_limits<double>::quiet_NaN(), narrowest = sum;
+  if (origin) {
+    sum = 0;
+    narrowest = std::numeric_limits<double>::infinity();
+    for (const auto& e : platform::shortest_path(topology_, topology_.site_switches[origin->index],
+                                                 topology_.site_switches[there->index])) {
+      sum += topology_.graph[e].latency_s;
+      narrowest = std::min(narrowest, topology_.graph[e].bandwidth_Bps);
+    }
+  }
+  v.wan_latency_s[w].push_back(sum);
+  v.wan_bandwidth_Bps[w].push_back(narrowest);
+}
+
+namespace {
+// The kind of request a pool kind serves: LLM or image; a placeholder pool serves either.
+const char* request_family(const std::string& serving) {
+  if (serving == "llm" || serving == "disaggregated") return "LLM";
+  if (serving == "diffusion") return "image";
+  return "";
+}
+}  // namespace
+
+// A degrade policy's `pool:` (scheduling::PolicyContext::fallback_pool).
+uint32_t World::add_fallback(scheduling::ServiceView& v, const std::string& name, const scenario::Config& where,
+                             const std::string& key) {
+  for (size_t j = 0; j < v.fallback.size(); ++j)
+    if (v.fallback[j].name == name) return static_cast<uint32_t>(v.pools.size() + j);
+  const auto bad = [&](const std::string& why) {
+    return scenario::InputError(where.where(key), where.path() + "." + key, "got '" + name + "', expected " + why);
+  };
+  for (const auto& p : v.pools)
+    if (p.name == name) throw bad("a pool outside service '" + v.name + "' (a smaller model): '" + name + "' is one of its own");
+  size_t i = pools_.size();
+  std::vector<std::string> all;
+  for (size_t k = 0; k < pools_.size(); ++k) {
+    const auto& pl = pools_[k]->placement();
+    all.push_back(pl.site + "/" + pl.name);
+    if (all.back() == name) i = k;
+  }
+  if (i == pools_.size()) {
+    const std::string near = nearest(name, all);
+    throw bad("SITE/POOL of a scenario pool (" + (near.empty() ? quoted_list(all) : "did you mean '" + near + "'?") + ")");
+  }
+  const char* want = "";
+  for (const auto& p : v.pools) {
+    const char* f = request_family(pool_info_[pool_index(p.pool)].config->str("serving"));
+    if (*f) want = f;
+  }
+  const char* got = request_family(pool_info_[i].config->str("serving"));
+  if (*want && *got && std::string(want) != got)
+    throw bad("a pool serving " + std::string(want) + " requests as service '" + v.name + "' does: '" + name +
+              "' serves " + got + " requests");
+  const site::Site* there = nullptr;
+  for (const auto& s : sites_)
+    if (s->name == pools_[i]->placement().site) there = s.get();
+  v.fallback.push_back(scheduling::ServicePool{pools_[i].get(), there, name});
+  for (size_t w = 0; w < v.workloads.size(); ++w) add_path(v, w, v.workloads[w].origin, there);
+  return static_cast<uint32_t>(v.pools.size() + v.fallback.size() - 1);
 }
 
 // Declared site signals (sites[].signals): a step series each, fed to its site.
