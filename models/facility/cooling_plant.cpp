@@ -36,7 +36,9 @@ Availability CoolingPlant::available(const weather::Conditions& out, const doubl
     a.economizer_fraction[l] = phi;
     const int n = s_.chillers == ChillerKind::none ? 0 : loop.chillers;
     const double chill = n > 0 ? staged(loop.chiller, n, 0, supply, a.t_condenser_c).capacity_w : 0.0;
-    a.capacity_w[l] = phi >= 1.0 ? std::numeric_limits<double>::infinity() : chill / (1.0 - phi);
+    const double plant = phi >= 1.0 ? std::numeric_limits<double>::infinity() : chill / (1.0 - phi);
+    a.capacity_w[l] = std::min(plant, loop.design_heat_w);  // fans and pumps at most at design flow
+
   }
   return a;
 }

@@ -12,8 +12,13 @@
 //   until its economizer carries the heat (T_s + δ ≥ T_econ), so an economizer-only loop floats at
 //   T_econ instead of warming without bound.
 // Chillers carry (1 − φ) Q at leaving T_s with condenser entering T_rej (water-cooled) or T_air
-// (air-cooled), staged (chiller.hpp). Loop capacity = chiller capacity / (1 − φ) (∞ at φ = 1: the
-// heat rejection is sized for the design).
+// (air-cooled), staged (chiller.hpp). Loop capacity:
+//   Q_cap = min(chiller capacity / (1 − φ), Q_design)     (chillers alone: ∞ at φ = 1)
+// The loop's fans (CRAH) and pumps (CDU) move at most their design flow, which carries Q_design at
+// the design ΔT: a loop that warmed in a shortfall is pulled back at most at Q_design − Q_in, not
+// in one step (an unbounded capacity removed the whole stored heat C·δ in one step and the
+// cube law then charged the fans (Q/Q_design)³ for it: 880 MW of fans for a 5 kW site; the
+// facility's energy balance failed on the rounding of the transformer loss that load implied).
 // Distribution and pumps by the affinity laws (flow ∝ heat at a fixed ΔT, power ∝ flow³):
 //   P = k · Q_design · max(f_min, Q/Q_design)³,   k = Δp / (η · ρ c_p · ΔT)   (W per W of heat)
 //   CRAH fans: air Δp, η, ΔT_air; loop pumps: head, η, ΔT; condenser pumps: head, η, ΔT_cw;

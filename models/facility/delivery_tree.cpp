@@ -223,7 +223,7 @@ void DeliveryTree::evaluate(const ServerPowers& p, double mech_w, Eval& e, bool 
   }
   e.it_w = it;
   const double share = transformers_ ? mech_w / static_cast<double>(transformers_) : 0;
-  double losses = 0, indoor = 0;
+  double losses = 0, indoor = 0, fixed_losses = 0, fixed_indoor = 0;
   double* load = e.load_w.data();
   double* fixed = e.fixed_w.data();
   double* input = e.input_w.data();
@@ -239,6 +239,10 @@ void DeliveryTree::evaluate(const ServerPowers& p, double mech_w, Eval& e, bool 
       load[v] = l;
       losses += loss;
       if (indoor_[v]) indoor += loss;
+      if (!chain_[v]) {
+        fixed_losses += loss;
+        if (indoor_[v]) fixed_indoor += loss;
+      }
     } else if (transformer_[v]) {
       l += share;
       load[v] = l;
@@ -255,6 +259,8 @@ void DeliveryTree::evaluate(const ServerPowers& p, double mech_w, Eval& e, bool 
   if (transformers_ == 0) e.load_w[0] += mech_w, e.input_w[0] += mech_w;  // no transformer: the feed carries it
   e.losses_w = losses;
   e.indoor_losses_w = indoor;
+  e.fixed_losses_w = fixed_losses;
+  e.fixed_indoor_losses_w = fixed_indoor;
   e.facility_w = e.input_w[0];
 }
 
@@ -262,19 +268,21 @@ void DeliveryTree::reevaluate_mech(double mech_w, Eval& e) const {
   const double share = transformers_ ? mech_w / static_cast<double>(transformers_) : 0;
   // Chain nodes: recompute from their fixed load (servers and non-chain children) upwards.
   for (const size_t v : chain_list_) e.load_w[v] = 0;
+  double losses = e.fixed_losses_w, indoor = e.fixed_indoor_losses_w;
   for (const size_t v : chain_list_) {
     double load = e.load_w[v] + e.fixed_w[v];
     if (transformer_[v]) load += share;
     e.load_w[v] = load;
-    const double old = e.loss_w[v];
-    const double loss = loss_[v].loss_w(load, rating_[v]);
+    const double loss = lossless_[v] ? 0.0 : loss_[v].loss_w(load, rating_[v]);
     e.loss_w[v] = loss;
     e.input_w[v] = load + loss;
-    e.losses_w += loss - old;
-    if (indoor_[v]) e.indoor_losses_w += loss - old;
+    losses += loss;
+    if (indoor_[v]) indoor += loss;
     if (parent_[v] >= 0) e.load_w[static_cast<size_t>(parent_[v])] += e.input_w[v];
   }
   if (transformers_ == 0) e.load_w[0] += mech_w, e.input_w[0] += mech_w;
+  e.losses_w = losses;
+  e.indoor_losses_w = indoor;
   e.facility_w = e.input_w[0];
 }
 

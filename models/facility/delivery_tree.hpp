@@ -64,6 +64,9 @@ class DeliveryTree {
     std::vector<double> load_w, input_w, loss_w;  // per node
     std::vector<double> fixed_w;  // per node: load from outside the mechanical chain (internal)
     double it_w = 0, losses_w = 0, indoor_losses_w = 0, facility_w = 0;
+    // Losses of the nodes off the mechanical chain (reevaluate_mech adds the chain's afresh, so
+    // a large change of the mechanical load leaves no rounding residue in losses_w).
+    double fixed_losses_w = 0, fixed_indoor_losses_w = 0;
   };
   // leaves = false: lossless leaf racks' own entries (load_w, input_w) are left at 0 when every
   // pool is uniform (their parents are still exact); fill_leaves() completes them on demand.

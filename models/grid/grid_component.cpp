@@ -11,15 +11,27 @@
 //   caps    actions.cap_target_w T < ∞: the largest f ∈ [f_min, 1] with r · IT(f) ≤ T (bisection),
 //           every GPU of the site capped at f · TDP_p through the site's cap arbiter (source grid);
 //           T = ∞ lifts the grid's caps
-//   shed    actions.shed_w is reported (series, events) and published as a negative
-//           grid_headroom_w for routers; the World does not shed requests itself (grid.md)
+//   shed    actions.shed_w > 0: the pools keep only the replicas whose full-load power fits the
+//           facility target T = actions.facility_target_w; the others drain and stop
+//           (Pool::remove_replicas), so the kept ones queue and, at their queue cap, reject
+//           what they cannot serve (the pools' and workloads' `rejected`). With n_k replicas of
+//           g_k GPUs in pool k and C_k its per-GPU ceiling (TDP, or the grid's cap f·TDP):
+//             P_max(φ) = r · Σ_k [a_k + (1 + b_k) · floor(φ n_k) · g_k · C_k]
+//           the largest φ ∈ [0, 1] with P_max(φ) ≤ T (bisection), kept_k = floor(φ n_k): a
+//           bound, not an estimate (a stopped replica's GPUs draw 0 W, a kept one at most C_k).
+//           When shed_w returns to 0 the replicas come back (Pool::add_replicas: weights load
+//           again). Each change is an /events row `grid_shed_replicas` (value: replicas out);
+//           summary <site>_grid_shed_replicas_max, _grid_shed_replica_s, _grid_shed_commands.
+//           shed_w is also published as a negative grid_headroom_w for routers.
 //   signals carbon_intensity_g_per_kwh, marginal_intensity_g_per_kwh, price_usd_per_mwh (the hour
 //           holding `now`), their forecasts over the grid's forecast window, grid_headroom_w;
 //           SiteSignals.carbon_g_per_kwh / price_usd_per_mwh hold the last step's values
 // f_min = 0.3 (an H100's lowest settable power limit is ~200 of 700 W: nvidia-smi "Min Power
 // Limit"; the facility's delivery.min_cap_fraction default).
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string>
 
 #include "models/grid/site_grid.hpp"
 #include "models/serving/pool.hpp"
@@ -36,12 +48,15 @@ struct PoolDemand {
   double offset_w = 0, slope = 0;  // IT = offset + (1 + slope) · GPU power
   double gpus = 0, tdp_w = 0;
   double gpu_w = 0;                // GPU power the pool would draw without the grid's cap
+  double cap_w = 0;                // the grid's per-GPU cap now (tdp_w when none)
+  uint32_t shed = 0;               // replicas the grid took out (Pool::remove_replicas)
 };
 
 class GridComponent final : public site::SiteComponent {
  public:
   explicit GridComponent(site::SiteBuild& b)
       : site_(b.site),
+        recorder_(b.recorder),
         grid_(b.site_cfg.child("grid"), GridContext{b.site.name, b.scenario.num("start"), b.scenario.num("horizon"),
                                                     b.scenario_dir, b.seed}) {
     grid_.declare_series(b.recorder, "/sites/" + site_.name);
@@ -49,7 +64,8 @@ class GridComponent final : public site::SiteComponent {
     for (size_t k = 0; k < pools.size(); ++k) {
       const serving::PoolItPower& it = *b.pool_power.at(k);
       pools_.push_back({it.other.offset_w, it.other.slope,
-                        double(pools[k].integer("servers") * pools[k].integer("gpus_per_server")), it.gpu_tdp_w, 0});
+                        double(pools[k].integer("servers") * pools[k].integer("gpus_per_server")), it.gpu_tdp_w, 0,
+                        it.gpu_tdp_w, 0});
     }
     const double window = grid_.spec().forecast_window_s;
     site_.publish("carbon_intensity_g_per_kwh", [this](double t) { return grid_.supply().intensity_at(t) * kJPerKwh; });
@@ -64,7 +80,7 @@ class GridComponent final : public site::SiteComponent {
   void on_step(double now, double dt, const site::SiteEnergy& e) override {
     for (size_t k = 0; k < pools_.size(); ++k) {
       const double gpu_w = e.pools[k].gpu_j / dt;
-      if (!capped_) pools_[k].gpu_w = gpu_w;
+      if (!capped_ && !shedding()) pools_[k].gpu_w = gpu_w;
       else pools_[k].gpu_w = std::max(pools_[k].gpu_w, gpu_w);
     }
     const bool has_facility = !std::isnan(site_.step.facility_energy_j);
@@ -74,10 +90,12 @@ class GridComponent final : public site::SiteComponent {
     load.t1_s = now;
     load.facility_energy_j = has_facility ? site_.step.facility_energy_j : e.it_j;
     load.outdoor_drybulb_c = site_.step.outdoor_drybulb_c;
-    load.uncapped_power_w = capped_ ? ratio_ * it_w(1.0) : std::numeric_limits<double>::quiet_NaN();
+    load.uncapped_power_w = capped_ || shedding() ? ratio_ * it_w(1.0) : std::numeric_limits<double>::quiet_NaN();
     load.cap_floor_power_w = ratio_ * it_w(kMinCapFraction);
     const GridStep& s = grid_.step(load);
     apply_cap(s.actions.cap_target_w);
+    apply_shed(s.actions.shed_w > 0 ? s.actions.facility_target_w : kInf);
+    for (const auto& p : pools_) shed_replica_s_ += double(p.shed) * dt;  // out over the next step (same length)
     const GridSignals& g = grid_.signals();
     site_.signals.carbon_g_per_kwh = g.intensity_g_per_j * kJPerKwh;
     site_.signals.price_usd_per_mwh = g.price_usd_per_j * kJPerMwh;
@@ -91,6 +109,9 @@ class GridComponent final : public site::SiteComponent {
       entry.name = site_.name + "_" + entry.name;
       out.push_back(std::move(entry));
     }
+    out.push_back({site_.name + "_grid_shed_replicas_max", double(shed_max_), "1"});
+    out.push_back({site_.name + "_grid_shed_replica_s", shed_replica_s_, "s"});
+    out.push_back({site_.name + "_grid_shed_commands", double(shed_commands_), "1"});
   }
 
  private:
@@ -103,7 +124,10 @@ class GridComponent final : public site::SiteComponent {
   void apply_cap(double target_w) {
     if (!(target_w < kInf)) {
       if (capped_) {
-        for (size_t k = 0; k < pools_.size(); ++k) site_.caps.set_all(site::CapSource::grid, k, kInf);
+        for (size_t k = 0; k < pools_.size(); ++k) {
+          site_.caps.set_all(site::CapSource::grid, k, kInf);
+          pools_[k].cap_w = pools_[k].tdp_w;
+        }
         capped_ = false;
       }
       return;
@@ -117,16 +141,85 @@ class GridComponent final : public site::SiteComponent {
         (ratio_ * it_w(mid) <= target_w ? lo : hi) = mid;
       }
     }
-    for (size_t k = 0; k < pools_.size(); ++k) site_.caps.set_all(site::CapSource::grid, k, lo * pools_[k].tdp_w);
+    for (size_t k = 0; k < pools_.size(); ++k) {
+      site_.caps.set_all(site::CapSource::grid, k, lo * pools_[k].tdp_w);
+      pools_[k].cap_w = lo * pools_[k].tdp_w;
+    }
     capped_ = true;
   }
 
+  bool shedding() const {
+    for (const auto& p : pools_)
+      if (p.shed) return true;
+    return false;
+  }
+  // Keep the replicas whose full-load facility power fits target_w (inf: bring back all).
+  void apply_shed(double target_w) {
+    std::vector<uint32_t> n(pools_.size()), keep(pools_.size());
+    for (size_t k = 0; k < pools_.size(); ++k) {
+      n[k] = site_.pools[k]->load().replicas;
+      keep[k] = n[k];
+    }
+    if (target_w < kInf) {
+      const auto p_max = [&](double phi) {
+        double w = 0;
+        for (size_t k = 0; k < pools_.size(); ++k) {
+          const PoolDemand& p = pools_[k];
+          const double per_replica = n[k] ? p.gpus / double(n[k]) : 0.0;
+          w += p.offset_w + (1 + p.slope) * std::floor(phi * n[k] + 1e-9) * per_replica * std::min(p.cap_w, p.tdp_w);
+        }
+        return ratio_ * w;
+      };
+      double lo = 0, hi = 1;
+      if (p_max(hi) <= target_w) {
+        lo = hi;
+      } else {
+        for (int i = 0; i < 50; ++i) {
+          const double mid = 0.5 * (lo + hi);
+          (p_max(mid) <= target_w ? lo : hi) = mid;
+        }
+      }
+      for (size_t k = 0; k < pools_.size(); ++k) keep[k] = static_cast<uint32_t>(std::floor(lo * n[k] + 1e-9));
+    }
+    for (size_t k = 0; k < pools_.size(); ++k) {
+      PoolDemand& p = pools_[k];
+      const uint32_t want = n[k] - keep[k];
+      if (want == p.shed) continue;
+      serving::Pool& pool = *site_.pools[k];
+      const uint32_t before = p.shed;
+      if (want > p.shed) {
+        p.shed += pool.remove_replicas(want - p.shed);
+      } else {
+        const uint32_t back = pool.add_replicas(p.shed - want);
+        p.shed -= std::min(back, p.shed);
+      }
+      if (p.shed == before) continue;
+      ++shed_commands_;
+      shed_max_ = std::max(shed_max_, p.shed);
+      const std::string& subject = pool.placement().group;
+      if (p.shed > before) {
+        recorder_.event("grid_shed_replicas", subject, double(p.shed),
+                        std::to_string(p.shed) + " of " + std::to_string(n[k]) + " replicas drain and stop to hold the grid "
+                        "limit (the kept ones at full load stay within the facility target of " + std::to_string(target_w) +
+                        " W; the work they cannot take queues or is rejected)");
+      } else {
+        recorder_.event("grid_shed_replicas", subject, double(p.shed),
+                        std::to_string(before - p.shed) + " replicas back (loading their weights), " + std::to_string(p.shed) +
+                        " still out for the grid");
+      }
+    }
+  }
+
   site::Site& site_;
+  output::Recorder& recorder_;
   SiteGrid grid_;
   std::vector<PoolDemand> pools_;
   bool capped_ = false;
   double ratio_ = 1;
   double headroom_w_ = kInf;
+  uint32_t shed_max_ = 0;
+  uint64_t shed_commands_ = 0;
+  double shed_replica_s_ = 0;
 };
 
 }  // namespace

@@ -39,7 +39,7 @@ def test_chatbot_beta_study_page_is_regenerated(tmp_path):
 def test_unknown_study_is_a_usage_error(capsys):
     from dcsim_analysis.studies import main
     assert main(["no-such-study"]) == 2
-    assert "unknown study no-such-study (studies: ghibli-wave, chatbot-beta)" in capsys.readouterr().err
+    assert "unknown study no-such-study (studies: ghibli-wave, chatbot-beta, carbon-aware)" in capsys.readouterr().err
 
 
 def test_readme_first_command_runs_the_flagship_study_into_its_html_report():
