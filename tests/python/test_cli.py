@@ -312,3 +312,21 @@ def test_overrides_and_seed_are_root_attributes(tmp_path):
     ds = xr.open_dataset(out, group="sites/dc1/pools/chat", engine="h5netcdf")
     assert "time" in ds.coords and float(ds["time"][0]) == 60.0  # seconds, from the group alone
     ds.close()
+
+
+def test_overload_events_are_stamped_when_they_begin(tmp_path):
+    """The overload of a pool is stamped when its condition began, not at the end of the run: a
+    backlog at the last time its queue was empty, rejections at the step of the first one."""
+    smoke = REPO / "scenarios" / "smoke.yaml"
+    for name, cap in (("backlog", "1000000"), ("rejections", "50")):
+        out = tmp_path / f"{name}.h5"
+        # The smoke pool serves ~6 requests/s; 40/s overloads it from the start.
+        run_dcsim("run", smoke, "-o", out, "-q", "--until", "30 min", "--set", "workloads[0].arrivals.rate=40 /s",
+                  "--set", f"sites[0].pools[0].queue_capacity={cap}", check=True)
+        with h5py.File(out) as f:
+            ev = f["/events"][:]
+            rows = [(float(e["time_s"]), e["detail"].decode()) for e in ev if e["kind"].decode() == "overload"]
+        assert rows, f"{name}: no overload event"
+        t, detail = rows[0]
+        assert 0 <= t <= 120, f"{name}: stamped at {t} s, expected within the first 2 record steps ({detail})"
+        assert ("backlog grew" if name == "backlog" else "queue full") in detail, detail
