@@ -26,11 +26,11 @@ namespace {
 scenario::LoadedScenario load(const ScenarioArgs& a) { return scenario::load_scenario(a.path, scenario_overrides(a)); }
 
 // The run's attributes that the scenario text alone does not give (docs/output-format.md): the
-// overrides, one key=value a line, and the names of each workload's tiers as the codes of the
+// overrides, key=value separated by "; " (one line: reports show it in a table cell), and the names of each workload's tiers as the codes of the
 // /requests `tier` field ("chat:0=free,1=paid;image:0=all").
 void add_run_attributes(output::Hdf5Writer& writer, const ScenarioArgs& args, const scenario::Config& root) {
   std::string overrides;
-  for (const auto& o : scenario_overrides(args)) overrides += (overrides.empty() ? "" : "\n") + o;
+  for (const auto& o : scenario_overrides(args)) overrides += (overrides.empty() ? "" : "; ") + o;
   writer.add_attribute("/", "overrides", overrides);
   std::string tiers;
   for (const auto& w : root.list("workloads")) {

@@ -304,7 +304,7 @@ def test_overrides_and_seed_are_root_attributes(tmp_path):
     run_dcsim("run", REPO / "scenarios" / "smoke.yaml", "-o", out, "-q", "--until", "10 min", "--seed", "7",
               "--set", "workloads[0].arrivals.rate=2 /s", check=True)
     with h5py.File(out) as f:
-        assert f.attrs["overrides"] == "workloads[0].arrivals.rate=2 /s\nseed=7\nhorizon=10 min"
+        assert f.attrs["overrides"] == "workloads[0].arrivals.rate=2 /s; seed=7; horizon=10 min"
         assert f.attrs["seed"] == 7
         r = f["/requests"].attrs
         assert r["workload_codes"] == "0=chat" and r["tier_codes"] == "chat:0=all"

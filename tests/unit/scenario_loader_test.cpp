@@ -475,7 +475,8 @@ TEST_CASE("scenario: malformed --set paths are reported at --set") {
   const std::vector<Case> cases = {
       {"sites[0].pools[5].servers=1", "--set: sites[0].pools: index [5] is out of range (the list has 1 element, [0])"},
       {"sites[1].name=x", "--set: sites: index [1] is out of range (the list has 1 element, [0])"},
-      {"sites.dc9.pools.chat.servers=1", "--set: sites: no element named 'dc9' in this list; its elements are named 'dc1'"},
+      {"sites.dc9.pools.chat.servers=1", "--set: sites: no element named 'dc9' in this list; did you mean 'dc1'?"},
+      {"sites.paris.pools.chat.servers=1", "--set: sites: no element named 'paris' in this list; its elements are named 'dc1'"},
       {"sites.dc1.pools.chatt.servers=1", "--set: sites[0].pools: no element named 'chatt' in this list; did you mean 'chat'?"},
       {"sites.dc1.pools.batch.servers=1", "--set: sites[0].pools: no element named 'batch' in this list; its elements are named 'chat'"},
       {"servers8", "--set: got 'servers8', expected key.path=value (e.g. sites[0].pools[0].servers=8)"},
@@ -520,15 +521,21 @@ TEST_CASE("scenario: load_text names the display name in messages") {
   CHECK(issues[0].where.column == 18);
 }
 
-TEST_CASE("scenario: cross-block checks run only when the blocks are valid") {
+TEST_CASE("scenario: a bad value does not hide what the cross-block checks find") {
   dcsim::register_builtin_models();
-  // A bad pool reference plus a block error: only the block error (the check would be noise).
+  // A bad pool reference plus a block error elsewhere: both (one error must not hide another).
   std::string text = replace_all(kMinimal, "pool: dc1/chat", "pool: dc1/nope");
   text = replace_all(text, "servers: 1", "servers: x");
-  const std::vector<Issue> issues = text_errors(text);
+  std::vector<Issue> issues = text_errors(text);
+  INFO(listing(issues));
+  REQUIRE(issues.size() == 2);
+  CHECK_THAT(issues[0].str(), Contains("servers: got 'x'"));
+  CHECK_THAT(issues[1].str(), Contains("workloads[0].pool: no pool 'dc1/nope'; pools are 'dc1/chat'"));
+  // What the checks find about a key already blamed is left out: a list for `pool:` is one problem.
+  issues = text_errors(replace_all(kMinimal, "pool: dc1/chat", "pool: [dc1/chat]"));
   INFO(listing(issues));
   REQUIRE(issues.size() == 1);
-  CHECK_THAT(issues[0].str(), Contains("servers: got 'x'"));
+  CHECK_THAT(issues[0].str(), Contains("workloads[0].pool: got a list, expected a string"));
 }
 
 // ---- Config access and diagnostics ------------------------------------------------------------
