@@ -115,13 +115,15 @@ double Surge::shape(double t) const {
   if (t < start || t >= end) return 0.0;
   const double x = t - start;
   if (x < rise) return logistic ? logistic_rise(x / rise) : x / rise;
-  return std::exp(-(x - rise) / decay);
+  if (x <= rise + hold) return 1.0;
+  return std::exp(-(x - rise - hold) / decay);
 }
 
 double Surge::window_end(double t) const {
   if (t < start) return start;
   const double top = start + rise;
   if (t < top) return std::min(top, t + rise / 8);
+  if (t < top + hold) return top + hold;  // flat at the peak
   if (std::abs(peak - 1.0) * shape(t) > 1e-3) return t + decay / 8;  // bound / value <= e^(1/8) while decaying
   return std::numeric_limits<double>::infinity();
 }
@@ -129,7 +131,7 @@ double Surge::window_end(double t) const {
 double Surge::max_over(double a, double b) const {
   double m = std::max(multiplier(a), multiplier(b));
   const double top = start + rise;
-  if (a <= top && top <= b) m = std::max(m, peak);
+  if (a <= top + hold && top <= b) m = std::max(m, peak);
   return m;
 }
 
@@ -139,7 +141,7 @@ ComposedCurve::ComposedCurve(PiecewiseRate base, std::vector<Region> regions, st
     : base_(std::move(base)), regions_(std::move(regions)), surges_(std::move(surges)) {
   for (auto& s : surges_) {  // beyond `end` the surge changes the rate by < 1e-12 relative: cut it off
     const double excess = std::abs(s.peak - 1.0);
-    s.end = excess > 1e-12 ? s.start + s.rise + s.decay * std::log(excess / 1e-12) : s.start;
+    s.end = excess > 1e-12 ? s.start + s.rise + s.hold + s.decay * std::log(excess / 1e-12) : s.start;
   }
   for (const auto& r : regions_) {
     if (r.day.kind != DayProfile::Kind::flat || !r.week.flat) calendar_flat_ = false;

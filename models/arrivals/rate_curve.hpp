@@ -17,7 +17,8 @@
 //              with the model's own utc_offset, diurnal and weekly blocks.
 //   M_s(t)     surge s: 1 + (peak - 1) S(t), S = 0 before `start`, rising to 1 over `rise`
 //              (linear x, or logistic (L(x) - L(0))/(L(1) - L(0)) with L(x) = 1/(1+e^{-8(x-1/2)}),
-//              x = (t - start)/rise), then S = exp(-(t - start - rise)/decay).
+//              x = (t - start)/rise), holding S = 1 for `duration` (a plateau, default 0), then
+//              S = exp(-(t - start - rise - duration)/decay).
 //
 // Because D and W have mean 1, `rate` (or the points) is the long-run mean before surges.
 // Bounds: over [t, u) with u <= t + window (<= 1 h), u <= the next base point and u <= each surge's
@@ -106,13 +107,14 @@ struct Region {
 
 struct Surge {
   double start = 0, peak = 1, rise = 0, decay = 1;
+  double hold = 0;  // plateau at the peak between the rise and the decay (`duration`)
   bool logistic = false;
   double end = std::numeric_limits<double>::infinity();  // shape = 0 from here (set by ComposedCurve)
   double shape(double t) const;
   double multiplier(double t) const { return 1.0 + (peak - 1.0) * shape(t); }
   double max_over(double a, double b) const;
   // End of a window from t over which the surge changes little: its start, the top, steps of
-  // rise/8 while rising and decay/8 while decaying (until within 0.1 % of 1).
+  // rise/8 while rising, the end of the plateau, and decay/8 while decaying (until within 0.1 % of 1).
   double window_end(double t) const;
 };
 

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "models/arrivals/rate_curve.hpp"
+#include "sim/scenario/config_defaults.hpp"
 #include "sim/scenario/diagnostics.hpp"
 #include "sim/scenario/units.hpp"
 
@@ -52,11 +53,13 @@ std::vector<ParamSpec> diurnal_params() {
               .def("14 h")
               .at_least(0)
               .below(kDay)
+              
               .doc("Sinusoid: local time of day of the peak (e.g. '20 h')."),
           ParamSpec::quantity_of("trough_ratio", Quantity::dimensionless)
               .def("1")
               .above(0)
               .at_most(1)
+              
               .doc("Sinusoid: lowest / highest rate of the day; 1 = flat."),
           ParamSpec::string("hourly").doc(
               "Instead of the sinusoid: 24 multipliers (spaces or commas), hours 0..23 local; scaled to mean 1.")};
@@ -82,6 +85,7 @@ ParamSpec utc_offset_param() {
       .def("0 h")
       .at_least(-14 * kHour)
       .at_most(14 * kHour)
+      
       .doc("Local time minus UTC (e.g. '9 h' Korea, '-5 h' US East).");
 }
 
@@ -103,11 +107,15 @@ const Schema& region_schema() {
 
 const Schema& surge_schema() {
   static const Schema s{
-      "surge", "A transient multiplier of the rate: rise to `peak` then exponential decay.",
+      "surge", "A transient multiplier of the rate: rise to `peak`, hold it for `duration` (a plateau), then exponential decay.",
       {ParamSpec::quantity_of("start", Quantity::time).req().doc("Simulated time the surge begins."),
        ParamSpec::quantity_of("peak", Quantity::dimensionless).req().at_least(0).doc("Multiplier at the top of the surge."),
        ParamSpec::quantity_of("rise", Quantity::time).def("0 s").at_least(0).doc("Duration of the rise (0 = a jump)."),
        ParamSpec::choice("rise_shape", {"linear", "logistic"}).def("linear").doc("Shape of the rise."),
+       ParamSpec::quantity_of("duration", Quantity::time)
+           .def("0 s")
+           .at_least(0)
+           .doc("Plateau: how long the rate holds at `peak` after the rise, before the decay begins."),
        ParamSpec::quantity_of("decay", Quantity::time).req().above(0).doc("Time constant of the exponential decay after the top.")},
       {}};
   return s;
@@ -142,9 +150,10 @@ std::vector<double> parse_numbers(const Config& c, const std::string& key, size_
   return out;
 }
 
+// A key of the block differs from its default (a resolved scenario writes the defaults out).
 bool block_given(const Config& c) {
   for (const auto& [k, v] : c.values()) {
-    if (v.present && !v.defaulted) return true;
+    if (!scenario::at_default(c, k)) return true;
   }
   return false;
 }
@@ -152,7 +161,7 @@ bool block_given(const Config& c) {
 DayProfile build_day(const Config& d) {
   DayProfile p;
   if (d.has("hourly")) {
-    if (!d.value("peak_time").defaulted || !d.value("trough_ratio").defaulted) {
+    if (!scenario::at_default(d, "peak_time") || !scenario::at_default(d, "trough_ratio")) {
       fail(d, "hourly", "give either 'hourly' or the sinusoid ('peak_time', 'trough_ratio'), not both");
     }
     const auto h = parse_numbers(d, "hourly", 24);
@@ -331,7 +340,7 @@ std::vector<ChildSpec> rate_curve_children() {
       ChildSpec{.key = "points", .kind = ChildKind::list, .schema = &points, .help = "Points {t, rate} of the base rate (base: points), sorted by t."},
       ChildSpec{.key = "csv", .kind = ChildKind::block, .schema = &csv, .help = "CSV file of the base rate (base: csv)."}};
   for (auto& c : calendar_children()) out.push_back(std::move(c));
-  out.push_back(ChildSpec{.key = "surges", .kind = ChildKind::list, .schema = &surges, .help = "Transient multipliers {start, peak, rise, decay}."});
+  out.push_back(ChildSpec{.key = "surges", .kind = ChildKind::list, .schema = &surges, .help = "Transient multipliers {start, peak, rise, rise_shape, duration, decay}: rise to the peak, hold it for `duration`, decay."});
   out.push_back(ChildSpec{.key = "regions", .kind = ChildKind::list, .schema = &regions, .help = "Regions {name, share, utc_offset, diurnal, weekly}, each in its own local day (replace the model's own)."});
   return out;
 }
@@ -339,7 +348,7 @@ std::vector<ChildSpec> rate_curve_children() {
 std::unique_ptr<ComposedCurve> build_rate_curve(const Config& cfg, const ArrivalContext& ctx) {
   const std::string& base_kind = cfg.str("base");
   const auto interp = cfg.str("interpolation") == "step" ? PiecewiseRate::Interp::step : PiecewiseRate::Interp::linear;
-  if (base_kind != "constant" && !cfg.value("rate").defaulted) {
+  if (base_kind != "constant" && !scenario::at_default(cfg, "rate")) {
     fail(cfg, "rate", "'rate' is the base rate of base: constant; with base: " + base_kind + " the curve gives the rate");
   }
   if (base_kind != "points" && !cfg.list("points").empty()) {
@@ -362,7 +371,7 @@ std::unique_ptr<ComposedCurve> build_rate_curve(const Config& cfg, const Arrival
   if (rl.empty()) {
     regions.push_back(build_region(cfg, ctx, "", 1.0));
   } else {
-    if (!cfg.value("utc_offset").defaulted || block_given(cfg.child("diurnal")) || block_given(cfg.child("weekly"))) {
+    if (!scenario::at_default(cfg, "utc_offset") || block_given(cfg.child("diurnal")) || block_given(cfg.child("weekly"))) {
       throw InputError(rl[0].where(), cfg.path() + ".regions",
                        "with 'regions', give utc_offset, diurnal and weekly in each region, not in the model");
     }
@@ -384,6 +393,7 @@ std::unique_ptr<ComposedCurve> build_rate_curve(const Config& cfg, const Arrival
     g.peak = s.num("peak");
     g.rise = s.num("rise");
     g.decay = s.num("decay");
+    g.hold = s.num("duration");
     g.logistic = s.str("rise_shape") == "logistic";
     surges.push_back(g);
   }

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "models/weather/psychrometrics.hpp"
+#include "sim/scenario/config_defaults.hpp"
 #include "sim/util/text.hpp"
 
 namespace dcsim::facility {
@@ -36,11 +37,12 @@ void build_levels(const Config& d, const std::vector<PoolInfo>& pools, DeliveryT
   const Lv levels[3] = {{"transformer", Level::transformer}, {"ups", Level::ups}, {"pdu", Level::pdu}};
   size_t counts[3];
   for (int i = 0; i < 3; ++i) counts[i] = static_cast<size_t>(d.child(levels[i].key).integer("count"));
-  // Each level may not have more nodes than the level below it (a default count is clamped to it;
-  // a count the scenario gives is an error). Checked from the racks up.
+  // Each level may not have more nodes than the level below it (the default count, left out or
+  // written out as in a resolved scenario, is clamped to it; another count is an error). Checked
+  // from the racks up.
   for (int i = 2; i >= 0; --i) {
     const size_t below = i == 2 ? racks.size() : counts[i + 1];
-    if (counts[i] > below && d.child(levels[i].key).value("count").defaulted) counts[i] = below;
+    if (counts[i] > below && scenario::at_default(d.child(levels[i].key), "count")) counts[i] = below;
   }
   for (int i = 0; i < 3; ++i) {
     const size_t below_i = i == 2 ? racks.size() : counts[i + 1];

@@ -21,8 +21,8 @@ int run_app(int argc, char** argv) {
     sub->add_option("scenario", a.path, "Scenario file (YAML)")->required();
     sub->add_option("--set", a.sets, "Override a scenario key: key.path=value (repeatable), e.g. "
                                      "--set sites.dc1.pools.chat.servers=8");
-    sub->add_option("--seed", a.seed, "Override the scenario seed");
-    sub->add_option("--until", a.until, "Override the horizon, e.g. 2h, 30min, 1d");
+    sub->add_option("--seed", a.seed, "Override the scenario seed (an integer from 0 to 9e15)");
+    sub->add_option("--until", a.until, "Override the horizon: a duration with a unit, e.g. 2h, 30min, 1d, 1w");
   };
 
   ScenarioArgs run_args;

@@ -11,6 +11,7 @@
 
 #include "sim/cli/progress.hpp"
 #include "sim/cli/reference.hpp"
+#include "sim/cli/scenario_options.hpp"
 #include "sim/output/hdf5_inspect.hpp"
 #include "sim/output/hdf5_writer.hpp"
 #include "sim/output/output_path.hpp"
@@ -22,14 +23,24 @@ namespace dcsim::cli {
 
 namespace {
 
-std::vector<std::string> overrides(const ScenarioArgs& a) {
-  std::vector<std::string> out = a.sets;
-  if (a.seed) out.push_back("seed=" + std::to_string(*a.seed));
-  if (!a.until.empty()) out.push_back("horizon=" + a.until);
-  return out;
-}
+scenario::LoadedScenario load(const ScenarioArgs& a) { return scenario::load_scenario(a.path, scenario_overrides(a)); }
 
-scenario::LoadedScenario load(const ScenarioArgs& a) { return scenario::load_scenario(a.path, overrides(a)); }
+// The run's attributes that the scenario text alone does not give (docs/output-format.md): the
+// overrides, key=value separated by "; " (one line: reports show it in a table cell), and the names of each workload's tiers as the codes of the
+// /requests `tier` field ("chat:0=free,1=paid;image:0=all").
+void add_run_attributes(output::Hdf5Writer& writer, const ScenarioArgs& args, const scenario::Config& root) {
+  std::string overrides;
+  for (const auto& o : scenario_overrides(args)) overrides += (overrides.empty() ? "" : "; ") + o;
+  writer.add_attribute("/", "overrides", overrides);
+  std::string tiers;
+  for (const auto& w : root.list("workloads")) {
+    tiers += (tiers.empty() ? "" : ";") + w.str("name") + ":";
+    const auto& list = w.list("tiers");
+    if (list.empty()) tiers += "0=all";
+    for (size_t i = 0; i < list.size(); ++i) tiers += (i ? "," : "") + std::to_string(i) + "=" + list[i].str("name");
+  }
+  writer.add_attribute("/requests", "tier_codes", tiers);
+}
 
 void print_input_error(const scenario::InputError& e) {
   std::cerr << e.what() << "\n";
@@ -84,6 +95,7 @@ int cmd_run(const ScenarioArgs& args, const std::string& output_arg, bool quiet)
   try {
     output::check_output_path(output, {args.path});
     writer = std::make_unique<output::Hdf5Writer>(output);  // creates and locks OUT.partial
+    add_run_attributes(*writer, args, sc.root);
   } catch (const output::OutputPathError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return kExitInput;

@@ -20,8 +20,8 @@ constexpr int kExitInterrupted = 130;
 struct ScenarioArgs {
   std::string path;
   std::vector<std::string> sets;  // --set key=value
-  std::optional<uint64_t> seed;   // --seed
-  std::string until;              // --until (a time: "2h")
+  std::optional<std::string> seed;   // --seed, as given (checked by scenario_overrides)
+  std::optional<std::string> until;  // --until (a duration: "2h")
 };
 
 int cmd_run(const ScenarioArgs& args, const std::string& output, bool quiet);

@@ -59,9 +59,20 @@ void params_text(std::ostringstream& os, const std::vector<ParamSpec>& params, c
   }
 }
 
-void schema_md(std::ostringstream& os, const Schema& s, const std::string& path, std::set<const Schema*>& seen) {
-  os << "### `" << (path.empty() ? "(top level)" : path) << "` — " << s.name << "\n\n" << s.help << "\n\n";
+// The sub-blocks of a block (or of a model): one line each, then each block's own section.
+void children_md(std::ostringstream& os, const Schema& s, const std::string& path, std::set<const Schema*>& seen,
+                 const std::string& heading);
+
+void schema_md(std::ostringstream& os, const Schema& s, const std::string& path, std::set<const Schema*>& seen,
+               const std::string& heading = "###") {
+  os << heading << " `" << (path.empty() ? "(top level)" : path) << "` — " << s.name << "\n\n" << s.help << "\n\n";
   params_md(os, s.params);
+  children_md(os, s, path, seen, heading);
+}
+
+void children_md(std::ostringstream& os, const Schema& s, const std::string& path, std::set<const Schema*>& seen,
+                 const std::string& heading) {
+  if (s.children.empty()) return;
   for (const auto& c : s.children) {
     const std::string cpath = path.empty() ? c.key : path + "." + c.key;
     if (c.kind == ChildKind::raw) {
@@ -82,7 +93,7 @@ void schema_md(std::ostringstream& os, const Schema& s, const std::string& path,
         !seen.insert(c.schema).second)
       continue;
     const std::string cpath = (path.empty() ? c.key : path + "." + c.key) + (c.kind == ChildKind::list ? "[]" : "");
-    schema_md(os, *c.schema, cpath, seen);
+    schema_md(os, *c.schema, cpath, seen, heading);
   }
 }
 
@@ -148,6 +159,9 @@ std::string parameter_reference(bool markdown) {
         const ModelInfo* m = index.find(cat, name);
         os << "#### `model: " << name << "`\n\n" << m->help << "\n\n";
         params_md(os, m->schema.params);
+        // Its sub-blocks (nhpp's points, csv, surges, ...; the llm class's token models), as
+        // paths inside the model block.
+        children_md(os, m->schema, "(" + name + ")", seen, "#####");
       }
     }
   } else {
@@ -161,6 +175,14 @@ std::string parameter_reference(bool markdown) {
         const ModelInfo* m = index.find(cat, name);
         os << "  model: " << name << " — " << m->help << "\n";
         params_text(os, m->schema.params, "    ");
+        for (const auto& c : m->schema.children) {
+          os << "    " << c.key << ": "
+             << (c.kind == ChildKind::list ? "a list of " + c.schema->name + " blocks"
+                 : c.kind == ChildKind::block ? "a " + c.schema->name + " block"
+                 : c.kind == ChildKind::raw   ? std::string("any YAML")
+                                              : "a '" + c.category + "' model")
+             << ". " << c.help << "\n";
+        }
       }
     }
   }

@@ -93,6 +93,11 @@ void print_run(const RunFile& f, std::ostream& out, bool summary_only) {
   if (!summary_only) line(out, "scenario_path", scenario_path);
   line(out, "dcsim_version", version + " (format " + num(format) + ")");
   line(out, "seed", std::to_string(seed));
+  if (std::optional<std::string> o = f.string_attr(f.root(), "overrides"); o && !o->empty()) {
+    std::string shown = *o;
+    std::replace(shown.begin(), shown.end(), '\n', ' ');
+    line(out, "overrides", shown);
+  }
   line(out, "fidelity", fidelity);
   line(out, "complete", complete ? "yes" : "no");
   line(out, "stop_reason", stop_reason);
@@ -172,6 +177,17 @@ void print_events(const RunFile& f, std::ostream& out) {
     out << "  (" << by_count.size() - kMaxKinds << " more kinds)\n";
 }
 
+void print_requests(const RunFile& f, std::ostream& out) {
+  if (!f.has(f.root(), "requests")) return;
+  H5Handle requests = f.open_object(f.root(), "requests");
+  out << "requests " << length_1d(requests.get()) << " rows";
+  if (const auto share = f.number_attr(requests.get(), "sample_fraction")) out << " (a sample of " << num(*share) << ")";
+  out << '\n';
+  for (const char* codes : {"workload_codes", "kind_codes", "tier_codes", "outcome_codes"}) {
+    if (const auto text = f.string_attr(requests.get(), codes)) line(out, codes, *text);
+  }
+}
+
 }  // namespace
 }  // namespace dcsim::output::inspect
 
@@ -184,7 +200,10 @@ void inspect_run(const std::string& path, std::ostream& out, bool summary_only) 
   print_run(f, out, summary_only);
   print_summary(f, out);
   print_events(f, out);
-  if (!summary_only) print_series(f, out);
+  if (!summary_only) {
+    print_requests(f, out);
+    print_series(f, out);
+  }
 }
 
 }  // namespace dcsim::output

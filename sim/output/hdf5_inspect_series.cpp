@@ -65,15 +65,18 @@ void print_group(const RunFile& f, hid_t g, const std::string& path, std::ostrea
   std::vector<Row> rows;
   std::vector<std::string> subgroups;
   for (const std::string& name : f.link_names(g)) {
-    if (path.empty() && (name == "time" || name == "events" || name == "summary")) continue;
+    // /time (and each group's `time`, a link to it) is the axis; /events, /summary and /requests
+    // have their own sections.
+    if (name == "time") continue;
+    if (path.empty() && (name == "events" || name == "summary" || name == "requests")) continue;
     H5Handle obj = f.open_object(g, name);
     if (H5Iget_type(obj.get()) == H5I_GROUP) {
       subgroups.push_back(name);
       continue;
     }
     if (H5Iget_type(obj.get()) != H5I_DATASET) continue;
-    Row r{name, f.string_attr(obj.get(), "units").value_or("?"),
-          f.string_attr(obj.get(), "aggregation").value_or("?"), ""};
+    Row r{name, f.string_attr(obj.get(), "units").value_or("-"),
+          f.string_attr(obj.get(), "aggregation").value_or("-"), ""};
     if (!is_float_series(obj.get())) {
       r.stats = "(not a 1-D float series)";
     } else {
@@ -96,7 +99,7 @@ void print_group(const RunFile& f, hid_t g, const std::string& path, std::ostrea
       wu = std::max(wu, r.units.size());
       wa = std::max(wa, r.aggregation.size());
     }
-    out << "  " << path << '\n';
+    out << "  " << (path.empty() ? "/" : path) << '\n';
     for (const Row& r : rows)
       out << "    " << pad(r.name, wn + 2) << pad(r.units, wu + 2) << pad(r.aggregation, wa + 2)
           << r.stats << '\n';

@@ -176,6 +176,7 @@ void Hdf5Writer::write_run_attributes(const RunMeta& meta) {
   set_attr(root, "/", "scenario_path", meta.scenario_path);
   set_attr(root, "/", "scenario", meta.scenario_text);
   set_attr(root, "/", "seed", static_cast<uint64_t>(meta.seed));
+  write_extra_attributes(root, "/");  // overrides
   set_attr(root, "/", "started_utc", meta.started_utc);
   set_attr(root, "/", "horizon_s", meta.horizon_s);
   set_attr(root, "/", "record_step_s", meta.record_step_s);
@@ -190,6 +191,12 @@ void Hdf5Writer::write_run_attributes(const RunMeta& meta) {
   set_attr(root, "/", "stop_reason", std::string("unfinished"));
   set_attr(root, "/", "simulated_s", 0.0);
   set_attr(root, "/", "wall_seconds", 0.0);
+}
+
+void Hdf5Writer::write_extra_attributes(hid_t obj, const std::string& object) {
+  for (const auto& a : extra_attributes_) {
+    if (a.object == object) set_attr(obj, object, a.name, a.value);
+  }
 }
 
 void Hdf5Writer::create_time() {
@@ -219,6 +226,11 @@ hid_t Hdf5Writer::group(const std::string& path) {
 void Hdf5Writer::create_series(const SeriesInfo& info) {
   const std::string path = info.group + "/" + info.name;
   const hid_t parent = group(info.group);
+  // Each group of series gets `time`, a soft link to /time, so that xarray (h5netcdf) opens the
+  // group alone with its time coordinate; h5py's visititems does not follow it.
+  const htri_t linked = H5Lexists(parent, "time", H5P_DEFAULT);
+  if (linked < 0 || (linked == 0 && H5Lcreate_soft("/time", parent, "time", H5P_DEFAULT, H5P_DEFAULT) < 0))
+    fail("link " + info.group + "/time to /time");
   const hsize_t zero = 0;
   const hsize_t unlimited = H5S_UNLIMITED;
   H5Handle space = check(H5Screate_simple(1, &zero, &unlimited), H5Sclose, "create a dataspace");

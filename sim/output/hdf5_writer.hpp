@@ -54,11 +54,22 @@ class Hdf5Writer final : public Sink {
   void request(const RequestRecord& r) override;
   void close(const RunEnd& end) override;
 
+  // A string attribute of "/" or "/requests" besides those RunMeta gives, written by open() (the
+  // CLI's overrides and tier names); before open().
+  void add_attribute(const std::string& object, const std::string& name, const std::string& value) {
+    extra_attributes_.push_back({object, name, value});
+  }
+
   const std::string& final_path() const { return final_path_; }
   const std::string& partial_path() const { return partial_path_; }
 
  private:
   enum class State { created, open, closed };
+  struct ExtraAttribute {
+    std::string object, name, value;
+  };
+  std::vector<ExtraAttribute> extra_attributes_;
+  void write_extra_attributes(hid_t obj, const std::string& object);
   struct EventRow {  // memory layout of one /events row (strings point into event_buf_)
     double time_s;
     const char* kind;

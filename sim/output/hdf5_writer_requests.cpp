@@ -66,6 +66,12 @@ void Hdf5Writer::create_requests(const RunMeta& meta) {
                     H5Dclose, "create /requests");
   if (H5DSset_scale(requests_.get(), "requests") < 0) fail("make /requests a dimension scale");
   set_attr(requests_.get(), "/requests", "workloads", join(meta.workload_names));
+  // Each enum field with its names: "0=chat,1=image" (tier_codes come with the extra attributes).
+  std::string workload_codes;
+  for (size_t i = 0; i < meta.workload_names.size(); ++i)
+    workload_codes += (i ? "," : "") + std::to_string(i) + "=" + meta.workload_names[i];
+  set_attr(requests_.get(), "/requests", "workload_codes", workload_codes);
+  write_extra_attributes(requests_.get(), "/requests");
   set_attr(requests_.get(), "/requests", "kind_codes", "0=llm,1=image,2=video");
   set_attr(requests_.get(), "/requests", "outcome_codes", "0=completed,1=rejected,2=dropped,3=timed_out");
   set_attr(requests_.get(), "/requests", "sample_fraction", meta.request_sample_fraction);

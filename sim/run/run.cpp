@@ -86,7 +86,7 @@ RunResult run_scenario(const scenario::LoadedScenario& sc, output::Sink* sink, c
     world.start(horizon);
     result.stats = engine.run(horizon);
     const double end = result.stats.end_time_s;
-    world.log_overloads(recorder);
+    world.log_overloads(sink);
     world.finish(end);
     recorder.finish(end);
 

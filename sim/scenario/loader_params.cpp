@@ -190,7 +190,12 @@ void Validator::params(const YAML::Node& node, const std::vector<ParamSpec>& spe
     const std::string ppath = join_path(path, spec.name);
     const YAML::Node n = node.IsMap() ? node[spec.name] : YAML::Node();
     if (n.IsDefined() && !n.IsNull()) {
-      cfg.set_value(spec.name, value(n, spec, ppath));
+      const size_t before = diags_.count();
+      Value v = value(n, spec, ppath);
+      // A value that was refused has none: the checks across blocks that still run (loader.cpp,
+      // finish) see it absent (has() false, num() throws) rather than a made-up 0.
+      if (diags_.count() > before) v.present = false;
+      cfg.set_value(spec.name, std::move(v));
       continue;
     }
     Value v;

@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "sim/scenario/loader.hpp"
+#include "sim/util/text.hpp"
 
 namespace dcsim::scenario {
 
@@ -100,6 +101,18 @@ struct Unmarker {
   }
 };
 
+// "; did you mean 'chat'?" or "; its elements are named 'a', 'b'" (or "; its elements have no names").
+std::string element_names(const YAML::Node& list, const std::string& wanted) {
+  std::vector<std::string> names;
+  for (size_t j = 0; j < list.size(); ++j) {
+    if (list[j].IsMap() && list[j]["name"] && list[j]["name"].IsScalar()) names.push_back(list[j]["name"].Scalar());
+  }
+  if (names.empty()) return list.size() == 0 ? "; the list is empty" : "; its elements have no names (use an index, e.g. [0])";
+  const std::string near = nearest(wanted, names);
+  if (!near.empty()) return "; did you mean '" + near + "'?";
+  return "; its elements are named " + quoted_list(names, ", ");
+}
+
 }  // namespace
 
 void apply_override(YAML::Node& root, const std::string& assignment, Diagnostics& diags) {
@@ -143,8 +156,13 @@ void apply_override(YAML::Node& root, const std::string& assignment, Diagnostics
         return;
       }
       if (static_cast<size_t>(s.index) >= cur.size()) {
-        diags.error(where, walked, "index [" + std::to_string(s.index) + "] is out of range (the list has " +
-                                       std::to_string(cur.size()) + " elements)");
+        const size_t n = cur.size();
+        diags.error(where, walked, "index [" + std::to_string(s.index) + "] is out of range (" +
+                                       (n == 0   ? std::string("the list is empty")
+                                        : n == 1 ? std::string("the list has 1 element, [0]")
+                                                 : "the list has " + std::to_string(n) + " elements, [0] to [" +
+                                                       std::to_string(n - 1) + "]") +
+                                       ")");
         return;
       }
       walked += "[" + std::to_string(s.index) + "]";
@@ -165,7 +183,7 @@ void apply_override(YAML::Node& root, const std::string& assignment, Diagnostics
         }
       }
       if (!found) {
-        diags.error(where, walked, "no element named " + quote_value(s.key) + " in this list");
+        diags.error(where, walked, "no element named " + quote_value(s.key) + " in this list" + element_names(cur, s.key));
         return;
       }
       if (last) {

@@ -403,6 +403,7 @@ void check_scenario(const Config& root, Diagnostics& diags) {
   }
   // A pool reference (SITE/POOL) at `key` of `block`.
   const auto check_pool = [&](const Config& block, const std::string& key) {
+    if (pools.empty()) return;  // no (valid) sites: already an error of its own
     const std::string& target = block.str(key);
     for (const auto& p : pools)
       if (p == target) return;

@@ -43,7 +43,7 @@ std::string expectation_suffix(const Context& ctx) {
 const char* unit_hint(Quantity q) {
   switch (q) {
     case Quantity::dimensionless: return "%, tokens, requests, images (or no unit)";
-    case Quantity::time: return "s, ms, min, h, d";
+    case Quantity::time: return "s, ms, min, h, d, w";
     case Quantity::rate: return "/s, /min, /h, /d, req/s";
     case Quantity::power: return "W, kW, MW, GW";
     case Quantity::energy: return "J, kJ, MJ, Wh, kWh, MWh";
@@ -118,8 +118,10 @@ UnitError wrong_dimension(const Context& ctx, std::string_view unit, const Dim& 
   const QuantityInfo* actual = quantity_of(dim);
   const std::string what =
       actual != nullptr ? "is " + noun_phrase(*actual) : "is not a unit of any known quantity";
+  // 'w' is weeks; a power written "700 w" most likely meant watts.
+  const std::string hint = unit == "w" && ctx.expected->quantity == Quantity::power ? " (watts are 'W')" : "";
   return UnitError(quoted(ctx.text) + ": unit " + quoted(unit) + " " + what + ", " +
-                   expectation(*ctx.expected));
+                   expectation(*ctx.expected) + hint);
 }
 
 }  // namespace dcsim::units::internal

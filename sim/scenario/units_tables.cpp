@@ -109,6 +109,7 @@ constexpr auto kUnits = std::to_array<UnitSymbol>({
     {"d", "d", kDay, 1, kTimeDim, Prefixes::none},
     {"day", "d", kDay, 1, kTimeDim, Prefixes::none},
     {"days", "d", kDay, 1, kTimeDim, Prefixes::none},
+    {"w", "wk", kWeek, 1, kTimeDim, Prefixes::none},  // weeks ("1w"); watts are 'W'
     {"wk", "wk", kWeek, 1, kTimeDim, Prefixes::none},
     {"week", "wk", kWeek, 1, kTimeDim, Prefixes::none},
     {"weeks", "wk", kWeek, 1, kTimeDim, Prefixes::none},

@@ -27,6 +27,7 @@ World::World(const scenario::Config& scenario, const std::string& scenario_dir, 
   }
   const uint64_t seed = static_cast<uint64_t>(scenario.integer("seed"));
   warmup_s_ = scenario.child("record").num("warmup");
+  watch_step_s_ = scenario.child("record").num("step");
   arrivals::ArrivalContext context;
   context.start_epoch_s = scenario.num("start");
   context.horizon_s = scenario.num("horizon");
@@ -114,6 +115,8 @@ void World::start(double horizon_s) {
   start_s_ = now;
   engine_.at(now, this, kStartTag);
   engine_.at(now + horizon_s / 2, this, kMidRunTag);
+  watch_.assign(pools_.size(), PoolWatch{now, -1, now});
+  engine_.at(now + watch_step_s_, this, kWatchTag);
   for (size_t s = 0; s < steps_.size(); ++s) {
     SiteStep& st = steps_[s];
     if (st.components.empty()) continue;  // nothing runs on this site's step
@@ -127,6 +130,11 @@ void World::start(double horizon_s) {
 void World::on_event(uint64_t tag) {
   if (tag & kSiteStepBit) {
     site_step(static_cast<size_t>(tag & ~kSiteStepBit));
+    return;
+  }
+  if (tag == kWatchTag) {
+    watch_pools();
+    engine_.at(engine_.now() + watch_step_s_, this, kWatchTag);
     return;
   }
   if (tag == kMidRunTag) {

@@ -54,9 +54,12 @@ class World : public EventHandler {
   uint64_t degraded() const;  // requests admitted degraded, all services
   // Pools whose backlog (requests in flight) grew without bound: at the end more than twice, and
   // at least 100 more than, at mid-run, or that rejected requests because their queue was full.
-  // Each as "site/pool: why". Also logged as `overload` events at the end (log_overloads).
+  // Each as "site/pool: why". Also logged as `overload` events at the end (log_overloads), each
+  // stamped with the time its condition began: the backlog's, the last time the pool's queue was
+  // empty (sampled every record.step); the rejections', the start of the step of the first one.
   std::vector<std::string> overloaded_pools() const;
-  void log_overloads(output::Recorder& recorder) const;
+  // Written to the sink directly: each event carries its own (earlier) time.
+  void log_overloads(output::Sink* sink) const;
   std::vector<output::SummaryEntry> summary(double now) const;
 
   const platform::Topology& topology() const { return topology_; }
@@ -108,9 +111,19 @@ class World : public EventHandler {
                                                        output::Recorder& recorder, uint64_t seed);
   void capacity_summary(std::vector<output::SummaryEntry>& out) const;
 
-  static constexpr uint64_t kStartTag = 0, kMidRunTag = 1, kSiteStepBit = 1ULL << 62;
+  // Every record.step: when each pool's queue was last empty and when it first rejected.
+  void watch_pools();
+
+  static constexpr uint64_t kStartTag = 0, kMidRunTag = 1, kWatchTag = 2, kSiteStepBit = 1ULL << 62;
   Engine& engine_;
   std::vector<uint64_t> backlog_mid_;  // in flight per pool at mid-run
+  struct PoolWatch {
+    double queue_empty_s = 0;    // last watch at which the pool's queue was empty
+    double first_reject_s = -1;  // start of the watch step of its first rejection (-1: none yet)
+    double last_watch_s = 0;
+  };
+  std::vector<PoolWatch> watch_;  // by pool
+  double watch_step_s_ = 60;
   platform::Topology topology_;
   platform::Platform platform_;
   catalog::Catalog catalog_;

@@ -1,4 +1,5 @@
 // The World's totals: request counts for the invariant, overloaded pools, the /summary entries.
+#include <algorithm>
 #include <limits>
 
 #include "sim/world/world.hpp"
@@ -23,12 +24,48 @@ std::vector<std::string> World::overloaded_pools() const {
   return out;
 }
 
-void World::log_overloads(output::Recorder& recorder) const {
-  for (const auto& o : overloaded_pools()) {
-    const std::string pool = o.substr(0, o.find(':'));
-    recorder.event("overload", "/sites/" + pool.substr(0, pool.find('/')) + "/pools/" + pool.substr(pool.find('/') + 1),
-                   std::numeric_limits<double>::quiet_NaN(), o);
+void World::watch_pools() {
+  const double now = engine_.now();
+  for (size_t i = 0; i < pools_.size() && i < watch_.size(); ++i) {
+    PoolWatch& w = watch_[i];
+    if (pools_[i]->load().queued == 0) w.queue_empty_s = now;
+    if (w.first_reject_s < 0 && pools_[i]->totals(now).rejected > 0) w.first_reject_s = w.last_watch_s;
+    w.last_watch_s = now;
   }
+}
+
+void World::log_overloads(output::Sink* sink) const {
+  struct Row {
+    double t;
+    std::string subject, detail;
+    double value;
+  };
+  std::vector<Row> rows;
+  const double now = engine_.now();
+  for (size_t i = 0; i < pools_.size(); ++i) {
+    const auto& p = *pools_[i];
+    const std::string subject = "/sites/" + p.placement().site + "/pools/" + p.placement().name;
+    const std::string name = p.placement().site + "/" + p.placement().name;
+    const uint64_t end = p.in_flight();
+    const uint64_t mid = i < backlog_mid_.size() ? backlog_mid_[i] : 0;
+    const uint64_t rejected = p.totals(now).rejected;
+    const PoolWatch w = i < watch_.size() ? watch_[i] : PoolWatch{start_s_, -1, start_s_};
+    if (end > 2 * mid && end >= mid + 100) {
+      rows.push_back({w.queue_empty_s, subject,
+                      name + ": backlog grew from " + std::to_string(mid) + " at mid-run to " + std::to_string(end) +
+                          " at the end; its queue was last empty at this time",
+                      static_cast<double>(end)});
+    }
+    if (rejected > 0) {
+      rows.push_back({w.first_reject_s >= 0 ? w.first_reject_s : w.last_watch_s, subject,
+                      name + ": queue full, " + std::to_string(rejected) +
+                          " requests rejected, the first in the record step from this time",
+                      static_cast<double>(rejected)});
+    }
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.t < b.t; });
+  if (sink == nullptr) return;
+  for (const auto& r : rows) sink->event(output::EventRecord{r.t, "overload", r.subject, r.value, r.detail});
 }
 
 uint64_t World::degraded() const {

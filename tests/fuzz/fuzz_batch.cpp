@@ -111,7 +111,8 @@ Outcome classify(const scenario::InputError& e, std::string& what) {
   what = e.what();
   if (what.size() > kVerboseBytes) return kVerbose;
   for (const auto& issue : e.issues()) {
-    if (issue.where.line <= 0 && issue.where.file != "--set") {
+    // Located: file:line, or an option (--set, --seed, --until).
+    if (issue.where.line <= 0 && issue.where.file.rfind("--", 0) != 0) {
       what = "unlocated: " + issue.str();
       return kUnlocated;
     }

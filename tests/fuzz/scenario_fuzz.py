@@ -47,7 +47,7 @@ workloads:
 FAILURES = ("unlocated", "exit1", "signal", "timeout", "other", "verbose")
 # "error: FILE:12:7: ...", "error: --set: ...", "error: -o OUT: ..." or CLI11's "--until: ..." and
 # "Could not convert: --seed = x".
-LOCATED = re.compile(r"^(error: (--set|-o |.+?:\d+(:\d+)?: )|--[\w-]+: |Could not convert: --)", re.M)
+LOCATED = re.compile(r"^(error: (--set|--seed: |--until: |-o |.+?:\d+(:\d+)?: )|--[\w-]+: |Could not convert: --)", re.M)
 
 NUMBERS = ["0", "-1", "-0", "1e308", "-1e308", "1.8e308", "1e400", "1e-320", "4.9e-324", ".nan", "nan",
            ".inf", "-.inf", "inf", "NaN", "9" * 40, "0x1F", "1_000_000", "1e6", "99999999999999999999",

@@ -148,11 +148,16 @@ def _check_xarray(path, groups, n):
     with xr.open_dataset(path, engine="h5netcdf") as root:
         assert "time" in root.coords and root.sizes["time"] == n, "xarray: root has no time"
     with h5py.File(path, "r") as f:
-        expected = {g: sorted(k for k, v in f[g].items() if isinstance(v, h5py.Dataset))
-                    for g in groups}
+        time = f["time"][()]
+        expected = {}
+        for g in groups:  # every series group holds `time`, a soft link to /time (the coordinate)
+            assert f[g].get("time", getlink=True) == h5py.SoftLink("/time") or \
+                f[g].get("time", getlink=True).path == "/time", f"{g}: no time link to /time"
+            expected[g] = sorted(k for k, v in f[g].items() if isinstance(v, h5py.Dataset) and k != "time")
     for g in groups:
         with xr.open_dataset(path, group=g.lstrip("/"), engine="h5netcdf") as ds:
             assert sorted(ds.data_vars) == expected[g], f"xarray {g}: {sorted(ds.data_vars)}"
+            assert "time" in ds.coords and np.array_equal(ds["time"].values, time), f"xarray {g}: no time coordinate"
             for name, var in ds.data_vars.items():
                 assert var.dims == ("time",), f"xarray {g}/{name}: dims {var.dims}"
                 assert var.sizes["time"] == n, f"xarray {g}/{name}: {var.sizes['time']} != {n}"

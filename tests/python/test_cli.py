@@ -134,7 +134,8 @@ def test_validate_and_resolved(tmp_path):
     assert p.returncode == 0 and "ok" in p.stdout
     p = run_dcsim("validate", "--resolved", REPO / "scenarios" / "smoke.yaml")
     assert p.returncode == 0
-    assert "server_link:" in p.stdout  # defaults are filled in
+    assert 'server_type: "auto"' in p.stdout  # defaults are filled in
+    assert "network:" not in p.stdout          # a block the scenario leaves out stays out
 
 
 def test_every_bad_scenario_exits_2_with_a_located_message(tmp_path):
@@ -258,3 +259,74 @@ def test_requests_table_is_a_deterministic_sample(smoke_run):
     assert np.all(done["start_s"] >= done["arrival_s"]) and np.all(done["completion_s"] > done["start_s"])
     assert np.all(r["prompt_tokens"] > 0) and np.all(r["output_tokens"] > 0)
     assert len(np.unique(r["id"])) == len(r)
+
+
+def test_option_errors_name_the_option_and_the_expected_form():
+    smoke = REPO / "scenarios" / "smoke.yaml"
+    form = "expected a duration with a unit, e.g. 2h, 30min, 1d or 1w"
+    cases = [
+        (("--until", "2"), f"error: --until: got '2', {form} (a bare number has no unit)"),
+        (("--until", "2 parsecs"), f"error: --until: got '2 parsecs', {form} (unknown unit 'parsecs'"),
+        (("--seed", "-1"), "error: --seed: got '-1', expected an integer from 0 to 9000000000000000"),
+        (("--seed", "18446744073709551615"),
+         "error: --seed: got '18446744073709551615', expected an integer from 0 to 9000000000000000"),
+        (("--set", "sites[3].name=x"), "error: --set: sites: index [3] is out of range (the list has 1 element, [0])"),
+        (("--set", "sites.dc2.pools.chat.servers=2"),
+         "error: --set: sites: no element named 'dc2' in this list; did you mean 'dc1'?"),
+    ]
+    for args, expected in cases:
+        p = run_dcsim("validate", smoke, *args)
+        assert p.returncode == 2, f"{args}: exit {p.returncode}\n{p.stderr}"
+        assert expected in p.stderr, f"{args}:\n{p.stderr}"
+        assert "smoke.yaml" not in p.stderr, f"{args} blamed on the scenario file:\n{p.stderr}"
+    both = run_dcsim("validate", smoke, "--until", "2", "--seed", "x")
+    assert both.returncode == 2 and "--until:" in both.stderr and "--seed:" in both.stderr
+    assert "2 problems in the input" in both.stderr
+
+
+def test_weeks_are_a_time_unit_on_the_command_line():
+    p = run_dcsim("validate", REPO / "scenarios" / "smoke.yaml", "--until", "1w")
+    assert p.returncode == 0, p.stderr
+    assert "horizon 7 d" in p.stdout, p.stdout
+
+
+def test_inspect_has_no_blank_group_line_and_no_unknown_units(smoke_run):
+    p = run_dcsim("inspect", smoke_run, check=True)
+    lines = p.stdout.splitlines()
+    assert all(line.strip() for line in lines), "a blank line in inspect's output"
+    assert not any(" ? " in line or line.rstrip().endswith("?") for line in lines), p.stdout
+    assert any(line.startswith("requests ") and "rows" in line for line in lines), p.stdout
+    assert not any(line.strip().startswith("time ") for line in lines if line.startswith("    ")), p.stdout
+
+
+def test_overrides_and_seed_are_root_attributes(tmp_path):
+    out = tmp_path / "o.h5"
+    run_dcsim("run", REPO / "scenarios" / "smoke.yaml", "-o", out, "-q", "--until", "10 min", "--seed", "7",
+              "--set", "workloads[0].arrivals.rate=2 /s", check=True)
+    with h5py.File(out) as f:
+        assert f.attrs["overrides"] == "workloads[0].arrivals.rate=2 /s; seed=7; horizon=10 min"
+        assert f.attrs["seed"] == 7
+        r = f["/requests"].attrs
+        assert r["workload_codes"] == "0=chat" and r["tier_codes"] == "chat:0=all"
+        assert isinstance(r["outcome_codes"], str)
+    ds = xr.open_dataset(out, group="sites/dc1/pools/chat", engine="h5netcdf")
+    assert "time" in ds.coords and float(ds["time"][0]) == 60.0  # seconds, from the group alone
+    ds.close()
+
+
+def test_overload_events_are_stamped_when_they_begin(tmp_path):
+    """The overload of a pool is stamped when its condition began, not at the end of the run: a
+    backlog at the last time its queue was empty, rejections at the step of the first one."""
+    smoke = REPO / "scenarios" / "smoke.yaml"
+    for name, cap in (("backlog", "1000000"), ("rejections", "50")):
+        out = tmp_path / f"{name}.h5"
+        # The smoke pool serves ~6 requests/s; 40/s overloads it from the start.
+        run_dcsim("run", smoke, "-o", out, "-q", "--until", "30 min", "--set", "workloads[0].arrivals.rate=40 /s",
+                  "--set", f"sites[0].pools[0].queue_capacity={cap}", check=True)
+        with h5py.File(out) as f:
+            ev = f["/events"][:]
+            rows = [(float(e["time_s"]), e["detail"].decode()) for e in ev if e["kind"].decode() == "overload"]
+        assert rows, f"{name}: no overload event"
+        t, detail = rows[0]
+        assert 0 <= t <= 120, f"{name}: stamped at {t} s, expected within the first 2 record steps ({detail})"
+        assert ("backlog grew" if name == "backlog" else "queue full") in detail, detail

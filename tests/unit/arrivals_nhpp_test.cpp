@@ -115,8 +115,23 @@ TEST_CASE("arrivals: thinning reproduces a diurnal weekly curve") {
   CHECK(p->mean_rate() == Approx(2.0).epsilon(1e-4));  // diurnal and weekly have mean 1
 }
 
+TEST_CASE("arrivals: a surge with a plateau holds its peak for its duration") {
+  auto p = build("arrivals: {model: nhpp, rate: 10 /s, surges: [{start: 100 s, peak: 3, rise: 10 s, duration: 200 s, "
+                 "decay: 50 s}]}\n");
+  const RateCurve& c = p->curve();
+  CHECK(c.value(50) == Approx(10));
+  CHECK(c.value(105) == Approx(20));   // half-way up the linear rise: 1 + 2 x 0.5
+  CHECK(c.value(110) == Approx(30));   // the top
+  CHECK(c.value(250) == Approx(30));   // on the plateau
+  CHECK(c.value(310) == Approx(30));   // its end
+  CHECK(c.value(360) == Approx(10 * (1 + 2 * std::exp(-1.0))));  // one decay constant later
+  check_reproduces(*p, 600.0, 60.0, 11);
+}
+
 TEST_CASE("arrivals: the thinning bound holds over its window") {
   for (const char* yaml : {kSurgeCurve,
+                           "arrivals: {model: nhpp, rate: 40 /s, surges: [{start: 300 s, peak: 5, rise: 60 s, "
+                           "duration: 1 h, decay: 20 min}]}\n",
                            "arrivals: {model: nhpp, rate: 5 /s, diurnal: {hourly: '1 1 1 1 1 1 2 3 4 5 6 7 8 9 8 7 6 5 4 3 2 1 1 1'}, "
                            "weekly: {days: '1 2 3 4 5 6 7'}, utc_offset: 5.5 h}\n",
                            "arrivals: {model: nhpp, base: points, interpolation: step, points: [{t: 0 s, rate: 1 /s}, "

@@ -342,18 +342,18 @@ TEST_CASE("scenario: the resolved YAML re-loads to the same resolved YAML and ho
     // Same values, now all written out (nothing defaulted on the second load).
     CHECK(b.root.num("horizon") == a.root.num("horizon"));
     CHECK(b.root.integer("seed") == a.root.integer("seed"));
-    CHECK_FALSE(b.root.list("sites")[0].child("network").value("server_link").defaulted);
+    CHECK_FALSE(b.root.list("sites")[0].list("pools")[0].value("server_type").defaulted);
     CHECK(b.root.list("workloads")[0].child("arrivals").num("rate") ==
           a.root.list("workloads")[0].child("arrivals").num("rate"));
 
-    CHECK_THAT(a.resolved_yaml, Contains("server_link: \"50 GB/s\""));
+    CHECK_THAT(a.resolved_yaml, Contains("server_type: \"auto\""));  // a default, written out
     CHECK_THAT(a.resolved_yaml, Contains("fidelity: \"request\""));
-    CHECK_THAT(a.resolved_yaml, Contains("wan:"));
+    CHECK_THAT(a.resolved_yaml, !Contains("network:"));  // a block left out stays out
     CHECK_THAT(a.resolved_yaml, Contains("model: poisson"));
   }
   const LoadedScenario m = load_minimal();
   CHECK_THAT(m.resolved_yaml, Contains("description: \"-\""));
-  CHECK_THAT(m.resolved_yaml, Contains("step: \"60 s\""));
+  CHECK_THAT(m.resolved_yaml, !Contains("record:"));
   CHECK_THAT(m.resolved_yaml, Contains("queue_capacity: 100000"));
 }
 
@@ -473,10 +473,12 @@ TEST_CASE("scenario: malformed --set paths are reported at --set") {
     const char* expected;  // the whole issue
   };
   const std::vector<Case> cases = {
-      {"sites[0].pools[5].servers=1", "--set: sites[0].pools: index [5] is out of range (the list has 1 elements)"},
-      {"sites[1].name=x", "--set: sites: index [1] is out of range (the list has 1 elements)"},
-      {"sites.dc9.pools.chat.servers=1", "--set: sites: no element named 'dc9' in this list"},
-      {"sites.dc1.pools.batch.servers=1", "--set: sites[0].pools: no element named 'batch' in this list"},
+      {"sites[0].pools[5].servers=1", "--set: sites[0].pools: index [5] is out of range (the list has 1 element, [0])"},
+      {"sites[1].name=x", "--set: sites: index [1] is out of range (the list has 1 element, [0])"},
+      {"sites.dc9.pools.chat.servers=1", "--set: sites: no element named 'dc9' in this list; did you mean 'dc1'?"},
+      {"sites.paris.pools.chat.servers=1", "--set: sites: no element named 'paris' in this list; its elements are named 'dc1'"},
+      {"sites.dc1.pools.chatt.servers=1", "--set: sites[0].pools: no element named 'chatt' in this list; did you mean 'chat'?"},
+      {"sites.dc1.pools.batch.servers=1", "--set: sites[0].pools: no element named 'batch' in this list; its elements are named 'chat'"},
       {"servers8", "--set: got 'servers8', expected key.path=value (e.g. sites[0].pools[0].servers=8)"},
       {"=8", "--set: got '=8', expected key.path=value (e.g. sites[0].pools[0].servers=8)"},
       {"name[0]=x", "--set: name: is not a list; cannot apply index [0]"},
@@ -519,15 +521,21 @@ TEST_CASE("scenario: load_text names the display name in messages") {
   CHECK(issues[0].where.column == 18);
 }
 
-TEST_CASE("scenario: cross-block checks run only when the blocks are valid") {
+TEST_CASE("scenario: a bad value does not hide what the cross-block checks find") {
   dcsim::register_builtin_models();
-  // A bad pool reference plus a block error: only the block error (the check would be noise).
+  // A bad pool reference plus a block error elsewhere: both (one error must not hide another).
   std::string text = replace_all(kMinimal, "pool: dc1/chat", "pool: dc1/nope");
   text = replace_all(text, "servers: 1", "servers: x");
-  const std::vector<Issue> issues = text_errors(text);
+  std::vector<Issue> issues = text_errors(text);
+  INFO(listing(issues));
+  REQUIRE(issues.size() == 2);
+  CHECK_THAT(issues[0].str(), Contains("servers: got 'x'"));
+  CHECK_THAT(issues[1].str(), Contains("workloads[0].pool: no pool 'dc1/nope'; pools are 'dc1/chat'"));
+  // What the checks find about a key already blamed is left out: a list for `pool:` is one problem.
+  issues = text_errors(replace_all(kMinimal, "pool: dc1/chat", "pool: [dc1/chat]"));
   INFO(listing(issues));
   REQUIRE(issues.size() == 1);
-  CHECK_THAT(issues[0].str(), Contains("servers: got 'x'"));
+  CHECK_THAT(issues[0].str(), Contains("workloads[0].pool: got a list, expected a string"));
 }
 
 // ---- Config access and diagnostics ------------------------------------------------------------

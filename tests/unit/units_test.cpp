@@ -127,6 +127,8 @@ TEST_CASE("units: time symbols", "[units]") {
       {"2 day", Quantity::time, 172800},
       {"1 wk", Quantity::time, 604800},
       {"1 week", Quantity::time, 604800},
+      {"1 w", Quantity::time, 604800},  // weeks, as in --until 1w
+      {"2w", Quantity::time, 1209600},
       {"1 yr", Quantity::time, 365 * 86400.0},
       {"250 ms", Quantity::time, 0.25},
       {"5 us", Quantity::time, 5e-6},
@@ -135,6 +137,11 @@ TEST_CASE("units: time symbols", "[units]") {
       {"20 ns", Quantity::time, 20e-9},
       {"3 ks", Quantity::time, 3000},
   });
+}
+
+TEST_CASE("units: a power written in 'w' is told that watts are 'W'", "[units]") {
+  CHECK_THROWS_WITH(dcsim::units::parse("700 w", Quantity::power),
+                    "'700 w': unit 'w' is a time, expected a power such as '700 W' (watts are 'W')");
 }
 
 TEST_CASE("units: decimal and binary prefixes", "[units]") {
