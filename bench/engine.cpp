@@ -187,8 +187,7 @@ class Transfers final : public dcsim::EventHandler {
   size_t size() const { return routes_.size(); }
   void on_event(uint64_t tag) override {
     const Route r = routes_[tag];
-    engine_.start_activity([r] { return sg4::Comm::sendto_async(r.src, r.dst, static_cast<uint64_t>(r.bytes)); }, this,
-                           tag);
+    engine_.start_transfer(r.src, r.dst, static_cast<uint64_t>(r.bytes), this, tag);
   }
 
  private:

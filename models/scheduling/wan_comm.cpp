@@ -1,10 +1,9 @@
 // WAN transport `comm`: each payload is a SimGrid comm between the two sites' storage hosts (the
 // site's endpoint on the platform, beside its switch), so payloads share the WAN uplinks max-min
-// with each other and with weight loads: contention. SimGrid computes the time from the
-// platform's routes (latencies of the links crossed, storage links included, and the bandwidth
-// share). Costs the slow lane while comms are in flight (sim/engine/engine.hpp): use it where
+// with each other and with weight loads: contention. The time is the route's latency (the links
+// crossed, storage links included: paid by Engine::start_transfer) plus the bytes at their
+// bandwidth share (SimGrid). Costs the slow lane while comms are in flight (sim/engine/engine.hpp): use it where
 // the scenario studies the WAN itself (image or video responses filling a link).
-#include <simgrid/s4u/Comm.hpp>
 #include <simgrid/s4u/Host.hpp>
 
 #include "models/scheduling/wan_transport.hpp"
@@ -21,7 +20,7 @@ class WanComm final : public WanTransport {
     simgrid::s4u::Host* src = hosts_.at(from.index);
     simgrid::s4u::Host* dst = hosts_.at(to.index);
     const auto size = static_cast<uint64_t>(bytes);
-    engine_.start_activity([src, dst, size] { return simgrid::s4u::Comm::sendto_async(src, dst, size); }, handler, tag);
+    engine_.start_transfer(src, dst, size, handler, tag);
   }
 
  private:

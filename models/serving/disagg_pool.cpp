@@ -2,7 +2,6 @@
 
 #include <stdexcept>
 
-#include <simgrid/s4u/Comm.hpp>
 #include <simgrid/s4u/Host.hpp>
 
 namespace dcsim::serving {
@@ -174,13 +173,7 @@ void DisaggPool::prefilled(const workload::Request& r, double energy_j, uint32_t
   t.src = prefill_->placement().servers[prefill_->server_of(prefill_replica)];
   t.dst = decode_->placement().servers[decode_->server_of(d)];
   t.size = static_cast<uint64_t>(bytes / cfg_.kv_transfer_efficiency);
-  // Captures 16 trivially copyable bytes: std::function keeps them inline (no allocation).
-  engine_.start_activity([this, slot] { return start_transfer(slot); }, this, slot);
-}
-
-simgrid::s4u::ActivityPtr DisaggPool::start_transfer(uint32_t slot) const {
-  const Transfer& t = transfers_[slot];
-  return simgrid::s4u::Comm::sendto_async(t.src, t.dst, t.size);
+  engine_.start_transfer(t.src, t.dst, t.size, this, slot);
 }
 
 void DisaggPool::on_event(uint64_t tag) {

@@ -127,7 +127,6 @@ class DisaggPool final : public Pool, public EventHandler {
   void dropped(const workload::Request& r, double now);
   void timed_out(const workload::Request& r, double now);
   void prefilled(const workload::Request& r, double energy_j, uint32_t prefill_replica);
-  simgrid::s4u::ActivityPtr start_transfer(uint32_t slot) const;
   uint32_t route_decode(const workload::Request& r);  // the decode router's choice (transfers counted)
   scheduling::ReplicaLoad decode_load(uint32_t i) const;
   void add_decode_load(uint32_t i, int64_t tokens, int32_t requests);

@@ -1,6 +1,5 @@
 #include "models/serving/weight_loading.hpp"
 
-#include <simgrid/s4u/Comm.hpp>
 #include <simgrid/s4u/Host.hpp>
 
 namespace dcsim::serving {
@@ -10,7 +9,7 @@ void load_weights(Engine& engine, const PoolPlacement& placement, uint32_t serve
   simgrid::s4u::Host* src = placement.storage;
   simgrid::s4u::Host* dst = placement.servers.at(server);
   const auto size = static_cast<uint64_t>(bytes);
-  engine.start_activity([src, dst, size] { return simgrid::s4u::Comm::sendto_async(src, dst, size); }, handler, tag);
+  engine.start_transfer(src, dst, size, handler, tag);
 }
 
 }  // namespace dcsim::serving

@@ -27,6 +27,7 @@ ActivityBounds::Config ActivityBounds::read_config() {
   c.precision_s = cfg::get_value<double>("surf/precision");
   c.latency_factor = cfg::get_value<double>("network/latency-factor");
   c.bandwidth_factor = cfg::get_value<double>("network/bandwidth-factor");
+  c.latency_phase_uncapped = c.latency_factor > 0 && !(cfg::get_value<double>("network/TCP-gamma") > 0);
   // CM02 and LV08 share one implementation (max-min over the route's links, latency then bytes);
   // the other models (SMPI's size-dependent factors, ns-3, IB, ptask L07) are not capped here.
   c.enabled = (network == "CM02" || network == "LV08") && (host == "default" || host == "compound") && cpu == "Cas01" &&
@@ -62,13 +63,13 @@ ActivityBounds::Entry ActivityBounds::make_comm_entry(sg4::Activity& activity, d
   const sg4::Host* dst = comm->get_destination();
   if (src == nullptr || dst == nullptr || activity.get_state() != sg4::Activity::State::STARTED) return e;
   const Route& r = route(src, dst);
-  if (!(r.bandwidth > 0)) return e;
+  const double latency = r.latency * config_.latency_factor;
+  if (!(r.bandwidth > 0) || (latency > 0 && config_.latency_phase_uncapped)) return e;
   e.kind = Kind::comm;
   e.rate_cap = r.bandwidth * std::max(1.0, config_.bandwidth_factor);
   // At its start time the remaining amount is the size: SimGrid has not advanced the action yet
   // (reading it now changes nothing: no time has passed since the action's last update).
   const double size = activity.get_remaining();
-  const double latency = r.latency * config_.latency_factor;
   const double bytes_from = clock + latency;
   if (latency > 0) {
     e.latency_end = bytes_from;

@@ -9,6 +9,7 @@
 #include <simgrid/Exception.hpp>
 
 #include <simgrid/s4u/Actor.hpp>
+#include <simgrid/s4u/Comm.hpp>
 #include <simgrid/s4u/Host.hpp>
 
 namespace sg4 = simgrid::s4u;
@@ -90,6 +91,39 @@ void Engine::start_activity(const std::function<sg4::ActivityPtr()>& make, Event
   pending_targets_.push_back(PendingTarget{handler, tag});
   bounds_.add(pending_.back(), sg4::Engine::get_clock());
   update_fast_until();
+}
+
+void Engine::start_transfer(sg4::Host* src, sg4::Host* dst, uint64_t bytes, EventHandler* handler, uint64_t tag) {
+  if (!in_dispatcher_) throw std::logic_error("platform activities can only be started from an event handler");
+  const DelayedTransfer t{src, dst, bytes, handler, tag};
+  const double latency = bounds_.config().latency_factor == 0 ? bounds_.route_latency(src, dst) : 0.0;
+  if (!(latency > 0)) {
+    start_comm(t);
+    return;
+  }
+  uint32_t slot;
+  if (delayed_free_.empty()) {
+    slot = static_cast<uint32_t>(delayed_.size());
+    delayed_.push_back(t);
+  } else {
+    slot = delayed_free_.back();
+    delayed_free_.pop_back();
+    delayed_[slot] = t;
+  }
+  at(now_ + latency, &starter_, slot);
+}
+
+void Engine::TransferStarter::on_event(uint64_t slot) {
+  const DelayedTransfer t = engine->delayed_[slot];
+  engine->delayed_free_.push_back(static_cast<uint32_t>(slot));
+  engine->start_comm(t);
+}
+
+void Engine::start_comm(const DelayedTransfer& t) {
+  // make() runs inside start_activity, while `t` lives: capturing its address keeps the
+  // std::function inline (no allocation).
+  const DelayedTransfer* p = &t;
+  start_activity([p] { return sg4::Comm::sendto_async(p->src, p->dst, p->bytes); }, t.handler, t.tag);
 }
 
 // Bring SimGrid's clock up to ours (it lags after a stretch of the fast lane). With activities in

@@ -89,6 +89,14 @@ class Engine {
   // from an event handler (SimGrid activities need the dispatcher actor).
   void start_activity(const std::function<simgrid::s4u::ActivityPtr()>& make, EventHandler* handler,
                       uint64_t tag = 0);
+  // Start a transfer of `bytes` from `src` to `dst` over the platform (CM02: latency, then the bytes
+  // at their max-min share of the route's links): handler->on_event(tag) runs when the last byte
+  // arrives. The platform has SimGrid ignore latencies (network/latency-factor 0, see
+  // sim/platform/simgrid_platform.hpp): the route's latency (Host::route_to) is paid here, by a heap
+  // event that starts the comm at now() + latency. With any other latency factor SimGrid pays it
+  // and the comm starts at once. Only from an event handler, like start_activity.
+  void start_transfer(simgrid::s4u::Host* src, simgrid::s4u::Host* dst, uint64_t bytes, EventHandler* handler,
+                      uint64_t tag = 0);
   size_t activities_in_flight() const { return pending_.size(); }
 
   // Lookahead in the slow lane (default on); off: every heap event waits on SimGrid while activities
@@ -138,6 +146,24 @@ class Engine {
     EventHandler* handler;
     uint64_t tag;
   };
+  // Transfers waiting for their route's latency (start_transfer): a slab with a free list, the
+  // starter's heap events carry the slot.
+  struct DelayedTransfer {
+    simgrid::s4u::Host* src;
+    simgrid::s4u::Host* dst;
+    uint64_t bytes;
+    EventHandler* handler;
+    uint64_t tag;
+  };
+  struct TransferStarter final : EventHandler {
+    Engine* engine;
+    explicit TransferStarter(Engine* e) : engine(e) {}
+    void on_event(uint64_t slot) override;
+  };
+  void start_comm(const DelayedTransfer& t);
+  std::vector<DelayedTransfer> delayed_;
+  std::vector<uint32_t> delayed_free_;
+  TransferStarter starter_{this};
   std::vector<simgrid::s4u::ActivityPtr> pending_;
   std::vector<PendingTarget> pending_targets_;
   ActivityBounds bounds_;  // one entry per pending_ element, same order

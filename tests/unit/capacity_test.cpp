@@ -140,6 +140,31 @@ TEST_CASE("capacity: a cold start of 1 replica takes 0.1 s from the model store"
 TEST_CASE("capacity: a cold start of 4 replicas at once takes 4 times as long") { check_cold_start(4); }
 TEST_CASE("capacity: a cold start of 16 replicas at once takes 16 times as long") { check_cold_start(16); }
 
+// A scale-out mid-run where the store (2 TB/s) is far faster than the server links (10 GB/s): the
+// two new servers load 10 GB each at their links' rate, 1 s plus the path latency 55 us after the
+// 30 s provisioning delay, and the run completes. (With SimGrid paying the latency itself, one load
+// ran at the store's rate, ~5 ms, and the engine's lookahead stopped the run: "a platform activity
+// completed at t=..., after an event at t=... had run".)
+TEST_CASE("capacity: a mid-run scale-out through links slower than the store loads at the links' rate") {
+  const std::string cap = "{initial_replicas: 1, warm_start: true, provisioning_delay: 30 s, schedule: [{after: 100 s, "
+                          "replicas: 3}]}";
+  const std::string wl = "  - {name: w, pool: dc1/p, arrivals: {model: poisson, rate: 50 /s}}\n";
+  output::MemorySink sink;
+  const auto r = run_scenario(load(fifo("300 s", 4, "10 ms", cap, wl),
+                                   {"sites[0].storage.bandwidth=2 TB/s", "sites[0].network.server_link=10 GB/s",
+                                    "sites[0].pools[0].weights=10 GB"}),
+                              &sink);
+  REQUIRE(r.complete);
+  int ready = 0;
+  for (const auto& e : sink.events()) {
+    if (e.kind != "replica_ready" || e.time_s < 1.0) continue;
+    ++ready;
+    CHECK(e.value == Approx(1.0 + 55e-6).epsilon(1e-9));
+    CHECK(e.time_s == Approx(131.0 + 55e-6).epsilon(1e-9));
+  }
+  CHECK(ready == 2);
+}
+
 TEST_CASE("capacity: a reservoir's GPUs arrive after their delay") {
   // 6 servers, the last 2 borrowed: 4 replicas serve from the start; the operator asks at 600 s,
   // they arrive at 600 + 3600 = 4200 s and then load (2 x 1 GB at 10 GB/s: 0.2 s).

@@ -171,8 +171,7 @@ void random_mix(uint64_t seed, bool lookahead, double p_transfer, Trace& trace) 
     const double size = std::floor(std::pow(10.0, rng.uniform(0.0, 9.0)));
     sg4::Host* src = hosts[a];
     sg4::Host* dst = hosts[b];
-    engine.start_activity([=] { return sg4::Comm::sendto_async(src, dst, static_cast<uint64_t>(size)); }, &rec,
-                          kTransfer | (next_index++ & kIndex));
+    engine.start_transfer(src, dst, static_cast<uint64_t>(size), &rec, kTransfer | (next_index++ & kIndex));
   };
   auto start_exec = [&] {
     sg4::Host* h = hosts[rng.below(hosts.size())];

@@ -179,7 +179,7 @@ TEST_CASE("engine: an activity started after a fast-lane stretch starts at now()
   p.engine = &e;
   p.fn = [&, a = a, b = b](uint64_t tag) {
     if (tag < 1000) e.after(0.001, &p, tag + 1);  // fast lane: 1000 events up to t=1
-    if (tag == 1000) e.start_activity([=] { return sg4::Comm::sendto_async(a, b, 4'000'000'000); }, &p, 5000);
+    if (tag == 1000) e.start_transfer(a, b, 4'000'000'000, &p, 5000);
   };
   e.at(0.0, &p, 0);
   e.run(100.0);
