@@ -40,6 +40,19 @@ def _run(tmp_path, name, text):
     return out
 
 
+def _same_runs(fa, fb, summary_keys):
+    """The two runs' summaries agree on `summary_keys` and their /requests rows agree request for
+    request on the times and energy; returns the two summaries."""
+    sa, sb = fa["/summary"].attrs, fb["/summary"].attrs
+    for key in summary_keys:
+        assert sa[key] == sb[key], key
+    ra, rb = fa["/requests"][:], fb["/requests"][:]
+    assert len(ra) == len(rb)
+    for field in ("arrival_s", "start_s", "completion_s", "energy_j"):
+        assert np.array_equal(ra[field], rb[field], equal_nan=True), field
+    return sa, sb, len(ra)
+
+
 def test_a_degraded_image_request_costs_what_the_degraded_class_costs(tmp_path):
     # (a) 20 steps at 1024 px, degraded to 8 steps at 512 px from t = 0 (queue_above 0);
     # (b) declared at 8 steps and 512 px, no admission. Same arrivals, same batches: the same
@@ -48,14 +61,10 @@ def test_a_degraded_image_request_costs_what_the_degraded_class_costs(tmp_path):
                                           admission="{model: degrade, queue_above: 0, steps: 8, resolution: 512}"))
     b = _run(tmp_path, "b", IMAGES.format(cls="resolution: 512, steps: 8", admission="none"))
     with h5py.File(a) as fa, h5py.File(b) as fb:
-        sa, sb = fa["/summary"].attrs, fb["/summary"].attrs
+        sa, sb, _ = _same_runs(fa, fb, ("requests_completed", "energy_gpu_j", "energy_it_j", "latency_mean_s",
+                                        "latency_p99_s"))
         assert sa["requests_degraded"] == sa["requests_arrived"] > 5000
         assert sb["requests_degraded"] == 0
-        for key in ("requests_completed", "energy_gpu_j", "energy_it_j", "latency_mean_s", "latency_p99_s"):
-            assert sa[key] == sb[key], key
-        ra, rb = fa["/requests"][:], fb["/requests"][:]
-        for field in ("arrival_s", "start_s", "completion_s", "energy_j"):
-            assert np.array_equal(ra[field], rb[field], equal_nan=True), field
         assert fa["/services/img/degraded"][:].sum() == sa["requests_degraded"]
         # Against the undegraded class: degrading saves energy (fewer steps, fewer pixels).
     c = _run(tmp_path, "c", IMAGES.format(cls="resolution: 1024, steps: 20", admission="none"))
@@ -117,15 +126,11 @@ def test_a_request_degraded_to_a_smaller_model_in_another_pool_costs_what_that_m
         target="service: chat", model="llama-3.1-70b"))
     b = _run(tmp_path, "b", CHAT.format(services="", target="pool: dc1/small", model="llama-3.1-8b"))
     with h5py.File(a) as fa, h5py.File(b) as fb:
-        sa, sb = fa["/summary"].attrs, fb["/summary"].attrs
+        sa, sb, rows = _same_runs(fa, fb, ("requests_completed", "energy_gpu_j", "latency_mean_s", "latency_p99_s",
+                                           "ttft_p99_s"))
+        assert rows > 10000
         assert sa["requests_degraded"] == sa["requests_arrived"] > 10000
         assert sb["requests_degraded"] == 0
-        for key in ("requests_completed", "energy_gpu_j", "latency_mean_s", "latency_p99_s", "ttft_p99_s"):
-            assert sa[key] == sb[key], key
-        ra, rb = fa["/requests"][:], fb["/requests"][:]
-        assert len(ra) == len(rb) > 10000
-        for field in ("arrival_s", "start_s", "completion_s", "energy_j"):
-            assert np.array_equal(ra[field], rb[field], equal_nan=True), field
         assert fa["/sites/dc1/pools/big/completed"][:].sum() == 0
         assert fa["/sites/dc1/pools/small/completed"][:].sum() == sa["requests_completed"]
         assert fa["/services/chat/degraded"][:].sum() == sa["requests_degraded"]

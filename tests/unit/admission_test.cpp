@@ -13,31 +13,13 @@
 #include "models/serving/pool.hpp"
 #include "sim/platform/simgrid_platform.hpp"
 #include "sim/scenario/datetime.hpp"
+#include "scheduling_test_support.hpp"
 
 using namespace dcsim;
 using scheduling::Verdict;
 using workload::Request;
 
 namespace {
-
-// A pool whose waiting requests the test sets; it keeps what it is sent.
-struct QueuePool final : serving::Pool {
-  std::vector<Request> got;
-  uint64_t queued = 0;
-  serving::PoolPlacement where{"dc1", "p", "/sites/dc1/pools/p", {}, nullptr};
-  void start() override {}
-  void submit(const Request& r) override { got.push_back(r); }
-  uint64_t in_flight() const override { return got.size(); }
-  serving::PoolLoad load() const override { return {queued, 0, 1, 1}; }
-  serving::PoolTotals totals(double) const override { return {}; }
-  const serving::PoolPlacement& placement() const override { return where; }
-  uint32_t add_replicas(uint32_t) override { return 0; }
-  uint32_t remove_replicas(uint32_t) override { return 0; }
-  void set_power_cap(double, serving::ServerSet) override {}
-  void set_speed_factor(double, serving::ServerSet) override {}
-  void fail_server(uint32_t) override {}
-  void repair_server(uint32_t) override {}
-};
 
 scenario::Value number(double v, scenario::ParamKind kind = scenario::ParamKind::quantity) {
   scenario::Value value;
@@ -89,12 +71,13 @@ scenario::Config workload_block(const std::vector<TierSpec>& tiers) {
 struct Rig {
   Engine engine{platform::simgrid_config()};
   output::Recorder recorder{engine, 60};
-  QueuePool pool;
+  test::FakePool pool;  // its waiting requests (now_load.queued) are set by the test
   scheduling::ServiceView view;
   scenario::Config wl;
   double start_epoch_s = 0;
   explicit Rig(const std::vector<TierSpec>& tiers = {}) : wl(workload_block(tiers)) {
     register_builtin_models();
+    pool.now_load = {0, 0, 1, 1};  // one replica up
     view.name = "s";
     view.group = "/services/s";
     view.pools.push_back({&pool, nullptr, "dc1/p"});
@@ -218,12 +201,12 @@ TEST_CASE("admission: a request rejected later in the chain frees what earlier p
   // concurrency_cap then queue_cap: while the queue is full the cap's count must not grow.
   Rig rig;
   auto a = rig.chain({policy("concurrency_cap", {{"max_in_flight", 1}}), policy("queue_cap", {{"max_queue", 10}})});
-  rig.pool.queued = 10;
+  rig.pool.now_load.queued = 10;
   for (uint64_t id = 0; id < 5; ++id) {
     Request r = req(id);
     CHECK(a->decide(r, 0) == Verdict::reject);
   }
-  rig.pool.queued = 0;
+  rig.pool.now_load.queued = 0;
   Request ok = req(9);
   CHECK(a->decide(ok, 1) == Verdict::admit);
   CHECK(a->rejected() == 5);
@@ -236,7 +219,7 @@ TEST_CASE("admission: shedding by tier turns the lower tier away first") {
   auto a = rig.chain({policy("queue_cap", {{"max_queue", 10}}, {{"tier", "free"}}),
                       policy("queue_cap", {{"max_queue", 20}}, {{"tier", "paid"}, {"name", "shed-paid"}})});
   const auto verdicts = [&](uint64_t q) {
-    rig.pool.queued = q;
+    rig.pool.now_load.queued = q;
     Request f = req(1, 0), p = req(2, 1);
     return std::make_pair(a->decide(f, 0), a->decide(p, 0));
   };
@@ -263,11 +246,11 @@ TEST_CASE("admission: degrade past a queue length serves the degraded class and 
   img.kind = workload::RequestKind::image;
   img.steps = 20;
   img.pixels = 1024 * 1024;
-  rig.pool.queued = 9;
+  rig.pool.now_load.queued = 9;
   Request below = img;
   CHECK(a->decide(below, 0) == Verdict::admit);
   CHECK(below.steps == 20);
-  rig.pool.queued = 10;
+  rig.pool.now_load.queued = 10;
   Request past = img;
   CHECK(a->decide(past, 0) == Verdict::degrade);
   CHECK(past.steps == 4);
