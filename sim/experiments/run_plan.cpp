@@ -93,11 +93,11 @@ bool RunFactory::check_alone(const Override& o, Diagnostics& diags) {
   return ok;
 }
 
+// The combination is loaded first: overrides that are valid only together (servers with
+// initial_replicas, say) make a run. Only when it is rejected are the overrides tried one at a
+// time, so that a value the scenario rejects on its own is reported at its own place.
 std::optional<PlannedRun> RunFactory::make(const std::vector<Override>& overrides, uint64_t seed,
                                            std::vector<std::string> labels, Diagnostics& diags) {
-  bool ok = true;
-  for (const auto& o : overrides) ok = check_alone(o, diags) && ok;
-  if (!ok) return std::nullopt;
   PlannedRun run;
   run.overrides = spec_.sets;
   run.overrides.insert(run.overrides.end(), overrides.begin(), overrides.end());
@@ -106,7 +106,11 @@ std::optional<PlannedRun> RunFactory::make(const std::vector<Override>& override
   try {
     const auto sc = load(base_text_, spec_.scenario, run.assignments());
     run.id = hash_id(sc.resolved_yaml);
+    return run;
   } catch (const InputError& e) {
+    bool alone_ok = true;
+    for (const auto& o : overrides) alone_ok = check_alone(o, diags) && alone_ok;
+    if (!alone_ok) return std::nullopt;
     if (++combination_problems_ <= kMaxCombinationProblems) {
       const Location where = overrides.empty() ? Location{spec_.path, 0, 0} : overrides.front().where;
       for (const Issue& is : e.issues()) {
@@ -117,7 +121,6 @@ std::optional<PlannedRun> RunFactory::make(const std::vector<Override>& override
     }
     return std::nullopt;
   }
-  return run;
 }
 
 std::vector<PlannedRun> plan_sweep_runs(const SweepSpec& spec) {

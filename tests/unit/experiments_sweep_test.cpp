@@ -141,6 +141,28 @@ TEST_CASE("sweep file: a value the scenario rejects is reported at its place in 
   CHECK_THAT(msg, Catch::Contains("no element named 'dc9'"));
 }
 
+TEST_CASE("sweep file: overrides valid only together make a run; a bad combination is named") {
+  dcsim::register_builtin_models();
+  // tiny.yaml records every 10 s over 60 s. A 5 s horizon alone is rejected (the step is longer
+  // than the horizon), and so is a 120 s step alone; zipped, 5 s with a 5 s step is a valid run.
+  const auto runs = plan_sweep_runs(parse("axes:\n"
+                                          "  - zip:\n"
+                                          "      - {key: horizon, values: [5 s, 120 s]}\n"
+                                          "      - {key: record.step, values: [5 s, 120 s]}\n"));
+  REQUIRE(runs.size() == 2);
+  CHECK(runs[0].labels == std::vector<std::string>{"5 s", "5 s"});
+  CHECK(runs[0].id != runs[1].id);
+  // Each value fine alone, rejected together: the combination is reported at the first override.
+  const std::string msg = problems([] {
+    plan_sweep_runs(parse("axes:\n"
+                          "  - zip:\n"
+                          "      - {key: horizon, values: [30 s]}\n"
+                          "      - {key: record.step, values: [40 s]}\n"));
+  });
+  CHECK_THAT(msg, Catch::Contains("this combination (horizon=30 s, record.step=40 s, seed=1) is rejected"));
+  CHECK_THAT(msg, Catch::Contains("expected a step no longer than the horizon"));
+}
+
 TEST_CASE("sweep file: the base scenario must exist") {
   const std::string msg = problems([] { parse_sweep_text("scenario: nowhere.yaml\n", kDir + "/test.yaml"); });
   CHECK_THAT(msg, Catch::Contains("test.yaml:1:11: scenario: got 'nowhere.yaml': no such file"));
