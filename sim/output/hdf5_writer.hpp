@@ -94,6 +94,7 @@ class Hdf5Writer final : public Sink {
   uint64_t flush_bound() const;  // what the next flush may add to the file, at most
   void write_samples();
   void write_events();
+  hsize_t read_event_tail(hsize_t from);  // rows [from, events_written_) into event_tail_
   void write_requests();
   void write_rows(hid_t dset, const std::string& name, hsize_t start, hsize_t count, hid_t mem_type,
                   const void* data);
@@ -139,6 +140,9 @@ class Hdf5Writer final : public Sink {
   double flushed_time_ = 0;  // simulated time of the last sample on disk
   std::vector<EventRecord> event_buf_;  // slots reused; the first events_buffered_ are pending
   std::vector<EventRow> event_rows_;
+  std::vector<std::size_t> event_order_;  // the buffer's rows by time (stable)
+  std::vector<double> event_times_;       // time_s of the rows written, in file order (sorted)
+  std::vector<EventRecord> event_tail_;   // rows read back to merge earlier-stamped events into
   hsize_t events_buffered_ = 0;
   hsize_t events_written_ = 0;
   H5Handle request_mem_type_;  // compound matching RequestRecord

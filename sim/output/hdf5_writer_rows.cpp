@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstddef>
 #include <cstdio>
@@ -71,17 +72,60 @@ void Hdf5Writer::write_samples() {
   buffered_ = 0;
 }
 
+// /events stays in time order although an event may be stamped earlier than rows already written
+// (the overload events, stamped when the backlog began to grow, are known only when the run
+// ends): the buffer is sorted by time (stable: same-time events keep the order they came in), and
+// if its earliest row precedes rows on disk, those rows are read back, merged after the earlier
+// ones (a row on disk goes before a new row of the same time) and written again from there.
 void Hdf5Writer::write_events() {
   const auto n = static_cast<std::size_t>(events_buffered_);
-  event_rows_.resize(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const EventRecord& e = event_buf_[i];
-    event_rows_[i] = {e.time_s, e.kind.c_str(), e.subject.c_str(), e.value, e.detail.c_str()};
+  event_order_.resize(n);
+  for (std::size_t i = 0; i < n; ++i) event_order_[i] = i;
+  std::stable_sort(event_order_.begin(), event_order_.end(),
+                   [this](std::size_t a, std::size_t b) { return event_buf_[a].time_s < event_buf_[b].time_s; });
+  const double first = event_buf_[event_order_.front()].time_s;
+  const auto at = static_cast<hsize_t>(std::upper_bound(event_times_.begin(), event_times_.end(), first) -
+                                       event_times_.begin());
+  const hsize_t tail = at < events_written_ ? read_event_tail(at) : 0;
+  event_rows_.clear();
+  event_rows_.reserve(n + tail);
+  std::size_t i = 0, j = 0;
+  const auto row = [](const EventRecord& e) {
+    return EventRow{e.time_s, e.kind.c_str(), e.subject.c_str(), e.value, e.detail.c_str()};
+  };
+  while (i < n || j < tail) {
+    if (j < tail && (i == n || event_tail_[j].time_s <= event_buf_[event_order_[i]].time_s))
+      event_rows_.push_back(row(event_tail_[j++]));
+    else
+      event_rows_.push_back(row(event_buf_[event_order_[i++]]));
   }
-  write_rows(events_.get(), "/events", events_written_, events_buffered_, event_mem_type_.get(),
-             event_rows_.data());
+  write_rows(events_.get(), "/events", at, n + tail, event_mem_type_.get(), event_rows_.data());
+  event_times_.resize(static_cast<std::size_t>(at));
+  for (const EventRow& r : event_rows_) event_times_.push_back(r.time_s);
   events_written_ += events_buffered_;
   events_buffered_ = 0;
+}
+
+hsize_t Hdf5Writer::read_event_tail(hsize_t from) {
+  const hsize_t count = events_written_ - from;
+  std::vector<EventRow> rows(static_cast<std::size_t>(count));
+  H5Handle file_space = check(H5Dget_space(events_.get()), H5Sclose, "get the dataspace of /events");
+  H5Handle mem_space = check(H5Screate_simple(1, &count, nullptr), H5Sclose, "create a dataspace");
+  if (H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &from, nullptr, &count, nullptr) < 0)
+    fail("select rows of /events");
+  if (H5Dread(events_.get(), event_mem_type_.get(), mem_space.get(), file_space.get(), H5P_DEFAULT, rows.data()) < 0)
+    fail("read back /events");
+  event_tail_.resize(rows.size());
+  uint64_t bytes = 0;
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const EventRow& r = rows[k];
+    event_tail_[k] = {r.time_s, r.kind ? r.kind : "", r.subject ? r.subject : "", r.value, r.detail ? r.detail : ""};
+    bytes += sizeof(EventRow) + event_tail_[k].kind.size() + event_tail_[k].subject.size() +
+             event_tail_[k].detail.size() + 3 * 32;
+  }
+  H5Dvlen_reclaim(event_mem_type_.get(), mem_space.get(), H5P_DEFAULT, rows.data());
+  reserve(2 * bytes);  // the rows written again, with their strings
+  return count;
 }
 
 // What one flush may add to the file, generously: per series (and /time) its last chunk written

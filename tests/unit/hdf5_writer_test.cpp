@@ -327,6 +327,40 @@ TEST_CASE("hdf5: the .partial holds every flushed sample while the run goes") {
   CHECK(read_doubles(f.get(), "/time").size() == 40);
 }
 
+TEST_CASE("hdf5: events stamped earlier than rows already written are merged in at their times") {
+  // Flush every 16 samples: the events at 50, 100 and 150 s (two flushes) are on disk when the
+  // run ends and reports an overload that began at 60 s and one at 100 s (as World::log_overloads
+  // does). /events ends in time order; the same-time row already on disk stays first.
+  TempDir dir;
+  const std::string path = dir.file("order.h5");
+  {
+    Hdf5Writer w(path, 16);
+    w.open(meta(), series());
+    w.event({50, "replica_ready", "/sites/dc1/pools/chat/replicas/0", 1, "a"});
+    append_samples(w, 1, 16);  // flush 1: the event at 50 s
+    w.event({100, "replica_ready", "/sites/dc1/pools/chat/replicas/1", 1, "b"});
+    w.event({150, "admission_change", "/services/s/admission/limit", 0, "c"});
+    append_samples(w, 17, 32);  // flush 2: 100 s and 150 s
+    w.event({310, "replica_loading", "/sites/dc1/pools/chat/replicas/2", 2, "d"});
+    w.event({60, "overload", "/sites/dc1/pools/chat", kNaN, "backlog grows"});
+    w.event({100, "overload", "/sites/dc1/pools/chat", kNaN, "rejections begin"});
+    w.close(run_end());
+  }
+  H5Handle f = open_file(path);
+  const auto ev = read_events(f.get());
+  REQUIRE(ev.size() == 6);
+  const std::vector<double> times{50, 60, 100, 100, 150, 310};
+  const std::vector<std::string> details{"a", "backlog grows", "b", "rejections begin", "c", "d"};
+  for (std::size_t i = 0; i < ev.size(); ++i) {
+    CHECK(ev[i].time_s == times[i]);
+    CHECK(ev[i].detail == details[i]);
+  }
+  CHECK(ev[2].subject == "/sites/dc1/pools/chat/replicas/1");
+  CHECK(ev[3].kind == "overload");
+  CHECK(std::isnan(ev[1].value));
+  CHECK(ev[5].value == 2);
+}
+
 TEST_CASE("hdf5: a writer destroyed without close leaves a readable .partial") {
   TempDir dir;
   const std::string path = dir.file("killed.h5");
