@@ -5,6 +5,8 @@ series, the request table, the events and the summary (run_digest.py says what i
 Regenerated when admission landed: the only differences were the new /workloads/<w>/timed_out
 series, the /summary entries requests_timed_out and requests_degraded, and /requests' outcome_codes
 attribute (3=timed_out); every other dataset was unchanged.
+When /events went into time order (the overload rows merged in at their times), ghibli-wave's
+/events digest was regenerated: its 67 rows sorted, every other dataset unchanged.
 After an intended model change, regenerate a digest with
     build/dcsim run scenarios/NAME.yaml -o /tmp/x.h5 [--until ...]
     python3 tests/python/run_digest.py /tmp/x.h5 > tests/golden/NAME.digest
