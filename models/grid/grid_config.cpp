@@ -152,9 +152,9 @@ Schema make_grid_schema() {
                 "(the pools' GPU power cap), shed (shed or reroute load). Leave one out to forbid it."),
        ParamSpec::quantity_of("margin", Quantity::dimensionless).def("0.02").at_least(0).below(1).doc(
            "Safety margin: planned responses (battery, gensets, cap, shed) aim at (1 - margin) x the import limit, "
-           "so that the error of the next step's demand estimate and the step's load variation stay below the "
-           "limit (0: aim at the limit, which then holds on average only). 0.02 is an ASSUMPTION: it covers the "
-           "cap estimate at steady load (docs/models/grid.md); raise it for bursty load."),
+           "so that a rise of load between control steps up to margin x limit, and the error of the demand "
+           "estimate, stay below the limit (0: aim at the limit, which then holds on average only). 0.02 is an "
+           "ASSUMPTION (docs/models/grid.md); load that varies within a step is not covered."),
        ParamSpec::quantity_of("forecast_window", Quantity::time).def("6 h").above(0).doc(
            "Window of the intensity and price forecasts (signals for routers; clean/cheap battery policies)."),
        ParamSpec::quantity_of("demand_charge_usd_per_kw", Quantity::dimensionless).def("0").at_least(0).doc(
