@@ -1,8 +1,38 @@
 #include "models/facility/delivery_caps.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <numeric>
 
 namespace dcsim::facility {
+
+void split_by_caps(double gpu_w, std::span<const double> cap_w, std::vector<double>& out, std::vector<uint32_t>& order) {
+  const size_t n = cap_w.size();
+  out.resize(n);
+  if (n == 0) return;
+  order.resize(n);
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return cap_w[a] < cap_w[b]; });
+  // Water filling from the lowest cap: the servers below the level x sit at their cap.
+  double left = gpu_w;
+  size_t k = 0;
+  for (; k < n; ++k) {
+    const double c = cap_w[order[k]];
+    const double level = left / double(n - k);  // the level if servers k.. all share what is left
+    if (!(c < level)) break;                    // server k (and every one above it) is not clipped
+    out[order[k]] = c;
+    left -= c;
+  }
+  if (k < n) {
+    const double level = left / double(n - k);
+    for (size_t j = k; j < n; ++j) out[order[j]] = level;
+    return;
+  }
+  // Every server clipped and power left over: more than the caps allow (rounding, or caps that
+  // changed within the step): in proportion to the caps, so the shares add up to gpu_w.
+  const double sum = gpu_w - left;
+  for (size_t s = 0; s < n; ++s) out[s] = sum > 0 ? cap_w[s] * gpu_w / sum : gpu_w / double(n);
+}
 
 DeliveryCaps::DeliveryCaps(const DeliveryTree& tree, const std::vector<PoolInfo>& pools, CapPolicy policy)
     : tree_(tree), pools_(pools), policy_(policy), f_(tree.size(), 1.0), emitted_(tree.size(), 1.0) {

@@ -13,8 +13,20 @@
 // for ranges whose cap changed. Parameters: τ cap_target (0.97), ρ_r release_below (0.90), Δf
 // release_step (0.05), f_min min_cap_fraction (0.3; the H100's lowest settable power limit is
 // ~200 of 700 W, nvidia-smi -q "Min Power Limit").
+//
+// Per-server power under caps (split_by_caps): the pools report one GPU energy per pool, not per
+// server. Split evenly, the servers of a capped PDU would be charged the pool's mean — more than
+// they draw at their cap — and the PDU would be capped again, deeper, while its uncapped
+// neighbours are charged less than they draw. The split assumes the pool's router spreads work
+// evenly (every server would draw the same) and clips each server at its cap (water filling):
+//   g_s = min(G_s, x),   Σ_s g_s = G                        (G_s: server s's GPU cap, +inf: none)
+//   x: the level at which the clipped shares add up to the pool's GPU power G
+// (if Σ_s G_s < G — rounding, or caps applied during the step — the shares are G_s · G / Σ_s G_s).
+// An ASSUMPTION where work is not spread evenly (e.g. replicas stopped by the grid or failed
+// servers: their servers draw less and the others more than the split says).
 #pragma once
 
+#include <span>
 #include <vector>
 
 #include "models/facility/delivery_tree.hpp"
@@ -35,6 +47,11 @@ struct CapEvent {
   bool released = false;
   bool insufficient = false;  // even f_min leaves the node above τ·R
 };
+
+// Splits a pool's GPU power `gpu_w` (W) over its servers with per-server GPU caps `cap_w`
+// (W per server, +inf: none) into `out` (W per server; resized). No allocation once `out` and
+// `order` have the pool's size.
+void split_by_caps(double gpu_w, std::span<const double> cap_w, std::vector<double>& out, std::vector<uint32_t>& order);
 
 class DeliveryCaps {
  public:

@@ -6,6 +6,10 @@
 //         P = P_u·s^(1/α) then brings its power down to the thermal cap a·TDP, a = s³);
 //         delivery caps → per-GPU caps on the servers below the over-rated node, through the
 //         site's cap arbiter (models/site/site_caps.hpp: a server runs at the lowest cap)
+//   split while any server of a pool has a cap (any source), the pool's GPU power is split over
+//         its servers by water filling under their caps (delivery_caps.hpp split_by_caps), so a
+//         capped PDU is charged its servers' capped power and its neighbours the rest; without
+//         caps, evenly. Server power = offset/servers + (1 + slope) · its GPU share (exact sum).
 //   share facility energy, outdoor dry bulb and facility/IT for the grid (Site::step)
 //   signals power_headroom_w (feed rating − feed load at the last step), pue (last step)
 // Series and events: SiteFacility::declare_series under /sites/<site>. Summary: "<site>_" +
@@ -16,6 +20,7 @@
 #include <limits>
 #include <sstream>
 
+#include "models/facility/delivery_caps.hpp"
 #include "models/facility/facility_schema.hpp"
 #include "models/facility/site_facility.hpp"
 #include "models/serving/pool.hpp"
@@ -49,19 +54,24 @@ class FacilityComponent final : public site::SiteComponent {
  public:
   FacilityComponent(site::SiteBuild& b, const scenario::Config& cfg)
       : site_(b.site),
-        fac_(cfg, pool_infos(b),
+        infos_(pool_infos(b)),
+        fac_(cfg, infos_,
              FacilityContext{b.scenario.num("start"), b.scenario.num("horizon"), b.scenario_dir, b.site.name}) {
     fac_.declare_series(b.recorder, "/sites/" + site_.name);
     energy_.assign(site_.pools.size(), 0.0);
+    per_server_.assign(site_.pools.size(), {});
     feed_ = fac_.delivery().node(0).name;
     site_.publish("power_headroom_w", [this](double) { return site_.signals.power_headroom_w; });
     site_.publish("pue", [this](double) { return last_pue_; });
   }
 
   void on_step(double now, double dt, const site::SiteEnergy& e) override {
-    for (size_t k = 0; k < energy_.size(); ++k) energy_[k] = e.pools[k].it_j;
+    for (size_t k = 0; k < energy_.size(); ++k) {
+      energy_[k] = e.pools[k].it_j;
+      split(k, e.pools[k].gpu_j / dt);
+    }
     pools_it_j_ += e.it_j;
-    const StepOutput& o = fac_.step(now, dt, StepInput{energy_});
+    const StepOutput& o = fac_.step(now, dt, StepInput{energy_, per_server_});
     if (o.thermal_changed) {
       // The speed factor only: the pools' clock-power law then lowers their power to the
       // thermal cap (applying the cap too would count the slowdown twice: facility.md).
@@ -93,8 +103,32 @@ class FacilityComponent final : public site::SiteComponent {
   void add_summary(std::vector<output::SummaryEntry>& out) const override { fac_.add_summary(out, site_.name + "_"); }
 
  private:
+  // Per-server powers of pool k for the delivery tree (header: split); empty (uniform) while no
+  // server of the pool is capped.
+  void split(size_t k, double gpu_w) {
+    const PoolInfo& p = infos_[k];
+    if (k >= site_.caps.pools()) return;
+    bool any = false;
+    caps_.resize(p.servers);
+    for (uint32_t s = 0; s < p.servers; ++s) {
+      caps_[s] = site_.caps.effective(k, s) * p.gpus_per_server;
+      any = any || std::isfinite(caps_[s]);
+    }
+    std::vector<double>& out = per_server_[k];
+    if (!any) {
+      out.clear();
+      return;
+    }
+    split_by_caps(gpu_w, caps_, out, order_);
+    for (uint32_t s = 0; s < p.servers; ++s) out[s] = p.server_power_w(out[s] / p.gpus_per_server);
+  }
+
   site::Site& site_;
+  std::vector<PoolInfo> infos_;
   SiteFacility fac_;
+  std::vector<std::vector<double>> per_server_;
+  std::vector<double> caps_;
+  std::vector<uint32_t> order_;
   std::vector<double> energy_;
   std::string feed_;
   double pools_it_j_ = 0;

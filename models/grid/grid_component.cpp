@@ -4,13 +4,31 @@
 //   in      E = the facility's energy over the step (Site::step, from the facility component),
 //           or the pools' IT energy when the site has no facility model (PUE 1: said in grid.md);
 //           the outdoor dry bulb for the solar cells; the uncapped demand D and the cap floor
-//   demand  per pool, P_gpu,p = the pool's GPU energy / Δ while the grid does not cap it (the
-//           last uncapped value while it does):
-//             IT(f) = Σ_p a_p + (1 + b_p) · min(P_gpu,p, N_p · f · TDP_p)       (N_p GPUs)
-//             D = r · IT(1),   cap floor = r · IT(f_min),   r = facility / IT of the step
-//   caps    actions.cap_target_w T < ∞: the largest f ∈ [f_min, 1] with r · IT(f) ≤ T (bisection),
-//           every GPU of the site capped at f · TDP_p through the site's cap arbiter (source grid);
-//           T = ∞ lifts the grid's caps
+//   demand  per pool p, from its GPU energy over the step (P_gpu,p = gpu_j / Δ) and a two-state
+//           view of its N_p GPUs: idle at P_idle,p (the catalog GPU's loaded idle; a fifo pool's
+//           gpu.idle_power) or busy at P_u,p (the pool's uncapped per-GPU maximum: a fifo pool's
+//           gpu.busy_power exactly, the catalog TDP for llm/diffusion pools — an upper bound):
+//             base_p = min(N_p P_idle,p, P_gpu,p),  n_p = (P_gpu,p − base_p) / (P_u,p − P_idle,p)
+//           n_p: busy GPUs (time average). Under a per-GPU cap C = f · TDP_p < P_u,p a busy GPU
+//           draws C and runs at the cap law's rate r(C) = max(r_min, (C / P_u)^α)
+//           (models/serving/throttle.hpp, gpu_power_model.hpp: α = 1/3, r_min = 0.25), so the
+//           same work keeps n_p / r GPUs busy (at most N_p: beyond that the work queues):
+//             G_p(f) = base_p + min(N_p, n_p / r(C)) · (max(C, P_idle,p) − P_idle,p)     (C < P_u,p)
+//             G_p(f) = P_gpu,p                                                         (C ≥ P_u,p)
+//             IT(f)  = Σ_p a_p + (1 + b_p) · G_p(f)
+//             D = r_fac · IT(1),   cap floor = r_fac · IT(f_min),   r_fac = facility / IT of the step
+//           Only busy GPUs give power back: idle ones already draw less than any cap ≥ f_min·TDP.
+//           While the grid caps, P_gpu,p is measured at the cap; the uncapped demand is recovered by
+//           inverting G_p (n_p = r(C) · (P_gpu,p − base_p)/(C − P_idle,p)); when every GPU is busy
+//           at the cap (saturated: the true demand is not observable) the last estimate is kept
+//           if larger.
+//   caps    actions.cap_target_w T < ∞: the largest f ∈ [f_min, 1] with r_fac · IT(f) ≤ T
+//           (bisection; IT(f) is monotone in f), every GPU of the site capped at f · TDP_p through
+//           the site's cap arbiter (source grid); T = ∞ lifts the grid's caps. Limits of the
+//           estimate: a busy GPU of an llm or diffusion pool draws less than TDP (510-690 W on an
+//           H100), so n_p is underestimated there and the prediction is low by up to
+//           (P_u/TDP)^α·(TDP − P_idle)/(P_u − P_idle) − 1 of the dynamic power; the grid's
+//           `margin` (site_grid.hpp) covers that and the step-to-step variation of load.
 //   shed    actions.shed_w > 0: the pools keep only the replicas whose full-load power fits the
 //           facility target T = actions.facility_target_w; the others drain and stop
 //           (Pool::remove_replicas), so the kept ones queue and, at their queue cap, reject
@@ -34,6 +52,7 @@
 #include <string>
 
 #include "models/grid/site_grid.hpp"
+#include "models/power/gpu_power_model.hpp"
 #include "models/serving/pool.hpp"
 #include "models/site/site_component.hpp"
 
@@ -50,6 +69,32 @@ struct PoolDemand {
   double gpu_w = 0;                // GPU power the pool would draw without the grid's cap
   double cap_w = 0;                // the grid's per-GPU cap now (tdp_w when none)
   uint32_t shed = 0;               // replicas the grid took out (Pool::remove_replicas)
+  double idle_w = 0;               // P_idle: a GPU with no work
+  double busy_w = 0;               // P_u: a busy GPU without a cap (= tdp_w)
+
+  double base_w(double gpu_w_now) const { return std::min(gpus * idle_w, gpu_w_now); }
+  // The cap law's rate of a busy GPU under a per-GPU cap c (1: the cap does not bind).
+  double rate(double c) const {
+    static const power::GpuPowerParams law{};
+    return c < busy_w ? std::max(law.min_clock_fraction, std::pow(c / busy_w, law.alpha)) : 1.0;
+  }
+  // GPU power of the pool under a per-GPU cap c with its uncapped power at `uncapped_w` (header: G_p).
+  double capped_gpu_w(double uncapped_w, double c) const {
+    if (!(c < busy_w) || !(busy_w > idle_w)) return uncapped_w;
+    const double base = base_w(uncapped_w);
+    const double busy = (uncapped_w - base) / (busy_w - idle_w);
+    return base + std::min(gpus, busy / rate(c)) * (std::max(c, idle_w) - idle_w);
+  }
+  // The uncapped GPU power whose capped value at c is `measured_w`; `saturated` when every GPU is
+  // busy at the cap (the demand beyond is not observable).
+  double uncapped_gpu_w(double measured_w, double c, bool& saturated) const {
+    saturated = false;
+    if (!(c < busy_w) || !(busy_w > idle_w) || !(c > idle_w)) return measured_w;
+    const double base = base_w(measured_w);
+    const double busy_capped = (measured_w - base) / (c - idle_w);
+    saturated = busy_capped >= gpus * (1 - 1e-6);
+    return base + busy_capped * rate(c) * (busy_w - idle_w);
+  }
 };
 
 class GridComponent final : public site::SiteComponent {
@@ -63,9 +108,15 @@ class GridComponent final : public site::SiteComponent {
     const auto& pools = b.site_cfg.list("pools");
     for (size_t k = 0; k < pools.size(); ++k) {
       const serving::PoolItPower& it = *b.pool_power.at(k);
-      pools_.push_back({it.other.offset_w, it.other.slope,
-                        double(pools[k].integer("servers") * pools[k].integer("gpus_per_server")), it.gpu_tdp_w, 0,
-                        it.gpu_tdp_w, 0});
+      PoolDemand d;
+      d.offset_w = it.other.offset_w;
+      d.slope = it.other.slope;
+      d.gpus = double(pools[k].integer("servers") * pools[k].integer("gpus_per_server"));
+      d.tdp_w = d.cap_w = d.busy_w = it.gpu_tdp_w;
+      const bool fifo = pools[k].str("serving") == "fifo";
+      d.idle_w = fifo ? pools[k].child("gpu").num("idle_power")
+                      : b.catalog.gpu(b.catalog.server(it.server).gpu).idle_loaded_W;
+      pools_.push_back(d);
     }
     const double window = grid_.spec().forecast_window_s;
     site_.publish("carbon_intensity_g_per_kwh", [this](double t) { return grid_.supply().intensity_at(t) * kJPerKwh; });
@@ -79,9 +130,17 @@ class GridComponent final : public site::SiteComponent {
 
   void on_step(double now, double dt, const site::SiteEnergy& e) override {
     for (size_t k = 0; k < pools_.size(); ++k) {
+      PoolDemand& p = pools_[k];
       const double gpu_w = e.pools[k].gpu_j / dt;
-      if (!capped_ && !shedding()) pools_[k].gpu_w = gpu_w;
-      else pools_[k].gpu_w = std::max(pools_[k].gpu_w, gpu_w);
+      if (!capped_ && !shedding()) {
+        p.gpu_w = gpu_w;
+      } else if (shedding()) {
+        p.gpu_w = std::max(p.gpu_w, gpu_w);  // stopped replicas: the demand is not observable
+      } else {
+        bool saturated = false;
+        const double u = p.uncapped_gpu_w(gpu_w, p.cap_w, saturated);
+        p.gpu_w = saturated ? std::max(p.gpu_w, u) : u;
+      }
     }
     const bool has_facility = !std::isnan(site_.step.facility_energy_j);
     ratio_ = has_facility && !std::isnan(site_.step.facility_per_it) ? site_.step.facility_per_it : 1.0;
@@ -117,7 +176,7 @@ class GridComponent final : public site::SiteComponent {
  private:
   double it_w(double f) const {
     double w = 0;
-    for (const auto& p : pools_) w += p.offset_w + (1 + p.slope) * std::min(p.gpu_w, p.gpus * f * p.tdp_w);
+    for (const auto& p : pools_) w += p.offset_w + (1 + p.slope) * (f < 1 ? p.capped_gpu_w(p.gpu_w, f * p.tdp_w) : p.gpu_w);
     return w;
   }
 

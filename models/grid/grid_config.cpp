@@ -150,6 +150,11 @@ Schema make_grid_schema() {
            .def("battery,gensets,cap,shed")
            .doc("Responses to an import limit, in the order they are used: battery (discharge), gensets (start), cap "
                 "(the pools' GPU power cap), shed (shed or reroute load). Leave one out to forbid it."),
+       ParamSpec::quantity_of("margin", Quantity::dimensionless).def("0.02").at_least(0).below(1).doc(
+           "Safety margin: planned responses (battery, gensets, cap, shed) aim at (1 - margin) x the import limit, "
+           "so that a rise of load between control steps up to margin x limit, and the error of the demand "
+           "estimate, stay below the limit (0: aim at the limit, which then holds on average only). 0.02 is an "
+           "ASSUMPTION (docs/models/grid.md); load that varies within a step is not covered."),
        ParamSpec::quantity_of("forecast_window", Quantity::time).def("6 h").above(0).doc(
            "Window of the intensity and price forecasts (signals for routers; clean/cheap battery policies)."),
        ParamSpec::quantity_of("demand_charge_usd_per_kw", Quantity::dimensionless).def("0").at_least(0).doc(
@@ -200,6 +205,7 @@ SiteGridSpec make_spec(const scenario::Config& g, const GridContext& ctx, scenar
   s.interconnect_w = g.num("interconnect") > 0 ? g.num("interconnect") : kInf;
   s.export_limit_w = g.num("export_limit");
   s.responses = parse_responses(g, d);
+  s.margin = g.num("margin");
   s.forecast_window_s = g.num("forecast_window");
   s.demand_charge_usd_per_w = g.num("demand_charge_usd_per_kw") / 1000.0;
   s.demand_interval_s = g.num("demand_interval");

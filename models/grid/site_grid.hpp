@@ -17,8 +17,8 @@
 //   cost       I⁺ Δ p̄ + fuel + demand charge: rate × the month's peak of the demand-interval mean
 //              import, charged as the peak rises (so the cumulative cost is right at every step)
 // Planning the next step [t1, t1 + Δ], with D the site's uncapped demand (the World's estimate,
-// or P plus what the grid asked to remove):
-//   need = D − S_next − L_next; the responses in the declared order take what they can of it:
+// or P plus what the grid asked to remove) and m the safety margin (`margin`, a fraction):
+//   need = D − S_next − (1 − m) L_next; the responses in the declared order take what they can of it:
 //   battery (its power over one step), gensets (started now if needed; available after their
 //   delay; started ahead when a known event falls within the delay), cap (down to the World's
 //   cap floor), shed; what is left is the shortfall, reported.
@@ -57,6 +57,9 @@ struct SiteGridSpec {
   std::vector<LimitEvent> events;
   double export_limit_w = 0;
   std::vector<Response> responses{Response::battery, Response::gensets, Response::cap, Response::shed};
+  // Planned responses aim at (1 − margin) × the limit (fraction in [0, 1)). From parts: 0 (aim at
+  // the limit); the scenario key `margin` defaults to 0.02 (grid_config.cpp).
+  double margin = 0;
   double forecast_window_s = 6 * 3600.0;
   double demand_charge_usd_per_w = 0;  // per W of monthly peak
   double demand_interval_s = 900;

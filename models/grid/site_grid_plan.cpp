@@ -95,7 +95,7 @@ void SiteGrid::plan(const SiteLoad& load) {
   // Start the gensets if they will be needed within their start delay (a known event included).
   if (uses(Response::gensets) && gensets_.present() && !gensets_.started()) {
     const double horizon = spec_.gensets.start_delay_s + dt;
-    const double need_ahead = demand - solar_next - limits_.min_over(t1, t1 + horizon);
+    const double need_ahead = demand - solar_next - (1 - spec_.margin) * limits_.min_over(t1, t1 + horizon);
     const double battery_ahead = uses(Response::battery) ? battery_.max_discharge_w(horizon, soc_min) : 0.0;
     if (need_ahead > 0 && walk(need_ahead, battery_ahead, spec_.gensets.capacity_w).gensets > 0) {
       gensets_.start(t1);
@@ -107,7 +107,9 @@ void SiteGrid::plan(const SiteLoad& load) {
             "gensets started, " + num(spec_.gensets.capacity_w) + " W ready at t = " + num(gensets_.ready_at()) + " s");
     }
   }
-  const double need = demand - solar_next - limits_.min_over(t1, t2);
+  // The responses aim at (1 − margin) of the limit: the cap and shed act on an estimate of the next
+  // step's demand, and the margin keeps its error and the step's variation below the limit.
+  const double need = demand - solar_next - (1 - spec_.margin) * limits_.min_over(t1, t2);
   if (need > 1e-9 * std::max(1.0, demand)) {
     const Takes k = walk(need, uses(Response::battery) ? battery_.max_discharge_w(dt, soc_min) : 0.0,
                          gensets_.available_w(t1, t2));

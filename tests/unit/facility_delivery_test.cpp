@@ -115,6 +115,88 @@ delivery:
   CHECK(site.totals().cap_events >= 2);
 }
 
+TEST_CASE("split_by_caps: water filling under per-server caps - by hand", "[facility]") {
+  std::vector<double> out;
+  std::vector<uint32_t> order;
+  const double inf = kNoCap;
+  // 1,000 W over caps {100, inf, 300, inf}: the even share 250 W clips the first server at 100 W;
+  // the 900 W left over three servers is 300 W each, which the 300 W cap just allows.
+  const std::vector<double> caps{100, inf, 300, inf};
+  split_by_caps(1000, caps, out, order);
+  CHECK(out == std::vector<double>{100, 300, 300, 300});
+  // No caps: even.
+  const std::vector<double> none{inf, inf, inf};
+  split_by_caps(900, none, out, order);
+  CHECK(out == std::vector<double>{300, 300, 300});
+  // More power than the caps allow (caps changed within the step): in proportion to the caps.
+  const std::vector<double> tight{100, 300};
+  split_by_caps(800, tight, out, order);
+  CHECK(out[0] == Approx(200));
+  CHECK(out[1] == Approx(600));
+}
+
+TEST_CASE("A capped PDU is charged its servers' capped power - its neighbours the rest", "[facility]") {
+  // One pool of 16 servers: pdu-1 feeds servers 0-7 (rated 46 kW), pdu-2 servers 8-15. Every
+  // server at 6 kW puts 48 kW through pdu-1: its 8 servers are capped so that they draw
+  // 0.97 x 46 kW / 8 = 5,577.5 W each; pdu-2's stay at 6 kW. The pool then reports one GPU
+  // energy. Split by the caps (split_by_caps, what the facility component does), pdu-1 sees
+  // 8 x 5,577.5 = 44,620 W < 46 kW: no further cap event, pdu-2's servers untouched. Split evenly,
+  // each server would be charged (5,577.5 + 6,000)/2 = 5,788.75 W: pdu-1 at 46,310 W, over its
+  // rating again although its servers are at their cap.
+  const auto block = test::facility_block(R"(
+weather: {model: synthetic, mean: 15 degC, annual_amplitude: 0 degC, diurnal_amplitude: 0 degC}
+delivery:
+  oversubscription: 1.5
+  feed_rating: 400 kW
+  nodes:
+    - {name: t1, level: transformer, rating: 300 kW}
+    - {name: u1, level: ups, parent: t1, rating: 200 kW}
+    - {name: pdu-1, level: pdu, parent: u1, rating: 46 kW}
+    - {name: pdu-2, level: pdu, parent: u1, rating: 60 kW}
+    - {name: ra, level: rack, rating: 60 kW, parent: pdu-1, servers: "p0:0-7"}
+    - {name: rb, level: rack, rating: 60 kW, parent: pdu-2, servers: "p0:8-15"}
+)");
+  const auto pools = test::dgx_pools(1, 16);
+  const PoolInfo& p = pools[0];
+  for (const bool by_caps : {true, false}) {
+    SiteFacility site(block.root, pools, {test::kStart2025, 86400, ".", "dc1"});
+    std::vector<double> e{16 * 6000.0 * 10};
+    const auto& first = site.step(10, 10, {e});
+    REQUIRE(first.caps.size() == 1);
+    const CapCommand cmd = first.caps[0];
+    CHECK(cmd.servers.first == 0);
+    CHECK(cmd.servers.count == 8);  // exactly pdu-1's servers
+    CHECK(cmd.node == "pdu-1");
+    const double capped_w = p.server_power_w(cmd.gpu_cap_w);
+    CHECK(capped_w == Approx(0.97 * 46e3 / 8).epsilon(1e-6));
+    // The next step as drawn: servers 0-7 at their cap, 8-15 at 6 kW.
+    const double it_w = 8 * capped_w + 8 * 6000.0;
+    std::vector<double> e2{it_w * 10};
+    std::vector<std::vector<double>> per_server(1);
+    if (by_caps) {
+      std::vector<double> caps(16, kNoCap), gpu;
+      std::vector<uint32_t> order;
+      for (int s = 0; s < 8; ++s) caps[s] = cmd.gpu_cap_w * p.gpus_per_server;
+      const double gpu_w = (it_w - 16 * p.other_offset_w) / (1 + p.other_slope);
+      split_by_caps(gpu_w, caps, gpu, order);
+      for (double g : gpu) per_server[0].push_back(p.server_power_w(g / p.gpus_per_server));
+      CHECK(per_server[0][0] == Approx(capped_w).epsilon(1e-12));
+      CHECK(per_server[0][15] == Approx(6000.0).epsilon(1e-12));
+    }
+    const auto& second = site.step(20, 10, {e2, per_server});
+    if (by_caps) {
+      CHECK(second.caps.empty());                                        // no deeper cap, pdu-2 untouched
+      CHECK(site.headroom_w("pdu-1") == Approx(0.03 * 46e3).epsilon(1e-6));  // 46,000 − 44,620 W
+      CHECK(site.totals().cap_events == 1);
+    } else {
+      // The even split sees pdu-1 over its rating although its servers are at their cap: a
+      // second power_cap event, negative headroom (and no release while the load stays).
+      CHECK(site.totals().cap_events == 2);
+      CHECK(site.headroom_w("pdu-1") == Approx(46e3 - 8 * 5788.75).epsilon(1e-6));
+    }
+  }
+}
+
 TEST_CASE("Ratings that cannot carry the servers are an input error", "[facility]") {
   const auto loaded = test::facility_block(R"(
 delivery:

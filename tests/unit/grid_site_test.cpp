@@ -293,3 +293,37 @@ TEST_CASE("grid site: signals - intensity now and forecast - price - limit and h
   CHECK(s.headroom_w == Approx(6e6));
   CHECK(g_per_kwh(grid.intensity_forecast(3600, 3600)) == Approx(300));
 }
+
+TEST_CASE("grid site: the margin keeps a rising load below the limit at every step - without it the limit holds one step late") {
+  // Demand rises 1 % per 10 s step from 11 MW; the interconnect is 10 MW and capping the only
+  // response (floor 0). The plan caps the next step from this step's demand D_k, so by hand
+  //   import_{k+1} = D_{k+1} − (D_k − (1 − m) L) = (1 − m) L + (D_{k+1} − D_k)        (k ≥ 0)
+  // m = 0.02: 9.8 MW + 0.01 D_k ≤ 9.8 + 0.145 MW < 10 MW at every step after the first;
+  // m = 0: 10 MW + 0.01 D_k, above the limit at every step.
+  SiteGridSpec spec;
+  spec.interconnect_w = 10e6;
+  spec.responses = {Response::cap};
+  for (const double m : {0.0, 0.02}) {
+    spec.margin = m;
+    SiteGrid grid(constant_supply(400), flat_price(50), spec, context());
+    FakeWorld w{grid, 0.0};
+    double d_prev = 0, max_import = 0;
+    for (int k = 0; k < 30; ++k) {
+      const double d = 11e6 * std::pow(1.01, k);
+      const GridStep& s = w.step(10, d);
+      if (k == 0) {
+        CHECK(s.grid_import_w == Approx(11e6).epsilon(1e-12));  // the first step is already drawn
+      } else {
+        CHECK(s.grid_import_w == Approx((1 - m) * 10e6 + (d - d_prev)).epsilon(1e-9));
+        max_import = std::max(max_import, s.grid_import_w);
+      }
+      d_prev = d;
+    }
+    if (m > 0) {
+      CHECK(max_import < 10e6);
+      CHECK(max_import == Approx(9.8e6 + 0.01 * 11e6 * std::pow(1.01, 28)).epsilon(1e-9));
+    } else {
+      CHECK(max_import > 10e6);
+    }
+  }
+}

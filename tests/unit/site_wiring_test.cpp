@@ -112,17 +112,33 @@ TEST_CASE("site wiring: a cooling shortfall throttles the pool and its latency g
 }
 
 TEST_CASE("site wiring: the grid caps GPU power to hold the interconnect and publishes its signals") {
-  // 2 fifo servers (16 GPUs, ~1.8 busy on average) draw ~5 kW; a 4.6 kW interconnect with
-  // capping as the only response forces the grid's cap on every GPU.
+  // 2 fifo servers (16 GPUs at 75 W idle, 700 W busy; 1 s per request at 1.8 requests/s: 1.8 GPUs
+  // busy on average, warm start so every step is at that load) with capping as the only response.
+  // By hand (dgx-h100: non-GPU 1.2 kW at idle GPUs to 2.9 kW at 8 x 700 W, so per server
+  // 1,200 + 0.34 (P_gpu − 600) W; two servers: IT = 1,992 + 1.34 P_gpu):
+  //   free:    P_gpu = 16 x 75 + 1.8 x 625 = 2,325 W,  IT = 5,107.5 W (no facility: import = IT)
+  //   capped:  the grid aims at (1 − 0.02) x 4,600 = 4,508 W: P_gpu = (4,508 − 1,992)/1.34 = 1,877.6 W,
+  //            so 1,200 + 1.8 (700/C)^(1/3) (C − 75) = 1,877.6 → C ≈ 383 W (f ≈ 0.55).
+  // Only the 1.8 busy GPUs give power back; before the cap was counted per busy GPU the grid
+  // spread the excess over all 16 (min(P_gpu, 16 f 700) never binds above f = 0.3) and import
+  // stayed at ~5.1 kW.
   const std::string grid = "{supply: {model: preset, region: camx}, interconnect: 4.6 kW, responses: cap}";
   Run free, capped;
-  run(yaml_of("{step: 10 s}", "{supply: {model: preset, region: camx}}", 1.8), free);
-  run(yaml_of("{step: 10 s}", grid, 1.8), capped);
+  run(yaml_of("{step: 10 s}", "{supply: {model: preset, region: camx}}", 1.8, true), free);
+  run(yaml_of("{step: 10 s}", grid, 1.8, true), capped);
   const auto imp_free = free.sink.column("/sites/dc1", "grid_import_w");
   const auto imp = capped.sink.column("/sites/dc1", "grid_import_w");
-  REQUIRE(*std::max_element(imp_free.begin() + 1, imp_free.end()) > 4600);
-  // After the first step (the cap acts on the next one), import stays at the limit.
-  for (size_t k = 1; k < imp.size(); ++k) CHECK(imp[k] <= 4600 * (1 + 1e-3));
+  const auto mean_after_first = [](const std::vector<double>& v) {
+    double sum = 0;
+    for (size_t k = 1; k < v.size(); ++k) sum += v[k];
+    return sum / double(v.size() - 1);
+  };
+  // Tolerance 1.5 %: Poisson arrivals, 11 samples of 10 min (60 control steps each); the
+  // per-10-min spread of the busy count is ~0.6 % of import.
+  CHECK(mean_after_first(imp_free) == Approx(5107.5).epsilon(0.015));
+  CHECK(mean_after_first(imp) == Approx(4508.0).epsilon(0.015));
+  // Every 10-min mean below the limit (the first sample holds the first, uncapped, 10 s step).
+  for (size_t k = 1; k < imp.size(); ++k) CHECK(imp[k] <= 4600);
   CHECK(capped.summary.at("dc1_emissions_g") > 0);
   // Emissions = Σ energy x intensity (the grid's own check holds every step; here the run's).
   CHECK(free.summary.at("dc1_emissions_g") > capped.summary.at("dc1_emissions_g"));
