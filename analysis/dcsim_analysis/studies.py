@@ -310,36 +310,49 @@ def _co2(run: Run) -> float:
     return sum(v for k, (v, _) in run.summary.items() if k.endswith("_emissions_g") and "marginal" not in k)
 
 
+def _cost(run: Run) -> float:
+    """The sites' energy, demand and fuel cost (USD): Σ <site>_cost_usd."""
+    return sum(v for k, (v, _) in run.summary.items() if k.endswith("_cost_usd"))
+
+
 def _carbon(run: Run, variants: dict) -> list[Row]:
-    """Emissions, latency and where the images went, against the nearest-site baseline; the
+    """Emissions, cost, latency and where the images went, against the nearest-site baseline; the
     margin against the scenario header's hand estimate (presets' annual means, equal PUE)."""
     rows: list[Row] = []
-    sites = ["va", "fi"]
+    sites = ["va", "ca", "fi"]
     mean_i = {s: float(np.nanmean(x)) if (x := _series(run, f"/sites/{s}", "carbon_intensity_g_per_kwh")) is not None
               else math.nan for s in sites}
     rows.append(Row("grid intensity over the week, va (SRVC)", "282.6 g/kWh (annual)", "grid.egrid2022_subregions",
                     f"{mean_i['va']:.1f} g/kWh", "synthetic hourly shape around the preset"))
+    rows.append(Row("grid intensity over the week, ca (CAMX)", "226 g/kWh (annual)", "grid.egrid2022_subregions",
+                    f"{mean_i['ca']:.1f} g/kWh", "synthetic hourly shape (duck curve) around the preset"))
     rows.append(Row("grid intensity over the week, fi (Finland)", "79 g/kWh (annual, lifecycle)", "grid.countries_2023",
                     f"{mean_i['fi']:.1f} g/kWh",
                     f"{_pct(mean_i['fi'], 79.0)} over this April week: the preset's synthetic hourly shape "
                     "(not investigated further: the preset's annual mean is checked by the grid tests)"))
     near = next(iter(variants.values()), None)
-    co2 = _co2(run)
     for label, v in [("carbon-aware (lowest_signal)", run)] + [(k, x) for k, x in variants.items()]:
         served = {s: np.nansum(x) if (x := _series(v, f"/sites/{s}/pools/image", "completed")) is not None else math.nan
                   for s in sites}
         tot = sum(served.values())
-        rows.append(Row(f"{label}: CO2 over the week", "", "",
-                        f"{_co2(v) / 1e3:,.1f} kg; va {_s(v, 'va_emissions_g') / 1e3:,.1f} kg, "
-                        f"fi {_s(v, 'fi_emissions_g') / 1e3:,.1f} kg; images at fi {served['fi'] / tot * 100:.1f} %; "
-                        f"mean latency {_s(v, 'latency_mean_s'):.3f} s; PUE va {_s(v, 'va_pue'):.3f}, "
-                        f"fi {_s(v, 'fi_pue'):.3f}", "this run" if v is run else "a run of the same scenario"))
+        where = ", ".join(f"{s} {served[s] / tot * 100:.1f} %" for s in sites)
+        per_site = ", ".join(f"{s} {_s(v, f'{s}_emissions_g') / 1e3:,.1f} kg" for s in sites)
+        pue = ", ".join(f"{s} {_s(v, f'{s}_pue'):.3f}" for s in sites)
+        rows.append(Row(f"{label}: CO2 and cost over the week", "", "",
+                        f"{_co2(v) / 1e3:,.1f} kg ({per_site}); energy cost {_cost(v):,.0f} USD; images {where}; "
+                        f"mean latency {_s(v, 'latency_mean_s'):.3f} s; PUE {pue}",
+                        "this run" if v is run else "a run of the same scenario"))
     if near is not None:
-        margin = 1 - co2 / _co2(near)
-        rows.append(Row("CO2 saved by carbon-aware routing", "21.2 % (hand estimate: annual means, equal PUE)",
+        margin = 1 - _co2(run) / _co2(near)
+        rows.append(Row("CO2 saved by carbon-aware routing", "22.5 % (hand estimate: all to fi, annual means, equal PUE)",
                         "grid.egrid2022_subregions", f"{margin * 100:.1f} %",
-                        "the week's synthetic Finnish mean is below the annual lifecycle figure; the emptied "
-                        "site's PUE rises (fixed fan and pump floor)"))
+                        "the week's synthetic Finnish mean is below the annual lifecycle figure; the router also "
+                        "uses ca in the hours its midday solar brings it below fi; the emptied sites' PUE rises "
+                        "(fixed fan and pump floor)"))
+        rows.append(Row("energy cost saved by carbon-aware routing", "8.5 % (hand estimate: all to fi, equal PUE)",
+                        "EIA Electric Power Annual 2023; Eurostat nrg_pc_205",
+                        f"{(1 - _cost(run) / _cost(near)) * 100:.1f} %",
+                        "the hours at ca pay California's price; the emptied sites' higher PUE costs too"))
     return rows
 
 
@@ -420,29 +433,34 @@ STUDIES = {
         variants={"2 servers (8 A100s)": ("2-servers", ["sites.kr.pools.beta.servers=2"]),
          "continuous batching (max_batch 256) on the same server": ("batch-256", ["sites.kr.pools.beta.llm.max_batch=256"])}),
     "carbon-aware": Study(
-        "carbon-aware", "Carbon-aware routing between a Virginia and a Finnish site",
-        "An image service runs on two identical sites, one on the Virginia grid region (eGRID SRVC, ~283 g/kWh) "
-        "and one in Finland (~79 g/kWh). How much CO2 does routing every request to the site whose grid is "
-        "cleaner now save against serving users at their nearest site, and what does it cost in latency?",
+        "carbon-aware", "Carbon-aware routing across a Virginia, a California and a Finnish site",
+        "An image service runs on three identical sites, on the Virginia grid region (eGRID SRVC, ~283 g/kWh), "
+        "the California one (eGRID CAMX, ~226 g/kWh) and in Finland (~79 g/kWh). How much CO2 does routing every "
+        "request to the site whose grid is cleaner now save against serving users at their nearest site, and "
+        "what does it change in energy cost and latency?",
         _carbon,
         assumptions=[
             "The pool: `serving: diffusion` serving FLUX.1-dev (catalog flux.1-dev, 50 steps, 1024x1024) one "
             "image per batch on H100s (the batch-1 point of `mlenergy_v3.h100.flux1_dev`): the calibrated "
             "batch-time model gives 11.76 s per image at 679 W, 113 W idle with the model loaded; two "
-            "DGX-H100-class servers (16 GPUs, 1.36 images/s) per site, so either site can serve both regions "
-            "(0.6 images/s).",
-            "Identical facilities and the same (northern Virginia) weather at both sites, so only the grid and "
+            "DGX-H100-class servers (16 GPUs, 1.36 images/s) per site, so any site can serve the three regions "
+            "(0.9 images/s).",
+            "Energy prices, flat: va 89.2 and ca 186.4 USD/MWh (EIA Electric Power Annual 2023, industrial "
+            "average revenue per kWh), fi 96.1 USD/MWh (Eurostat nrg_pc_205, non-household, 2nd half 2023, "
+            "EUR 0.089/kWh at an assumed 1.08 USD/EUR).",
+            "Identical facilities and the same (northern Virginia) weather at the three sites, so only the grid and "
             "the routing differ.",
-            "Grid intensities: presets srvc (`grid.egrid2022_subregions`, 282.6 g/kWh) and finland "
-            "(`grid.countries_2023`, 79 g/kWh), hourly shapes synthetic (models/grid/presets.yaml).",
-            "Hand estimate (scenario header): idle IT (4.41 kW a site) stays where it is; only the Americas' "
-            "dynamic energy (449.6 kWh of IT in the week) moves: 21.2 % less CO2 at the annual means and equal "
-            "PUE; the Americas' images pay 2 x (35 + 5) ms of WAN latency.",
+            "Grid intensities: presets srvc and camx (`grid.egrid2022_subregions`, 282.6 and 226 g/kWh) and "
+            "finland (`grid.countries_2023`, 79 g/kWh), hourly shapes synthetic (models/grid/presets.yaml).",
+            "Hand estimate (scenario header): idle IT (4.41 kW a site) stays where it is; the US regions' dynamic "
+            "energy (449.6 kWh of IT each in the week) moves to fi: 22.5 % less CO2 and 8.5 % less energy cost at "
+            "the annual means and equal PUE; the US images pay 2 x (35 + 5) ms (va) and 2 x (30 + 5) ms (ca) of "
+            "WAN latency.",
         ],
-        pending=["Three sites (the issue names Virginia, California and Finland) and a global diurnal workload.",
+        pending=["A global diurnal workload (the three regions' demand here is flat Poisson).",
                  "Idle capacity at the dirty site is not scaled in (an autoscaler would move its idle power too).",
                  "Marginal-intensity routing (the signal exists: marginal_intensity_g_per_kwh) is not a routing "
-                 "signal kind yet.", "Electricity price: the presets carry none, so cost is 0."],
+                 "signal kind yet.", "Prices are flat annual averages, not hourly market prices."],
         variants={"nearest (baseline)": ("nearest", ["services.images.routing.model=nearest"])}),
 }
 
