@@ -1,6 +1,8 @@
 // `fidelity: request | fluid` of every pool and its `fluid:` block (docs/models/fluid.md),
 // registered as a block kind extending the pool block (sim/registry/kinds.hpp), and the builder
 // of a fluid pool from the same keys as its `serving` kind (fluid_curves.hpp).
+#include <algorithm>
+#include <cmath>
 #include <memory>
 
 #include "models/serving/fluid/fluid_curves.hpp"
@@ -25,6 +27,13 @@ const scenario::Schema& fluid_schema() {
            .above(0)
            .at_most(3600)
            .doc("Control step of the fluid pool: arrivals, queue and service advance once per step."),
+       P::quantity_of("latency_step", Quantity::time)
+           .def("10 s")
+           .above(0)
+           .at_most(3600)
+           .doc("How often the latency points (percentiles, run-wide latency and SLO statistics) are recomputed "
+                "from the queueing approximation; rounded to a whole number of steps, at least one. The flows "
+                "advance every step regardless."),
        P::boolean("poisson_counts")
            .def("false")
            .doc("Draw each step's arrivals as a Poisson count of the rate curve's expected number (false: "
@@ -80,6 +89,7 @@ BuiltPool build_pool(PoolBuild& b) {
   const scenario::Config& f = b.pool.child("fluid");
   cfg.step_s = f.num("step");
   cfg.poisson_counts = f.flag("poisson_counts");
+  cfg.latency_every = static_cast<uint32_t>(std::max(1.0, std::round(f.num("latency_step") / cfg.step_s)));
   cfg.queue_capacity = static_cast<uint64_t>(b.pool.integer("queue_capacity"));
   cfg.servers = static_cast<uint32_t>(b.placement.servers.size());
   cfg.gpus_per_replica = k.gpus_per_replica;

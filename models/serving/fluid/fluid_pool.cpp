@@ -173,7 +173,8 @@ void FluidPool::step(double now) {
   completed_ += c;
   lambda_ = lambda;
 
-  // Split among the workloads and report whole requests.
+  // Split among the workloads and report whole requests; every latency_every steps, new latency
+  // points for the completions since the last ones.
   double fl_total = 0;
   for (const auto& s : sources_) fl_total += std::max(0.0, s.a - s.rej - s.done - s.drop);
   for (auto& s : sources_) {
@@ -186,10 +187,39 @@ void FluidPool::step(double now) {
     s.done += done;
   }
 
-  // Latency of the step's completions (fluid_latency.hpp). A batching pool queues batches of k
-  // for its R replicas; while it collects (nothing queued, batches of k_min), a request's batch
-  // has J = 1 + Poisson(lambda D) requests (truncated at slots; size-biased: a request is more
-  // often in a large batch) and it waits D if it opened the batch, U(0, D) if it joined.
+  for (auto& s : sources_) report(s);
+  if (--latency_countdown_ > 0) {
+    pending_completed_ += c;
+  } else {
+    latency_countdown_ = cfg_.latency_every;
+    const bool any = pending_completed_ + c > 0;
+    pending_completed_ = 0;
+    latency_points(k, k_min, lambda, R);
+    if (any)
+      for (double l : nodes_) series_.latency.observe(l);
+    for (auto& s : sources_) report_latency(s, now);
+  }
+
+  // Series and power for the coming step.
+  series_.arrivals.add(a);
+  series_.admitted.add(a - rej);
+  series_.rejected.add(rej);
+  series_.completed.add(c);
+  if (curve_.tokens_per_request > 0) tokens_out_.add(c * curve_.tokens_per_request);
+  if (curve_.images_per_request > 0) images_out_.add(c * curve_.images_per_request);
+  const double total_replicas = double(wanted_.size());
+  series_.utilization.set(now, total_replicas > 0 ? busy / total_replicas : 0.0);
+  power_w_ = power;
+  series_.power.set(now, power_w_);
+}
+
+// The latency points of the pool's current state (fluid_latency.hpp). A batching pool queues
+// batches of k for its R replicas; while it collects (nothing queued, batches of k_min), a
+// request's batch has J = 1 + Poisson(lambda D) requests (truncated at slots; size-biased: a
+// request is more often in a large batch) and it waits D if it opened the batch, U(0, D) if it
+// joined.
+void FluidPool::latency_points(double k, double k_min, double lambda, double R) {
+  const double slots = curve_.slots;
   const double t_mean = curve_.service_time(k) / rate_;
   const bool collecting = curve_.batches && q_ <= 0 && k_min > 1 && k <= k_min;
   if (curve_.batches)
@@ -222,21 +252,6 @@ void FluidPool::step(double now) {
     }
     nodes_[j] = wait_.backlog_s + w_scale * nodes_[j] + service + collect;
   }
-  if (c > 0)
-    for (double l : nodes_) series_.latency.observe(l);
-  for (auto& s : sources_) report(s, now);
-
-  // Series and power for the coming step.
-  series_.arrivals.add(a);
-  series_.admitted.add(a - rej);
-  series_.rejected.add(rej);
-  series_.completed.add(c);
-  if (curve_.tokens_per_request > 0) tokens_out_.add(c * curve_.tokens_per_request);
-  if (curve_.images_per_request > 0) images_out_.add(c * curve_.images_per_request);
-  const double total_replicas = double(wanted_.size());
-  series_.utilization.set(now, total_replicas > 0 ? busy / total_replicas : 0.0);
-  power_w_ = power;
-  series_.power.set(now, power_w_);
 }
 
 // cdf_[s - 1] = P(a request's batch has at most s requests): J = 1 + Poisson(mu) truncated at
@@ -259,7 +274,7 @@ void FluidPool::batch_cdf(double mu) {
   }
 }
 
-void FluidPool::report(Source& s, double now) {
+void FluidPool::report(Source& s) {
   workload::FlowCounts floors{uint64_t(std::floor(s.a)), uint64_t(std::floor(s.adm)), uint64_t(std::floor(s.rej)),
                               uint64_t(std::floor(s.done)), uint64_t(std::floor(s.drop))};
   // Never more finished than arrived (rounding of the splits).
@@ -270,9 +285,15 @@ void FluidPool::report(Source& s, double now) {
                          floors.dropped - s.told.dropped};
   s.told = floors;
   s.src->on_flow(d);
-  // The step's completions over the latency points, rotated so that small counts visit them all.
+  s.pending += d.completed;
+}
+
+// The completions since the last latency points over the current ones, rotated so that small
+// counts visit them all.
+void FluidPool::report_latency(Source& s, double now) {
   const size_t K = nodes_.size();
-  const uint64_t n = d.completed;
+  const uint64_t n = s.pending;
+  s.pending = 0;
   if (n == 0) return;
   for (size_t j = 0; j < K; ++j) {
     const uint64_t k = (uint64_t(j) + 1) * n / K - uint64_t(j) * n / K;

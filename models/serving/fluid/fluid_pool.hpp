@@ -49,6 +49,7 @@ namespace dcsim::serving::fluid {
 
 struct FluidPoolConfig {
   double step_s = 1.0;
+  uint32_t latency_every = 1;   // steps between latency points (fluid.latency_step / step)
   bool poisson_counts = false;
   uint64_t queue_capacity = 100000;
   uint32_t servers = 1;
@@ -103,11 +104,14 @@ class FluidPool final : public Pool, public EventHandler {
     workload::FlowCounts told;                 // floors reported so far
     uint32_t node_offset = 0;                  // rotation of its latency points
     double step_a = 0;                         // this step's arrivals
+    uint64_t pending = 0;                      // completions not yet given latencies
   };
   void step(double now);
   void build_curve();
   void regroup();               // up replicas per operating point
-  void report(Source& s, double now);
+  void report(Source& s);
+  void report_latency(Source& s, double now);
+  void latency_points(double k, double k_min, double lambda, double R);
   void record_latency(double completed, double now);
   double draw_poisson(double mean);
   void batch_cdf(double mu);
@@ -134,6 +138,8 @@ class FluidPool final : public Pool, public EventHandler {
   bool started_ = false;
   std::vector<double> nodes_;          // the step's latency points
   std::vector<double> cdf_;            // batch sizes while collecting (batch_cdf)
+  uint32_t latency_countdown_ = 1;
+  double pending_completed_ = 0;
   PoolSeries series_;
   output::Counter tokens_out_, images_out_;
   double ca2_ = 1;
