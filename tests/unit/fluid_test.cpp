@@ -202,3 +202,32 @@ TEST_CASE("fluid: Erlang C by Halfin-Whitt above the recursion's range agrees wi
   }
   CHECK(erlang_c(2001, 2001 - 0.5 * std::sqrt(2001.0)) == Approx(halfin_whitt_c(2001, 2001 - 0.5 * std::sqrt(2001.0))));
 }
+
+TEST_CASE("fluid: a fluid pool shared by a service of two pools, or behind admission, is a located error") {
+  register_builtin_models();
+  const std::string text = R"(
+name: t
+seed: 5
+horizon: 10 min
+sites:
+  - name: dc1
+    pools:
+      - {name: a, servers: 1, fidelity: fluid, service: {model: fixed, time: 1 s}}
+      - {name: b, servers: 1, service: {model: fixed, time: 1 s}}
+services:
+  - name: s
+    pools: [{pool: dc1/a}, {pool: dc1/b}]
+    routing: {model: least_loaded}
+workloads:
+  - {name: w, service: s, arrivals: {model: poisson, rate: 1 /s}}
+)";
+  const auto two = scenario::load_text(text, "fluid_two.yaml", scenario::scenario_schema(), {}, scenario::check_scenario);
+  CHECK_THROWS_WITH(run_scenario(two, nullptr), Catch::Contains("fluid_two.yaml:8") &&
+                                                    Catch::Contains("sites[0].pools[0].fidelity") &&
+                                                    Catch::Contains("the only pool of its service"));
+  const auto adm = scenario::load_text(text, "fluid_two.yaml", scenario::scenario_schema(),
+                                       {"services[0].pools=[{pool: dc1/a}]",
+                                        "services[0].admission=[{model: queue_cap, max_queue: 10}]"},
+                                       scenario::check_scenario);
+  CHECK_THROWS_WITH(run_scenario(adm, nullptr), Catch::Contains("admission"));
+}
