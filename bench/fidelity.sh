@@ -4,24 +4,28 @@
 # the request-level one and their relative difference, checked against the issue's tolerances:
 #   below saturation: IT energy and throughput (completed) 2 %, p50 latency 10 %, p99 15 %;
 #   above saturation: rejections within 5 % of the arrivals ((fluid - request) / arrivals).
-# Cases: bench/fidelity/{diffusion,llm}.yaml, steady (~70 % load) and surge (2x for 15 min).
+# Cases: bench/fidelity/{diffusion,llm}.yaml, steady (~70 % load) and surge (2x for 15 min);
+# heatwave: scenarios/heatwave.yaml (1 day, the facility and its thermal throttling in the loop,
+# request level with its weight loads, fluid warm), compared as below saturation plus facility energy.
 #   bench/fidelity.sh                  uses build/dcsim
 #   DCSIM=build-rel/dcsim bench/fidelity.sh
 #   CASES="diffusion-steady llm-surge" bench/fidelity.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DCSIM=${DCSIM:-build/dcsim}
-CASES=${CASES:-"diffusion-steady diffusion-surge llm-steady llm-surge"}
+CASES=${CASES:-"diffusion-steady diffusion-surge llm-steady llm-surge heatwave"}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
 for c in $CASES; do
   scen=bench/fidelity/${c%-*}.yaml
   peak=1; [[ $c == *-surge ]] && peak=2
+  sets=(--set "workloads[0].arrivals.surges[0].peak=$peak")
+  [[ $c == heatwave ]] && { scen=scenarios/heatwave.yaml; sets=(); }
   for fid in request fluid; do
-    set_fid=(); [[ $fid == fluid ]] && set_fid=(--set "sites[0].pools[0].fidelity=fluid")
+    set_fid=(); [[ $fid == fluid ]] && set_fid=(--set "fidelity=fluid")
     start=$(date +%s.%N)
-    "$DCSIM" run "$scen" -o "$TMP/$c-$fid.h5" --set "workloads[0].arrivals.surges[0].peak=$peak" "${set_fid[@]}" \
+    "$DCSIM" run "$scen" -o "$TMP/$c-$fid.h5" "${sets[@]}" "${set_fid[@]}" \
       >/dev/null 2>"$TMP/$c-$fid.log" || { cat "$TMP/$c-$fid.log" >&2; exit 1; }
     end=$(date +%s.%N)
     echo "$c $fid $(awk -v a="$start" -v b="$end" 'BEGIN {print b - a}')" >> "$TMP/wall.txt"
@@ -45,6 +49,7 @@ for c in cases:
     surge = c.endswith("surge")
     arrived = rq["requests_arrived"]
     rows = [("energy_it_j", 0.02), ("requests_completed", 0.02)]
+    rows += [(k, 0.02) for k in sorted(rq) if k.endswith("_energy_facility_j")]
     if not surge:
         rows += [("latency_p50_s", 0.10), ("latency_p99_s", 0.15)]
     for key, tol in rows:
