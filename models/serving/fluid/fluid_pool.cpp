@@ -229,7 +229,7 @@ void FluidPool::latency_points(double k, double k_min, double lambda, double R) 
   const double d = collecting ? std::min(curve_.batch_window_s, (slots - 1) / lambda) : 0.0;
   if (collecting) batch_cdf(lambda * d);
   // The waiting-time points at (i + 1/2) / K, their stationary part scaled to the exact mean
-  // (the midpoints of an exponential tail fall short of it by ~1 % at K = 64).
+  // (the midpoints of an exponential tail fall short of it: ~1 % at K = 64).
   const size_t K = nodes_.size();
   double w_sum = 0;
   for (size_t j = 0; j < K; ++j) {

@@ -24,10 +24,11 @@
 // Counts (flow.hpp): each workload's arrived/admitted/rejected/completed/dropped are floors of its
 // cumulative fluids; rejections are split by the step's arrivals, completions and drops by each
 // workload's share of what is in flight. in_flight() counts the same floors, so the request
-// invariant holds exactly. Latency (fluid_latency.hpp): per step, K = 64 latency points
-// L_j = backlog + W(u_pi(j)) + T shape_j / r (a Latin-hypercube pairing of the waiting-time and
-// service-time quantiles) feed the pool's latency_p50_s/latency_p99_s and, weighted by the step's
-// completions, the workloads' run-wide latency and SLO statistics.
+// invariant holds exactly. Latency (fluid_latency.hpp): every latency_every steps, K = 256
+// latency points L_j = backlog + W(u_pi(j)) + service_j + collection_j (a Latin-hypercube pairing
+// of the waiting-time, service-time and batch-collection quantiles; latency_points()) feed the
+// pool's latency_p50_s/latency_p99_s and, weighted by the completions since the previous points,
+// the workloads' run-wide latency and SLO statistics.
 //
 // Commands (pool.hpp): add/remove replicas act at once (no weight-load time: the pool starts
 // warm; docs/models/fluid.md); power cap and speed factor per server, grouped by operating
