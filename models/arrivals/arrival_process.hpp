@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 
@@ -44,6 +45,14 @@ class ArrivalProcess {
   virtual const ArrivalAttributes* attributes() const { return nullptr; }
   // Long-run mean rate (1/s) if known, else NaN (reports and checks).
   virtual double mean_rate() const = 0;
+  // The fluid fidelity's view (docs/models/fluid.md): the expected arrival rate lambda(t) (1/s) at
+  // simulated time t (non-decreasing t between calls), or NaN if the process has no rate curve
+  // (trace replay, Hawkes: their arrivals depend on their own history). Renewal processes return
+  // their constant mean rate.
+  virtual double rate(double /*t*/) const { return std::numeric_limits<double>::quiet_NaN(); }
+  // Squared coefficient of variation of the inter-arrival times (Poisson 1; Gamma/Weibull cv^2;
+  // deterministic 0), the c_a^2 of the fluid pools' queueing approximation.
+  virtual double interarrival_scv() const { return 1.0; }
   // Optional extra series (e.g. active_users), under the workload's group.
   virtual void declare_series(output::Recorder&, const std::string& /*group*/) {}
   // Optional end-of-run totals (e.g. trace rows skipped), added to /summary as <workload>_<name>.

@@ -25,6 +25,7 @@ class NhppArrivals final : public ArrivalProcess {
   NhppArrivals(std::unique_ptr<RateCurve> curve, double window_s, double horizon_s);
   double next_arrival(double now, Rng& rng) override;
   double mean_rate() const override { return mean_rate_; }
+  double rate(double t) const override { return curve_->value(t); }
   const RateCurve& curve() const { return *curve_; }
   // Candidates drawn and accepted so far (efficiency = accepted / candidates).
   uint64_t candidates() const { return thinning_.candidates(); }

@@ -14,6 +14,7 @@ class PoissonArrivals final : public ArrivalProcess {
   explicit PoissonArrivals(double rate_per_s);
   double next_arrival(double now, Rng& rng) override { return now + rng.exponential(rate_); }
   double mean_rate() const override { return rate_; }
+  double rate(double) const override { return rate_; }
 
  private:
   double rate_;

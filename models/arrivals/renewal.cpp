@@ -48,6 +48,10 @@ DeterministicArrivals::DeterministicArrivals(double rate_per_s, double phase_s)
   if (!(phase_s >= 0)) throw std::invalid_argument("phase must be >= 0");
 }
 
+double GammaArrivals::interarrival_scv() const { return 1.0 / shape_; }
+double WeibullArrivals::interarrival_scv() const { return std::expm1(log_cv2_plus_1(shape_)); }
+double DeterministicArrivals::interarrival_scv() const { return 0.0; }
+
 double DeterministicArrivals::next_arrival(double now, Rng&) {
   double t = phase_ + n_ * gap_;
   if (t < now) {  // the caller skipped ahead: resume at the first arrival at or after `now`

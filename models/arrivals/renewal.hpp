@@ -23,6 +23,8 @@ class GammaArrivals final : public ArrivalProcess {
   GammaArrivals(double rate_per_s, double cv);
   double next_arrival(double now, Rng& rng) override { return now + rng.gamma(shape_, scale_); }
   double mean_rate() const override { return rate_; }
+  double rate(double) const override { return rate_; }
+  double interarrival_scv() const override;
   double shape() const { return shape_; }
 
  private:
@@ -34,6 +36,8 @@ class WeibullArrivals final : public ArrivalProcess {
   WeibullArrivals(double rate_per_s, double cv);
   double next_arrival(double now, Rng& rng) override { return now + rng.weibull(shape_, scale_); }
   double mean_rate() const override { return rate_; }
+  double rate(double) const override { return rate_; }
+  double interarrival_scv() const override;
   double shape() const { return shape_; }
 
  private:
@@ -45,6 +49,8 @@ class DeterministicArrivals final : public ArrivalProcess {
   DeterministicArrivals(double rate_per_s, double phase_s);
   double next_arrival(double now, Rng& rng) override;
   double mean_rate() const override { return rate_; }
+  double rate(double) const override { return rate_; }
+  double interarrival_scv() const override;
 
  private:
   double rate_, gap_, phase_;

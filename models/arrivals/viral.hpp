@@ -41,6 +41,7 @@ class ViralArrivals final : public ArrivalProcess {
   ViralArrivals(Population population, double rate_per_user, Activity activity, double window_s, double horizon_s);
   double next_arrival(double now, Rng& rng) override;
   double mean_rate() const override { return mean_rate_; }
+  double rate(double t) const override { return intensity(t); }
   void declare_series(output::Recorder& recorder, const std::string& group) override;
 
   // lambda(t) (1/s).

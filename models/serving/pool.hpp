@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "models/workload/flow.hpp"
 #include "models/workload/request.hpp"
 #include "models/workload/request_observer.hpp"
 #include "sim/engine/engine.hpp"
@@ -124,6 +125,11 @@ class Pool {
   virtual void fail_server(uint32_t server) = 0;
   virtual void repair_server(uint32_t server) = 0;
   void set_orphan_handler(OrphanHandler handler) { orphan_ = std::move(handler); }
+  // Fluid fidelity (docs/models/fluid.md): a pool that takes its workloads' arrival flows instead
+  // of submit() returns true and reads `source` (Request::workload index `workload`) every
+  // control step; request-level pools return false. Before start().
+  virtual bool add_flow_source(workload::FlowSource* /*source*/, uint32_t /*workload*/) { return false; }
+  virtual bool takes_flows() const { return false; }
 
  protected:
   // The handler, or the request's observer as dropped.

@@ -15,6 +15,7 @@ void register_pool_kinds() {
   register_llm_pool_kind(r);
   register_diffusion_pool_kind(r);
   register_disagg_pool_kind(r);
+  register_fluid_fidelity();
 }
 
 }  // namespace dcsim::serving

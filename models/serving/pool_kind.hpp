@@ -27,6 +27,7 @@ struct PoolBuild {
   std::vector<RequestObserver*> observers;              // by Request::workload
   std::vector<const scenario::Config*> workload_classes;  // `class` block of each workload, by index
   uint64_t seed = 0;                                     // scenario seed (streams: Rng(seed, group + "/..."))
+  std::string fidelity = "request";                      // the pool's, resolved: "request" or "fluid"
 };
 
 // What it returns.
@@ -41,11 +42,17 @@ struct BuiltPool {
 using PoolKindRegistry = KindRegistry<BuiltPool, PoolBuild&>;
 PoolKindRegistry& pool_kind_registry();
 
+// The pool of a validated pool block: its `serving` kind from the registry, or, with
+// `fidelity: fluid`, a fluid pool with that kind's capacity curve (models/serving/fluid/).
+BuiltPool build_pool(PoolBuild& b);
+
 // The built-in kinds, in this order (the order of their keys in the pool block).
 void register_pool_kinds();
 void register_fifo_pool_kind(PoolKindRegistry& r);
 void register_llm_pool_kind(PoolKindRegistry& r);
 void register_diffusion_pool_kind(PoolKindRegistry& r);
 void register_disagg_pool_kind(PoolKindRegistry& r);
+// The pools' `fidelity` key and `fluid` block (models/serving/fluid/fluid_kind.cpp), after the kinds.
+void register_fluid_fidelity();
 
 }  // namespace dcsim::serving

@@ -11,6 +11,7 @@ class FixedServiceTime final : public ServiceTime {
   explicit FixedServiceTime(double t) : t_(t) {}
   double draw(const workload::Request&, Rng&) override { return t_; }
   double mean() const override { return t_; }
+  double scv() const override { return 0.0; }
 
  private:
   double t_;
@@ -21,6 +22,7 @@ class ExponentialServiceTime final : public ServiceTime {
   explicit ExponentialServiceTime(double mean) : rate_(1.0 / mean) {}
   double draw(const workload::Request&, Rng& rng) override { return rng.exponential(rate_); }
   double mean() const override { return 1.0 / rate_; }
+  double scv() const override { return 1.0; }
 
  private:
   double rate_;
@@ -31,6 +33,7 @@ class LognormalServiceTime final : public ServiceTime {
   LognormalServiceTime(double median, double sigma) : mu_(std::log(median)), sigma_(sigma) {}
   double draw(const workload::Request&, Rng& rng) override { return rng.lognormal(mu_, sigma_); }
   double mean() const override { return std::exp(mu_ + 0.5 * sigma_ * sigma_); }
+  double scv() const override { return std::expm1(sigma_ * sigma_); }
 
  private:
   double mu_;

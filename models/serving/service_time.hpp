@@ -20,6 +20,7 @@ class ServiceTime {
   virtual ~ServiceTime() = default;
   virtual double draw(const workload::Request& r, Rng& rng) = 0;
   virtual double mean() const = 0;
+  virtual double scv() const = 0;  // squared coefficient of variation (fluid pools' queueing approximation)
 };
 
 using ServiceTimeRegistry = Registry<ServiceTime>;

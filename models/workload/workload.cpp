@@ -48,6 +48,7 @@ Workload::Workload(const scenario::Config& cfg, uint32_t index, Engine& engine, 
 }
 
 void Workload::start() {
+  if (flow_mode_) return;  // a fluid pool reads the rate curve
   const double t = arrivals_->next_arrival(engine_.now(), rng_);
   if (std::isfinite(t)) engine_.at(t, this, 0);
 }
@@ -170,6 +171,27 @@ void Workload::on_rejected(const Request& r, double now) {
   retry_slots_[slot].prefix_ids = nullptr;  // the trace row it pointed into is gone by then
   ++retry_slots_[slot].attempt;
   engine_.at(now + retry_rng_.exponential(1.0 / retry_backoff_s_), this, kRetryBit | slot);
+}
+
+// Fluid fidelity (flow.hpp): counts instead of one outcome per request; retries are not drawn
+// (a fluid pool's rejections are final: docs/models/fluid.md).
+void Workload::on_flow(const FlowCounts& c) {
+  totals_.arrived += c.arrived;
+  totals_.rejected += c.rejected;
+  totals_.completed += c.completed;
+  totals_.dropped += c.dropped;
+  s_arrivals_.add(double(c.arrived));
+  s_first_.add(double(c.arrived));
+  s_admitted_.add(double(c.admitted));
+  s_rejected_.add(double(c.rejected));
+  s_completed_.add(double(c.completed));
+}
+
+void Workload::on_flow_latency(double latency_s, uint64_t n, double arrival_s) {
+  if (n == 0 || arrival_s < warmup_s_) return;
+  totals_.measured += n;
+  latency_all_.add(latency_s, n);
+  if (latency_s <= slo_latency_s_) totals_.slo_met += n;
 }
 
 }  // namespace dcsim::workload

@@ -17,6 +17,7 @@
 
 #include "models/arrivals/arrival_process.hpp"
 #include "models/scheduling/request_sink.hpp"
+#include "models/workload/flow.hpp"
 #include "models/workload/request_class.hpp"
 #include "models/workload/request_observer.hpp"
 #include "sim/metrics/log_histogram.hpp"
@@ -36,7 +37,7 @@ struct WorkloadTotals {
   uint64_t measured = 0;  // completed and in the run-wide statistics (arrived at or after the warm-up)
 };
 
-class Workload final : public EventHandler, public RequestObserver {
+class Workload final : public EventHandler, public RequestObserver, public FlowSource {
  public:
   // `seed` and the workload's name give its random streams (arrivals, class, retries).
   Workload(const scenario::Config& cfg, uint32_t index, Engine& engine, output::Recorder& recorder, uint64_t seed,
@@ -51,7 +52,16 @@ class Workload final : public EventHandler, public RequestObserver {
   void set_request_sampling(double fraction) { sample_fraction_ = fraction; }
   // record.warmup: requests that arrived before it stay out of latency(), ttft(), tpot(), slo_met.
   void set_warmup(double seconds) { warmup_s_ = seconds; }
-  void start();  // schedule the first arrival
+  void start();  // schedule the first arrival (none in flow mode)
+  // Fluid fidelity (flow.hpp): its service's pools read its rate curve; no arrival events.
+  void set_flow_mode() { flow_mode_ = true; }
+  bool flow_mode() const { return flow_mode_; }
+  double flow_rate(double t) const override { return arrivals_->rate(t); }
+  double flow_interarrival_scv() const override { return arrivals_->interarrival_scv(); }
+  RequestClass& flow_class() override { return *class_; }
+  double flow_slo_s() const override { return slo_latency_s_; }
+  void on_flow(const FlowCounts& c) override;
+  void on_flow_latency(double latency_s, uint64_t n, double arrival_s) override;
 
   void on_event(uint64_t tag) override;  // an arrival or a retry
   void on_completed(const Request& r, double now) override;
@@ -97,6 +107,7 @@ class Workload final : public EventHandler, public RequestObserver {
   std::vector<uint32_t> free_retry_slots_;
   scheduling::RequestSink* sink_ = nullptr;
   uint64_t next_id_ = 0;
+  bool flow_mode_ = false;
 
   WorkloadTotals totals_;
   LogHistogram latency_all_, ttft_all_, tpot_all_;

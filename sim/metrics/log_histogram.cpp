@@ -28,7 +28,7 @@ int LogHistogram::bucket_of(double x) const {
 
 double LogHistogram::value_of(int bucket) const { return 2.0 * std::pow(gamma_, bucket) / (gamma_ + 1.0); }
 
-void LogHistogram::add(double x) {
+void LogHistogram::add(double x) {  // the per-request path: kept apart from add(x, n)
   ++count_;
   sum_ += x;
   if (!(x > 0)) {
@@ -37,6 +37,20 @@ void LogHistogram::add(double x) {
   }
   const int b = bucket_of(x);
   ++counts_[static_cast<size_t>(b - min_bucket_)];
+  lowest_used_ = std::min(lowest_used_, b);
+  highest_used_ = std::max(highest_used_, b);
+}
+
+void LogHistogram::add(double x, uint64_t n) {
+  if (n == 0) return;
+  count_ += n;
+  sum_ += x * double(n);
+  if (!(x > 0)) {
+    zero_count_ += n;
+    return;
+  }
+  const int b = bucket_of(x);
+  counts_[static_cast<size_t>(b - min_bucket_)] += n;
   lowest_used_ = std::min(lowest_used_, b);
   highest_used_ = std::max(highest_used_, b);
 }

@@ -19,6 +19,7 @@ class LogHistogram {
   explicit LogHistogram(double relative_accuracy = 0.01, double min_value = 1e-6, double max_value = 1e7);
 
   void add(double x);
+  void add(double x, uint64_t n);  // n observations of x (the fluid fidelity's counts)
   void clear();
   void merge(const LogHistogram& other);  // same parameters required
 

@@ -73,7 +73,7 @@ RunResult run_scenario(const scenario::LoadedScenario& sc, output::Sink* sink, c
   meta.started_utc = utc_now_iso();
   meta.horizon_s = horizon;
   meta.record_step_s = step;
-  meta.fidelity = root.str("fidelity");
+  meta.fidelity = world.fidelity();
   for (const auto& w : world.workloads()) meta.workload_names.push_back(w->name());
   meta.request_sample_fraction = root.child("record").num("requests");
   meta.warmup_s = root.child("record").num("warmup");

@@ -340,7 +340,9 @@ const Schema& scenario_schema() {
            .doc("Calendar date-time (UTC unless an offset is given) of simulated t = 0; diurnal and weekly "
                 "profiles read the time of day and the day of week from it."),
        P::quantity_of("horizon", Quantity::time).req().above(0).doc("Simulated duration."),
-       P::choice("fidelity", {"request"}).def("request").doc("Simulation fidelity (request: every request tracked).")},
+       P::choice("fidelity", {"request", "fluid"})
+           .def("request")
+           .doc("Simulation fidelity of the pools that do not set their own (request: every request tracked; fluid: flows per control step, docs/models/fluid.md).")},
       {ChildSpec{"record", ChildKind::block, &record, "", "", false, "Output sampling."},
        ChildSpec{"sites", ChildKind::list, &site_schema(), "", "", true, "Data-center sites."},
        ChildSpec{"services", ChildKind::list, &service_schema(), "", "", false,

@@ -66,7 +66,9 @@ void World::build_pools(const scenario::Config& scenario, const std::vector<serv
                                                                      platform_.servers.at(s).at(p),
                                                                      platform_.storage_by_site.at(s)},
                            engine_,  recorder, make_capacity(scenario, pool, observers, recorder, seed), classes, seed};
-      serving::BuiltPool built = serving::pool_kind_registry().build(pool.str("serving"), b);
+      // The pool's fidelity, or the scenario's (docs/models/fluid.md).
+      b.fidelity = pool.str("fidelity") == "scenario" ? scenario.str("fidelity") : pool.str("fidelity");
+      serving::BuiltPool built = serving::build_pool(b);
       if (pending_capacity_) pending_capacity_->attach(*built.pool);
       pool_parts_.push_back(std::move(built.parts));
       pools_.push_back(std::move(built.pool));

@@ -51,6 +51,8 @@ class World : public EventHandler {
   void finish(double t_end);
 
   RequestCounts request_counts() const;
+  // "request" or "fluid" when every pool is of that fidelity, "mixed" otherwise (the output's root attribute).
+  std::string fidelity() const;
   uint64_t degraded() const;  // requests admitted degraded, all services
   // Pools whose backlog (requests in flight) grew without bound: at the end more than twice, and
   // at least 100 more than, at mid-run, or that rejected requests because their queue was full.
@@ -98,6 +100,8 @@ class World : public EventHandler {
   std::vector<serving::RequestObserver*> create_services(const scenario::Config& scenario);
   void connect_services(const scenario::Config& scenario, output::Recorder& recorder, uint64_t seed);
   void check_models(const scenario::Config& scenario) const;
+  // Workloads of services served by fluid pools hand those pools their rate curves (world_flows.cpp).
+  void connect_flows(const scenario::Config& scenario);
   void add_path(scheduling::ServiceView& v, size_t w, const site::Site* origin, const site::Site* there) const;
   uint32_t add_fallback(scheduling::ServiceView& v, const std::string& name, const scenario::Config& where,
                         const std::string& key);

@@ -63,3 +63,18 @@ TEST_CASE("histogram: bad parameters and mismatched merge are rejected") {
   LogHistogram a(0.01), b(0.02);
   CHECK_THROWS_AS(a.merge(b), std::invalid_argument);
 }
+
+TEST_CASE("log histogram: n observations at once equal n single ones") {
+  // The fluid fidelity's counts (models/serving/fluid/fluid_pool.cpp): add(x, n) is n x add(x).
+  LogHistogram one, many;
+  const double xs[] = {0.0, 0.003, 1.5, 1.5, 42.0};
+  const uint64_t ns[] = {2, 7, 1, 3, 11};
+  for (size_t i = 0; i < 5; ++i) {
+    many.add(xs[i], ns[i]);
+    for (uint64_t k = 0; k < ns[i]; ++k) one.add(xs[i]);
+  }
+  many.add(9.0, 0);  // no observation
+  REQUIRE(many.count() == one.count());
+  CHECK(many.sum() == Approx(one.sum()).epsilon(1e-15));
+  for (double q : {0.0, 0.1, 0.5, 0.9, 0.99, 1.0}) CHECK(many.quantile(q) == one.quantile(q));
+}
