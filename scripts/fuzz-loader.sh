@@ -41,8 +41,12 @@ if [ -n "$MISSING" ]; then
   # shellcheck disable=SC2086
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $MISSING >/dev/null
 fi
-cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang-14 \
-      -DCMAKE_CXX_COMPILER=clang++-14 -DDCSIM_FUZZ=ON -DDCSIM_TESTS=OFF -DDCSIM_BENCH=OFF >/dev/null
+# -O1 -gline-tables-only (build type None: CMAKE_CXX_FLAGS alone), libFuzzer's usual flags: the
+# sanitized, instrumented library then builds in about half the time of -O2 -g, and reports keep
+# their file:line.
+cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -gline-tables-only" \
+      -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 -DDCSIM_FUZZ=ON -DDCSIM_TESTS=OFF \
+      -DDCSIM_BENCH=OFF >/dev/null
 cmake --build build-fuzz -j"$(nproc)" --target fuzz_loader
 CORPUS=build-fuzz/corpus
 mkdir -p "$CORPUS" build-fuzz/findings

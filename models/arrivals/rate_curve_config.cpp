@@ -237,6 +237,15 @@ PiecewiseRate read_csv(const Config& c, const ArrivalContext& ctx, PiecewiseRate
   if (file.empty() || file == "-") fail(c, "file", "base: csv needs csv.file, the CSV file of the rate curve");
   const std::string path = (file[0] == '/' || ctx.scenario_dir.empty()) ? file : ctx.scenario_dir + "/" + file;
   const std::string key = c.path() + ".file";
+  // Only a regular file: a directory reads as an empty file, a device (/dev/zero) without end.
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!ec && !std::filesystem::is_regular_file(status)) {
+    throw InputError(c.where("file"), key,
+                     "'" + path + "' is " +
+                         (std::filesystem::is_directory(status) ? "a directory" : "not a regular file") +
+                         ", expected a CSV file");
+  }
   std::ifstream in(path);
   if (!in) throw InputError(c.where("file"), key, "cannot open '" + path + "'");
   const double tf = unit_factor(c, "time_unit", Quantity::time);
@@ -292,7 +301,11 @@ PiecewiseRate read_csv(const Config& c, const ArrivalContext& ctx, PiecewiseRate
     times.push_back(t);
     rates.push_back(v[1] * rf);
   }
-  if (tcol < 0) throw InputError(Location{path, 0, 0}, key, "the file is empty: expected a header row and data rows");
+  // An empty file has no line to point at: the scenario's `file` key is the location.
+  if (tcol < 0 && lineno == 0) {
+    throw InputError(c.where("file"), key, "'" + path + "' is empty: expected a header row and data rows");
+  }
+  if (tcol < 0) throw InputError(Location{path, lineno, 0}, key, "no header row: expected a header row and data rows");
   if (times.empty()) throw InputError(Location{path, lineno, 0}, key, "no data rows after the header");
   return PiecewiseRate(std::move(times), std::move(rates), interp);
 }
