@@ -32,6 +32,19 @@ namespace dcsim::scheduling {
 // degrade: admitted, and changed to a degraded class (counted in /services/<s>/degraded).
 enum class Verdict : uint8_t { admit, reject, degrade };
 
+// Flow form (fidelity: fluid; docs/models/fluid.md "Admission and routing on flows"): one
+// workload and tier of the service over a control step [now, now + dt). `amount` is offered
+// (requests, a fluid) and lowered by each policy to what it admits; `in_flight` (admitted, not
+// yet finished) and `finished` (completed, rejected by a pool or dropped during the previous
+// step) are what the flow front end (flow_frontend.hpp) counted for it.
+struct FlowOffer {
+  uint32_t workload = 0;  // Request::workload
+  uint8_t tier = 0;
+  double amount = 0;
+  double in_flight = 0;
+  double finished = 0;
+};
+
 class AdmissionPolicy {
  public:
   virtual ~AdmissionPolicy() = default;
@@ -43,7 +56,18 @@ class AdmissionPolicy {
   // latency windows). A request it rejected is not told back.
   virtual bool wants_outcomes() const { return false; }
   virtual void on_outcome(const workload::Request& /*r*/, double /*now*/, Outcome /*o*/) {}
+  // Flow form: true if the policy acts on flows (admit_flow); a fluid service whose admission
+  // has a policy without one is an input error. admit_flow gets the step's offers of the
+  // workloads and tiers in its scope (n >= 1) and lowers each amount to what it admits.
+  virtual bool has_flow_form() const { return false; }
+  virtual void admit_flow(FlowOffer* /*offers*/, size_t /*n*/, double /*now*/, double /*dt*/) {}
 };
+
+// Scales offers[0..n) by admitted / (their sum): a policy with one budget for its whole scope
+// shares it in proportion to the offers.
+void share_flow(FlowOffer* offers, size_t n, double admitted);
+// E[min(N, L)] for N ~ Poisson(m) (the daily quota's flow form, admission_daily_quota.cpp).
+double expected_min_poisson(double m, double limit);
 
 using AdmissionRegistry = Registry<AdmissionPolicy, const PolicyContext&>;
 AdmissionRegistry& admission_registry();

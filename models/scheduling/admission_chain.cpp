@@ -1,6 +1,8 @@
 // A service's admission policies in order, their scopes and states (admission_chain.hpp).
 #include "models/scheduling/admission_chain.hpp"
 
+#include <algorithm>
+
 #include "models/scheduling/admission_changes.hpp"
 #include "models/serving/pool.hpp"
 #include "sim/scenario/diagnostics.hpp"
@@ -131,6 +133,47 @@ void AdmissionChain::on_outcome(const workload::Request& r, double now, Outcome 
   if ((r.admission_marks & outcome_bits_) == 0) return;
   for (Stage& s : stages_)
     if (r.admission_marks & s.mark) s.policy->on_outcome(r, now, o);
+}
+
+size_t AdmissionChain::flow_form_missing() const {
+  for (size_t k = 0; k < stages_.size(); ++k)
+    if (!stages_[k].policy->has_flow_form()) return k;
+  return npos;
+}
+
+void AdmissionChain::admit_flow(FlowOffer* offers, size_t n, double now, double dt) {
+  for (Stage& s : stages_) {
+    if (!s.enabled) continue;
+    scratch_.clear();
+    scratch_at_.clear();
+    for (size_t i = 0; i < n; ++i) {
+      const FlowOffer& o = offers[i];
+      if (o.workload >= s.tier_of_workload.size()) continue;
+      const int16_t t = s.tier_of_workload[o.workload];
+      if (!(t == -1 || (t >= 0 && t == o.tier)) || !(o.amount > 0)) continue;
+      scratch_.push_back(o);
+      scratch_at_.push_back(i);
+    }
+    if (scratch_.empty()) continue;
+    s.policy->admit_flow(scratch_.data(), scratch_.size(), now, dt);
+    double cut = 0;
+    for (size_t j = 0; j < scratch_.size(); ++j) {
+      FlowOffer& o = offers[scratch_at_[j]];
+      const double admitted = std::clamp(scratch_[j].amount, 0.0, o.amount);
+      cut += o.amount - admitted;
+      o.amount = admitted;
+    }
+    rejected_flow_ += cut;
+    s_rejected_.add(cut);
+  }
+}
+
+void share_flow(FlowOffer* offers, size_t n, double admitted) {
+  double a = 0;
+  for (size_t i = 0; i < n; ++i) a += offers[i].amount;
+  if (!(a > 0) || admitted >= a) return;
+  const double f = std::max(0.0, admitted) / a;
+  for (size_t i = 0; i < n; ++i) offers[i].amount *= f;
 }
 
 std::unique_ptr<AdmissionChain> make_admission(const std::vector<scenario::Config>& blocks,

@@ -13,6 +13,11 @@
 //
 // Series (group /services/<s>): admission_rejected (rejections by any policy), degraded.
 // A service without policies, or with `none` alone, admits all (the front end skips it).
+//
+// Flow form (fidelity: fluid): admit_flow gets one offer per workload and tier of the service;
+// each enabled policy in order lowers the offers in its scope (AdmissionPolicy::admit_flow), and
+// what it took away counts in admission_rejected. flow_form_missing() names the first policy
+// without a flow form (queue_timeout, degrade): the World refuses it for a fluid service.
 #pragma once
 
 #include <memory>
@@ -39,6 +44,10 @@ class AdmissionChain final : public AdmissionPolicy {
   bool admits_all() const override { return admits_all_; }
   bool wants_outcomes() const override { return outcome_bits_ != 0; }
   void on_outcome(const workload::Request& r, double now, Outcome o) override;
+  bool has_flow_form() const override { return flow_form_missing() == npos; }
+  void admit_flow(FlowOffer* offers, size_t n, double now, double dt) override;
+  size_t flow_form_missing() const;
+  double rejected_flow() const { return rejected_flow_; }
 
   // The policy named `name`, or npos.
   size_t find(const std::string& name) const;
@@ -69,6 +78,9 @@ class AdmissionChain final : public AdmissionPolicy {
   bool admits_all_ = true;
   uint8_t outcome_bits_ = 0;
   uint64_t rejected_ = 0, degraded_ = 0;
+  double rejected_flow_ = 0;
+  std::vector<FlowOffer> scratch_;  // the offers in one policy's scope (reused every step)
+  std::vector<size_t> scratch_at_;
   output::Counter s_rejected_, s_degraded_;
   std::unique_ptr<AdmissionChanges> changes_;
 };

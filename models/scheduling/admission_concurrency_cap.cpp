@@ -7,6 +7,8 @@
 // The global cap of an API gateway: unlike queue_cap it counts the requests in service too, so
 // it bounds what the service holds whatever its pools' queues. Cost: a counter per request and
 // per outcome (it follows its requests' outcomes: admission_chain.hpp).
+#include <algorithm>
+
 #include "models/scheduling/admission.hpp"
 
 namespace dcsim::scheduling {
@@ -23,6 +25,16 @@ class ConcurrencyCap final : public AdmissionPolicy {
   }
   bool wants_outcomes() const override { return true; }
   void on_outcome(const workload::Request&, double, Outcome) override { --in_flight_; }
+  bool has_flow_form() const override { return true; }
+  void admit_flow(FlowOffer* offers, size_t n, double, double) override {
+    double a = 0, in_flight = 0, finished = 0;
+    for (size_t i = 0; i < n; ++i) {
+      a += offers[i].amount;
+      in_flight += offers[i].in_flight;
+      finished += offers[i].finished;
+    }
+    share_flow(offers, n, std::min(a, std::max(0.0, double(max_) - in_flight + finished)));
+  }
 
  private:
   uint64_t max_;

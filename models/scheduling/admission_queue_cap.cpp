@@ -9,7 +9,18 @@
 // priority is one queue_cap per tier, the lower the tier's priority the lower its max_queue
 // (free at 1000, paid at 5000: as Q grows, free requests are turned away first).
 // Cost: one Pool::load() call per pool of the service per request in scope.
+//
+// Flow form (fidelity: fluid): at the step's start the service's pools hold Q fluid waiting
+// (Pool::flow_queued) and can take H into service over the step (Pool::flow_room: free slots
+// plus the last step's completions); arrivals go into service first, so the queue reaches
+// max_queue after
+//   admitted = min(a, max(0, max_queue - Q + H))
+// shared among the scope's flows in proportion to them. Below capacity (Q = 0, H >= a) it admits
+// everything; at the cap it admits what the pools take (one step late).
+#include <algorithm>
+
 #include "models/scheduling/admission.hpp"
+#include "models/serving/pool.hpp"
 
 namespace dcsim::scheduling {
 
@@ -21,6 +32,16 @@ class QueueCap final : public AdmissionPolicy {
       : service_(ctx.service), max_queue_(static_cast<uint64_t>(c.integer("max_queue"))) {}
   Verdict decide(workload::Request&, double) override {
     return service_queued(service_) < max_queue_ ? Verdict::admit : Verdict::reject;
+  }
+  bool has_flow_form() const override { return true; }
+  void admit_flow(FlowOffer* offers, size_t n, double, double dt) override {
+    double a = 0, q = 0, room = 0;
+    for (size_t i = 0; i < n; ++i) a += offers[i].amount;
+    for (const auto& p : service_.pools) {
+      q += p.pool->flow_queued();
+      room += p.pool->flow_room(dt);
+    }
+    share_flow(offers, n, std::min(a, std::max(0.0, double(max_queue_) - q + room)));
   }
 
  private:

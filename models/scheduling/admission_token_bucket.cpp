@@ -8,6 +8,14 @@
 // stream below rho is never limited. rho: `rate` (requests per second: "10 /s", "600 /min"),
 // B: `burst` (requests). A comparison tolerance of 1e-9 token keeps rho t exact at the arrival
 // instants a hand derivation uses. Cost: a few flops per request in scope.
+//
+// Flow form (fidelity: fluid): an amount a offered over [t, t + dt) at the constant rate a / dt.
+// With L0 = min(B, L(t') + rho (t - t')) the level falls at a / dt - rho until it is empty, then
+// the admitted rate is rho, so over the step
+//   admitted = a                      if a / dt <= rho,   else  min(a, L0 + rho dt)
+//   L(t + dt) = min(B, L0 + rho dt - admitted)
+// and a flood over [0, T] (T a whole number of steps) is admitted exactly B + rho T
+// (tests/unit/fluid_admission_test.cpp), shared among the scope's flows in proportion to them.
 #include <algorithm>
 
 #include "models/scheduling/admission.hpp"
@@ -25,6 +33,16 @@ class TokenBucket final : public AdmissionPolicy {
     if (level_ + 1e-9 < 1.0) return Verdict::reject;
     level_ -= 1.0;
     return Verdict::admit;
+  }
+  bool has_flow_form() const override { return true; }
+  void admit_flow(FlowOffer* offers, size_t n, double now, double dt) override {
+    double a = 0;
+    for (size_t i = 0; i < n; ++i) a += offers[i].amount;
+    const double l0 = std::min(burst_, level_ + rate_ * (now - last_s_));
+    const double admitted = a <= rate_ * dt ? a : std::min(a, l0 + rate_ * dt);
+    level_ = std::min(burst_, l0 + rate_ * dt - admitted);
+    last_s_ = now + dt;
+    share_flow(offers, n, admitted);
   }
 
  private:

@@ -91,6 +91,7 @@ void PoolCapacity::attach(serving::Pool& pool) {
   for (uint32_t s = servers_ - std::min(reservoir_servers_, servers_); s < servers_; ++s) pool.fail_server(s);
   pool.set_warm_start(cfg_.flag("warm_start"));
   if (failures_) pool.set_orphan_handler([this](const workload::Request& r, double now) { orphan(r, now); });
+  if (failures_) pool.set_orphans_retried(retry_);
 
   const std::string& g = group_;
   s_capacity_ = recorder_.level(g, "replicas_capacity", "1",

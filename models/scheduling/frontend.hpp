@@ -65,6 +65,9 @@ class Frontend final : public RequestSink, public workload::RequestObserver, pub
 
   const AdmissionPolicy* admission() const { return admission_.get(); }
   const SiteRouter* router() const { return router_.get(); }
+  // The same, for the flow front end of a service of fluid pools (flow_frontend.hpp).
+  AdmissionPolicy* admission_policy() { return admission_.get(); }
+  SiteRouter* site_router() { return router_.get(); }
   // Requests admitted degraded (Verdict::degrade) so far.
   uint64_t degraded() const { return degraded_; }
 

@@ -40,6 +40,12 @@ class SiteRouter {
   // crosses the WAN back); `pool` is r.route.
   virtual bool wants_outcomes() const { return false; }
   virtual void on_outcome(const workload::Request& /*r*/, uint32_t /*pool*/, double /*now*/, Outcome /*o*/) {}
+  // Flow form (fidelity: fluid; flow_frontend.hpp): the step [now, now + dt)'s admitted amounts
+  // of the service's workloads, amount[w] by workload slot (ServiceView::workloads order), split
+  // over its pools into out[w * pools + k]. A router without one (has_flow_form() false) is an
+  // input error for a service of fluid pools.
+  virtual bool has_flow_form() const { return false; }
+  virtual void split_flows(const double* /*amount*/, double /*now*/, double /*dt*/, double* /*out*/) {}
 };
 
 // Load measures of a pool that routers share (PoolLoad read at decision time), a = active replicas:
@@ -61,6 +67,14 @@ std::vector<std::vector<uint32_t>> pools_by_latency(const ServiceView& s);
 scenario::ParamSpec room_threshold_param();
 // The workload slot of each Request::workload (ServiceView::npos for none), for O(1) lookups.
 std::vector<size_t> workload_slots(const ServiceView& s);
+// Flow forms of the routers that look for room (spill_over, lowest_signal; fidelity: fluid):
+// what pool k can take over the coming step of dt before its queue reaches theta max(a_k, 1),
+//   room_k = max(0, theta max(a_k, 1) - Q_k) + Pool::flow_room(dt)   (free slots + completions)
+// into room[k]; fill_in_order gives `amount` to the pools of `order` in turn up to their room
+// (lowering it), the rest to `fallback`, into out[0..pools).
+void flow_rooms(const ServiceView& s, double theta, double dt, std::vector<double>& room);
+void fill_in_order(const std::vector<uint32_t>& order, double amount, std::vector<double>& room, uint32_t fallback,
+                   double* out);
 // Throws the located input error of a router that needs every workload's origin.
 void require_origins(const PolicyContext& ctx, const char* router);
 

@@ -125,11 +125,23 @@ class Pool {
   virtual void fail_server(uint32_t server) = 0;
   virtual void repair_server(uint32_t server) = 0;
   void set_orphan_handler(OrphanHandler handler) { orphan_ = std::move(handler); }
+  // Fluid pools: what the orphan handler does, for a failed server's share of the in-service
+  // fluid (true: submitted again, into the pool's queue; false: dropped). Request-level pools
+  // call the handler per request.
+  virtual void set_orphans_retried(bool /*retried*/) {}
   // Fluid fidelity (docs/models/fluid.md): a pool that takes its workloads' arrival flows instead
   // of submit() returns true and reads `source` (Request::workload index `workload`) every
   // control step; request-level pools return false. Before start().
   virtual bool add_flow_source(workload::FlowSource* /*source*/, uint32_t /*workload*/) { return false; }
   virtual bool takes_flows() const { return false; }
+  // A fluid pool of a service that admits or routes flows takes its arrivals from `inlet` as
+  // route `route` (flow.hpp) instead of reading its sources' rates. Before start().
+  virtual void set_flow_inlet(workload::FlowInlet* /*inlet*/, uint32_t /*route*/) {}
+  // Fluid pools: requests waiting (a fluid), and what the pool can take into service over the
+  // coming step of dt before its queue grows: free slots plus the last step's completions
+  // (flow forms of queue_cap and the threshold routers). Request-level pools: load().queued, 0.
+  virtual double flow_queued() const { return double(load().queued); }
+  virtual double flow_room(double /*dt*/) const { return 0.0; }
 
  protected:
   // The handler, or the request's observer as dropped.

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "models/workload/request_class.hpp"
 
@@ -29,11 +30,23 @@ class FlowSource {
   // What its requests ask for (the fluid pool draws a sample of them at start to build its curve).
   virtual RequestClass& flow_class() = 0;
   virtual double flow_slo_s() const = 0;
+  // Shares of its tiers (one entry, 1, without tiers), in tier order (Request::tier).
+  virtual const std::vector<double>& flow_tier_shares() const = 0;
   // The step's outcomes, in whole requests.
   virtual void on_flow(const FlowCounts& c) = 0;
   // n completed requests of latency `latency_s` that arrived at `arrival_s` (run-wide statistics
   // and SLO attainment; out of them before record.warmup).
   virtual void on_flow_latency(double latency_s, uint64_t n, double arrival_s) = 0;
+};
+
+// Where a fluid pool takes its arrivals from when its service admits or routes flows
+// (models/scheduling/flow_frontend.hpp): the amount of source `source` (the pool's
+// add_flow_source order: the service's workload slots) routed to it, route `route`, over
+// [now, now + dt), after admission. Without an inlet the pool reads the sources' rates itself.
+class FlowInlet {
+ public:
+  virtual ~FlowInlet() = default;
+  virtual double flow_in(uint32_t route, uint32_t source, double now, double dt) = 0;
 };
 
 }  // namespace dcsim::workload

@@ -31,6 +31,8 @@ Workload::Workload(const scenario::Config& cfg, uint32_t index, Engine& engine, 
     tier_names_.push_back("all");
     tier_cdf_.push_back(1.0);
   }
+  for (size_t i = 0; i < tier_cdf_.size(); ++i)
+    tier_share_.push_back((tier_cdf_[i] - (i ? tier_cdf_[i - 1] : 0.0)) / tier_cdf_.back());
   const std::string g = "/workloads/" + name_;
   s_arrivals_ = recorder.counter(g, "arrivals", "1", "Requests of the workload that arrived during the step (retries included)");
   s_first_ = recorder.counter(g, "first_attempts", "1", "First attempts among the step's arrivals");

@@ -60,6 +60,7 @@ class Workload final : public EventHandler, public RequestObserver, public FlowS
   double flow_interarrival_scv() const override { return arrivals_->interarrival_scv(); }
   RequestClass& flow_class() override { return *class_; }
   double flow_slo_s() const override { return slo_latency_s_; }
+  const std::vector<double>& flow_tier_shares() const override { return tier_share_; }
   void on_flow(const FlowCounts& c) override;
   void on_flow_latency(double latency_s, uint64_t n, double arrival_s) override;
 
@@ -100,6 +101,7 @@ class Workload final : public EventHandler, public RequestObserver, public FlowS
   std::unique_ptr<RequestClass> class_;
   std::vector<std::string> tier_names_;
   std::vector<double> tier_cdf_;
+  std::vector<double> tier_share_;  // tier_cdf_ differenced, normalised
   double retry_probability_;
   double retry_backoff_s_;
   uint32_t max_attempts_;

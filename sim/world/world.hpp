@@ -17,6 +17,7 @@
 
 #include "models/catalog/catalog.hpp"
 #include "models/scheduling/capacity.hpp"
+#include "models/scheduling/flow_frontend.hpp"
 #include "models/scheduling/frontend.hpp"
 #include "models/serving/pool_kind.hpp"
 #include "models/site/site_component.hpp"
@@ -101,7 +102,7 @@ class World : public EventHandler {
   void connect_services(const scenario::Config& scenario, output::Recorder& recorder, uint64_t seed);
   void check_models(const scenario::Config& scenario) const;
   // Workloads of services served by fluid pools hand those pools their rate curves (world_flows.cpp).
-  void connect_flows(const scenario::Config& scenario);
+  void connect_flows(const scenario::Config& scenario, uint64_t seed);
   void add_path(scheduling::ServiceView& v, size_t w, const site::Site* origin, const site::Site* there) const;
   uint32_t add_fallback(scheduling::ServiceView& v, const std::string& name, const scenario::Config& where,
                         const std::string& key);
@@ -133,6 +134,7 @@ class World : public EventHandler {
   catalog::Catalog catalog_;
   std::vector<std::unique_ptr<workload::Workload>> workloads_;
   std::vector<std::unique_ptr<scheduling::Frontend>> services_;
+  std::vector<std::unique_ptr<scheduling::FlowFrontend>> flow_fronts_;  // services of fluid pools that admit or route
   std::vector<uint32_t> service_of_;                // by workload
   std::vector<std::shared_ptr<void>> pool_parts_;   // models the pools refer to (outlive the pools)
   std::vector<std::unique_ptr<serving::Pool>> pools_;

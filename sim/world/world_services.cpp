@@ -102,7 +102,7 @@ void World::connect_services(const scenario::Config& scenario, output::Recorder&
   }
   for (uint32_t w = 0; w < workloads_.size(); ++w) workloads_[w]->connect(services_[service_of_[w]].get());
   check_models(scenario);
-  connect_flows(scenario);
+  connect_flows(scenario, seed);
 }
 
 // One-way latency and narrowest bandwidth from `origin` to `there` (minimum-latency path between

@@ -18,6 +18,7 @@ KindCurve llm_curve(const scenario::Config& pool, const catalog::Catalog& catalo
   auto roof = std::make_shared<Roofline>(cfg.gpu, cfg.model, static_cast<int>(cfg.tp), roofline_params_for(cfg));
   auto gpu = std::make_shared<power::GpuPowerModel>(cfg.gpu);  // uncapped: the pool applies the law
   KindCurve k;
+  k.weights_B = cfg.model.weights_B();
   k.idle_gpu_w = gpu->idle_w();
   k.cap_w = c.num("power_cap");
   k.gpus_per_replica = cfg.tp;
@@ -101,6 +102,7 @@ KindCurve diffusion_curve(const scenario::Config& pool, const catalog::Catalog& 
   auto image_power = std::make_shared<power::GpuPowerModel>(gpu, image_params);
   auto video_power = std::make_shared<power::GpuPowerModel>(gpu, video_params);
   KindCurve k;
+  k.weights_B = cfg.model.weights_B();
   k.idle_gpu_w = image_power->idle_w();
   k.cap_w = c.num("power_cap");
   k.gpus_per_replica = 1;
@@ -155,6 +157,7 @@ KindCurve diffusion_curve(const scenario::Config& pool, const catalog::Catalog& 
 KindCurve fifo_curve(const scenario::Config& pool) {
   std::shared_ptr<ServiceTime> service(service_time_registry().create(pool.child("service")));
   KindCurve k;
+  k.weights_B = pool.num("weights");
   k.idle_gpu_w = pool.child("gpu").num("idle_power");
   const double busy = pool.child("gpu").num("busy_power");
   k.gpus_per_replica = static_cast<uint32_t>(pool.integer("gpus_per_replica"));

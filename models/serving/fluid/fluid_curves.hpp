@@ -34,6 +34,7 @@ struct KindCurve {
   double idle_gpu_w = 0;         // per GPU, up and idle
   double cap_w = 0;              // the block's power_cap (per GPU), 0: none
   uint32_t gpus_per_replica = 1;
+  double weights_B = 0;          // what a replica loads from the site storage at start-up
   const char* count_series = nullptr;
   std::string gpu_block;         // for pool_it_power: "llm", "diffusion", "" (fifo)
   std::string model, model_key;  // as the request-level kind reports them

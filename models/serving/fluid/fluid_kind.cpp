@@ -95,6 +95,7 @@ BuiltPool build_pool(PoolBuild& b) {
   cfg.gpus_per_replica = k.gpus_per_replica;
   cfg.replicas_per_server = static_cast<uint32_t>(b.pool.integer("gpus_per_server")) / k.gpus_per_replica;
   cfg.idle_gpu_w = k.idle_gpu_w;
+  cfg.weights_B = k.weights_B;
   cfg.initial_cap_w = k.cap_w;
   cfg.make_curve = std::move(k.make);
   cfg.count_series = k.count_series;

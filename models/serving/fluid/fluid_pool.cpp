@@ -4,6 +4,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "models/serving/weight_loading.hpp"
+
 namespace dcsim::serving::fluid {
 
 namespace {
@@ -17,6 +19,7 @@ FluidPool::FluidPool(FluidPoolConfig cfg, PoolPlacement placement, Engine& engin
   law_.idle_w = cfg_.idle_gpu_w;
   const size_t replicas = size_t(cfg_.servers) * cfg_.replicas_per_server;
   wanted_.assign(replicas, 1);
+  ready_.assign(replicas, 0);
   failed_.assign(cfg_.servers, 0);
   point_of_.assign(cfg_.servers, 0);
   points_[0] = OperatingPoint{cfg_.initial_cap_w > 0 ? cfg_.initial_cap_w : 0.0, 1.0};
@@ -84,6 +87,16 @@ void FluidPool::build_curve() {
 void FluidPool::start() {
   build_curve();
   started_ = true;
+  // Warm start (or nothing to load): every wanted replica is up now; otherwise each server loads
+  // its replicas' weights (one transfer), and they are up when it completes.
+  for (uint32_t s = 0; s < cfg_.servers; ++s) {
+    if (warm_start_ || !(cfg_.weights_B > 0)) {
+      for (uint32_t k = 0; k < cfg_.replicas_per_server; ++k) ready_[size_t(s) * cfg_.replicas_per_server + k] = 1;
+    } else {
+      load(s);
+    }
+  }
+  regroup();
   const double now = engine_.now();
   for (auto& s : sources_) {
     s.rate_end = s.src->flow_rate(now);
@@ -93,26 +106,53 @@ void FluidPool::start() {
   engine_.at(now, this, 0);
 }
 
-void FluidPool::on_event(uint64_t) {
+void FluidPool::load(uint32_t server) {
+  uint32_t n = 0;
+  for (uint32_t k = 0; k < cfg_.replicas_per_server; ++k) {
+    const size_t i = size_t(server) * cfg_.replicas_per_server + k;
+    n += wanted_[i] && !ready_[i];
+  }
+  if (n == 0 || failed_[server]) return;
+  if (!(cfg_.weights_B > 0)) {
+    for (uint32_t k = 0; k < cfg_.replicas_per_server; ++k) ready_[size_t(server) * cfg_.replicas_per_server + k] = 1;
+    return;
+  }
+  load_weights(engine_, placement_, server, cfg_.weights_B * double(n), this, kLoadBit | server);
+}
+
+void FluidPool::on_event(uint64_t tag) {
+  if (tag & kLoadBit) {  // a server's weights are loaded: its wanted replicas take work from the next step
+    const auto server = static_cast<uint32_t>(tag & ~kLoadBit);
+    if (failed_[server]) return;
+    for (uint32_t k = 0; k < cfg_.replicas_per_server; ++k) {
+      const size_t i = size_t(server) * cfg_.replicas_per_server + k;
+      if (wanted_[i]) ready_[i] = 1;
+    }
+    regroup();
+    return;
+  }
   const double now = engine_.now();
   step(now);
   engine_.at(now + cfg_.step_s, this, 0);
 }
 
-double FluidPool::draw_poisson(double mean) {
+double poisson_count(Rng& rng, double mean) {
   if (!(mean > 0)) return 0.0;
   if (mean < 30) {  // inversion by multiplication (Knuth)
     const double limit = std::exp(-mean);
-    double p = rng_.uniform();
+    double p = rng.uniform();
     double k = 0;
     while (p > limit) {
-      p *= rng_.uniform();
+      p *= rng.uniform();
       k += 1;
     }
     return k;
   }
-  // Normal approximation (skewness 1/sqrt(mean) < 0.19), rounded.
-  return std::max(0.0, std::round(mean + std::sqrt(mean) * rng_.normal()));
+  return std::max(0.0, std::round(mean + std::sqrt(mean) * rng.normal()));
+}
+
+double FluidPool::flow_room(double) const {
+  return std::max(0.0, double(up_) * double(curve_.slots) - x_) + last_completed_;
 }
 
 void FluidPool::step(double now) {
@@ -121,14 +161,21 @@ void FluidPool::step(double now) {
   energy_j_ += power_w_ * (now - power_since_s_);
   power_since_s_ = now;
 
-  // Arrivals over [now, now + dt).
+  // Arrivals over [now, now + dt): read from the rate curves, or what the service's flow front
+  // end admitted and routed here.
   double a = 0;
-  for (auto& s : sources_) {
-    double r1 = s.src->flow_rate(now + dt);
-    if (!std::isfinite(r1)) r1 = 0;
-    double m = 0.5 * (s.rate_end + r1) * dt;
-    s.rate_end = r1;
-    if (cfg_.poisson_counts) m = draw_poisson(m);
+  for (size_t i = 0; i < sources_.size(); ++i) {
+    Source& s = sources_[i];
+    double m;
+    if (inlet_) {
+      m = inlet_->flow_in(route_, static_cast<uint32_t>(i), now, dt);
+    } else {
+      double r1 = s.src->flow_rate(now + dt);
+      if (!std::isfinite(r1)) r1 = 0;
+      m = 0.5 * (s.rate_end + r1) * dt;
+      s.rate_end = r1;
+      if (cfg_.poisson_counts) m = poisson_count(rng_, m);
+    }
     s.step_a = m;
     a += m;
   }
@@ -151,6 +198,7 @@ void FluidPool::step(double now) {
     rate_sum += up_at_[p] * law_.rate(pu, points_[p]);
     power += up_at_[p] * g * (share * law_.power_w(pu, points_[p]) + (1.0 - share) * cfg_.idle_gpu_w);
   }
+  power += double(loading_) * g * cfg_.idle_gpu_w;  // loading their weights: idle
   rate_ = R > 0 ? rate_sum / R : 1.0;
   double c = rate_ * busy * curve_.throughput(k) * dt;
   const double excess = x_ - busy * k;  // in service beyond the slots up: replicas removed or failed, draining
@@ -171,6 +219,7 @@ void FluidPool::step(double now) {
   arrived_ += a;
   rejected_ += rej;
   completed_ += c;
+  last_completed_ = c;
   lambda_ = lambda;
 
   // Split among the workloads and report whole requests; every latency_every steps, new latency
@@ -331,11 +380,17 @@ uint32_t FluidPool::replicas_up() const { return up_; }
 void FluidPool::regroup() {
   up_at_.assign(points_.size(), 0);
   up_ = 0;
+  loading_ = 0;
   const uint32_t per = cfg_.replicas_per_server;
   for (uint32_t s = 0; s < cfg_.servers; ++s) {
     if (failed_[s]) continue;
     for (uint32_t k = 0; k < per; ++k) {
-      if (!wanted_[size_t(s) * per + k]) continue;
+      const size_t i = size_t(s) * per + k;
+      if (!wanted_[i]) continue;
+      if (!ready_[i] && started_) {
+        ++loading_;
+        continue;
+      }
       ++up_at_[point_of_[s]];
       ++up_;
     }
@@ -347,8 +402,13 @@ uint32_t FluidPool::add_replicas(uint32_t n) {
   for (size_t i = 0; i < wanted_.size() && added < n; ++i) {
     if (wanted_[i] || failed_[i / cfg_.replicas_per_server]) continue;
     wanted_[i] = 1;
+    ready_[i] = 0;
     ++added;
+    const auto s = static_cast<uint32_t>(i / cfg_.replicas_per_server);
+    if (started_ && (load_pending_.empty() || load_pending_.back() != s)) load_pending_.push_back(s);
   }
+  for (const uint32_t s : load_pending_) load(s);  // servers in increasing order, each once
+  load_pending_.clear();
   regroup();
   return added;
 }
@@ -358,6 +418,7 @@ uint32_t FluidPool::remove_replicas(uint32_t n) {
   for (size_t i = wanted_.size(); i-- > 0 && removed < n;) {
     if (!wanted_[i]) continue;
     wanted_[i] = 0;
+    ready_[i] = 0;
     ++removed;
   }
   regroup();
@@ -383,17 +444,25 @@ void FluidPool::set_speed_factor(double factor, ServerSet servers) {
 void FluidPool::fail_server(uint32_t server) {
   if (server >= cfg_.servers) throw std::invalid_argument("fluid pool: no server " + std::to_string(server));
   if (failed_[server]) return;
-  uint32_t lost = 0;
-  for (uint32_t k = 0; k < cfg_.replicas_per_server; ++k) lost += wanted_[size_t(server) * cfg_.replicas_per_server + k];
-  if (up_ > 0 && lost > 0) {  // the failed replicas' share of what is in service is dropped
+  uint32_t lost = 0;  // its replicas up
+  for (uint32_t k = 0; k < cfg_.replicas_per_server; ++k) {
+    const size_t i = size_t(server) * cfg_.replicas_per_server + k;
+    lost += wanted_[i] && ready_[i];
+    ready_[i] = 0;
+  }
+  if (up_ > 0 && lost > 0) {  // the failed replicas' share of what is in service: retried or lost
     const double d = x_ * double(lost) / double(up_);
     x_ -= d;
-    dropped_ += d;
-    double fl_total = 0;
-    for (const auto& s : sources_) fl_total += std::max(0.0, s.a - s.rej - s.done - s.drop);
-    for (auto& s : sources_) {
-      const double fl = std::max(0.0, s.a - s.rej - s.done - s.drop);
-      if (fl_total > 0) s.drop += std::min(fl, d * fl / fl_total);
+    if (orphans_retried_) {
+      q_ += d;  // back to the queue, as the orphan handler resubmits them
+    } else {
+      dropped_ += d;
+      double fl_total = 0;
+      for (const auto& s : sources_) fl_total += std::max(0.0, s.a - s.rej - s.done - s.drop);
+      for (auto& s : sources_) {
+        const double fl = std::max(0.0, s.a - s.rej - s.done - s.drop);
+        if (fl_total > 0) s.drop += std::min(fl, d * fl / fl_total);
+      }
     }
   }
   failed_[server] = 1;
@@ -403,6 +472,8 @@ void FluidPool::fail_server(uint32_t server) {
 void FluidPool::repair_server(uint32_t server) {
   if (server >= cfg_.servers) throw std::invalid_argument("fluid pool: no server " + std::to_string(server));
   failed_[server] = 0;
+  for (uint32_t k = 0; k < cfg_.replicas_per_server; ++k) ready_[size_t(server) * cfg_.replicas_per_server + k] = 0;
+  if (started_) load(server);
   regroup();
 }
 

@@ -30,9 +30,13 @@
 // pool's latency_p50_s/latency_p99_s and, weighted by the completions since the previous points,
 // the workloads' run-wide latency and SLO statistics.
 //
-// Commands (pool.hpp): add/remove replicas act at once (no weight-load time: the pool starts
-// warm; docs/models/fluid.md); power cap and speed factor per server, grouped by operating
-// point; a failed server's replicas stop and their share of X is dropped (no orphan resubmission).
+// Commands (pool.hpp): replicas added (at start without warm start, by the capacity controller,
+// after a repair) load their weights as at request level — one SimGrid transfer per server from
+// the site storage (weight_loading.hpp), idle power while loading — and take work at the first
+// step after it completes; removed replicas stop at once (what they held drains at 1 / T(slots));
+// power cap and speed factor per server, grouped by operating point; a failed server's replicas
+// stop and their share of X goes to the orphan handler as a fluid (orphan_flow: retried into the
+// queue or lost, as the capacity block's on_failure says).
 #pragma once
 
 #include <cstdint>
@@ -48,6 +52,10 @@
 
 namespace dcsim::serving::fluid {
 
+// A Poisson count of mean `mean` (inversion below 30, the rounded normal above: skewness
+// 1 / sqrt(mean) < 0.19): the `poisson_counts` draws of pools and flow front ends.
+double poisson_count(Rng& rng, double mean);
+
 struct FluidPoolConfig {
   double step_s = 1.0;
   uint32_t latency_every = 1;   // steps between latency points (fluid.latency_step / step)
@@ -56,6 +64,7 @@ struct FluidPoolConfig {
   uint32_t servers = 1;
   uint32_t replicas_per_server = 1;
   uint32_t gpus_per_replica = 1;
+  double weights_B = 0;         // per replica, loaded from the site storage when it starts
   double idle_gpu_w = 0;        // per GPU, up and idle (the law's floor)
   double initial_cap_w = 0;     // per GPU, 0: none
   CurveMaker make_curve;
@@ -71,6 +80,12 @@ class FluidPool final : public Pool, public EventHandler {
   void submit(const workload::Request& r) override;  // std::logic_error: flows only
   bool add_flow_source(workload::FlowSource* source, uint32_t workload) override;
   bool takes_flows() const override { return true; }
+  void set_flow_inlet(workload::FlowInlet* inlet, uint32_t route) override {
+    inlet_ = inlet;
+    route_ = route;
+  }
+  double flow_queued() const override { return q_; }
+  double flow_room(double dt) const override;
   uint64_t in_flight() const override;
   PoolLoad load() const override;
   PoolTotals totals(double now) const override;
@@ -81,6 +96,7 @@ class FluidPool final : public Pool, public EventHandler {
   void set_power_cap(double watts_per_gpu, ServerSet servers) override;
   void set_speed_factor(double factor, ServerSet servers) override;
   void fail_server(uint32_t server) override;
+  void set_orphans_retried(bool retried) override { orphans_retried_ = retried; }
   void repair_server(uint32_t server) override;
 
   void on_event(uint64_t tag) override;
@@ -114,7 +130,6 @@ class FluidPool final : public Pool, public EventHandler {
   void report_latency(Source& s, double now);
   void latency_points(double k, double k_min, double lambda, double R);
   void record_latency(double completed, double now);
-  double draw_poisson(double mean);
   void batch_cdf(double mu);
 
   FluidPoolConfig cfg_;
@@ -125,6 +140,11 @@ class FluidPool final : public Pool, public EventHandler {
   TwoStateLaw law_;
   std::vector<Source> sources_;
   std::vector<uint8_t> wanted_;        // per replica (server-major)
+  std::vector<uint8_t> ready_;         // per replica: weights loaded
+  uint32_t loading_ = 0;               // replicas wanted, on servers up, loading their weights
+  std::vector<uint32_t> load_pending_; // servers of the replicas an add_replicas() brings up
+  void load(uint32_t server);          // start loading the weights of its wanted replicas not ready
+  static constexpr uint64_t kLoadBit = 1ULL << 40;
   std::vector<uint8_t> failed_;        // per server
   std::vector<uint16_t> point_of_;     // per server: index into points_
   std::vector<OperatingPoint> points_{OperatingPoint{}};
@@ -144,6 +164,10 @@ class FluidPool final : public Pool, public EventHandler {
   PoolSeries series_;
   output::Counter tokens_out_, images_out_;
   double ca2_ = 1;
+  workload::FlowInlet* inlet_ = nullptr;  // set: arrivals from the service's flow front end
+  uint32_t route_ = 0;
+  double last_completed_ = 0;             // completions of the last step
+  bool orphans_retried_ = false;          // a failed server's share of X back to the queue
 };
 
 }  // namespace dcsim::serving::fluid
