@@ -6,14 +6,17 @@
 #   above saturation: rejections within 5 % of the arrivals ((fluid - request) / arrivals).
 # Cases: bench/fidelity/{diffusion,llm}.yaml, steady (~70 % load) and surge (2x for 15 min);
 # heatwave: scenarios/heatwave.yaml (1 day, the facility and its thermal throttling in the loop,
-# request level with its weight loads, fluid warm), compared as below saturation plus facility energy.
+# both fidelities loading their weights at the start), compared as below saturation plus facility energy;
+# multisite: bench/fidelity/multisite.yaml (two sites, spill_over routing through a us surge);
+# autoscale: bench/fidelity/autoscale.yaml (a queue_length autoscaler through a 2.5x surge, with
+# provisioning and weight loads). Both compared as below saturation (nothing is rejected).
 #   bench/fidelity.sh                  uses build/dcsim
 #   DCSIM=build-rel/dcsim bench/fidelity.sh
 #   CASES="diffusion-steady llm-surge" bench/fidelity.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DCSIM=${DCSIM:-build/dcsim}
-CASES=${CASES:-"diffusion-steady diffusion-surge llm-steady llm-surge heatwave"}
+CASES=${CASES:-"diffusion-steady diffusion-surge llm-steady llm-surge heatwave multisite autoscale"}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
@@ -22,6 +25,7 @@ for c in $CASES; do
   peak=1; [[ $c == *-surge ]] && peak=2
   sets=(--set "workloads[0].arrivals.surges[0].peak=$peak")
   [[ $c == heatwave ]] && { scen=scenarios/heatwave.yaml; sets=(); }
+  [[ $c == multisite || $c == autoscale ]] && sets=()
   for fid in request fluid; do
     set_fid=(); [[ $fid == fluid ]] && set_fid=(--set "fidelity=fluid")
     start=$(date +%s.%N)

@@ -13,6 +13,7 @@
 // that can take it; latency is not weighed beyond the ties (put latency-sensitive traffic on
 // another service with nearest or spill_over).
 // Cost: one Site::signal and one Pool::load() per pool per request.
+#include <algorithm>
 #include <cmath>
 
 #include "models/scheduling/site_router.hpp"
@@ -46,6 +47,30 @@ class LowestSignal final : public SiteRouter {
     }
     return best == kNoPool ? least_queued(s_) : best;
   }
+  // Flow form: each workload's flow fills the pools in the order of their signal (ties: WAN
+  // latency from its origin, then listed first) up to their room over the step (flow_rooms);
+  // the rest to the least queued pool.
+  bool has_flow_form() const override { return true; }
+  void split_flows(const double* amount, double now, double dt, double* out) override {
+    const size_t P = s_.pools.size();
+    flow_rooms(s_, theta_, dt, room_);
+    x_.resize(P);
+    for (size_t k = 0; k < P; ++k) {
+      x_[k] = sign_ * s_.pools[k].site->signal(kind_, now);
+      if (std::isnan(x_[k])) x_[k] = std::numeric_limits<double>::infinity();
+    }
+    const uint32_t fallback = least_queued(s_);
+    for (size_t w = 0; w < s_.workloads.size(); ++w) {
+      const bool near = s_.workloads[w].origin != nullptr;
+      order_.resize(P);
+      for (uint32_t k = 0; k < P; ++k) order_[k] = k;
+      std::stable_sort(order_.begin(), order_.end(), [&](uint32_t a, uint32_t b) {
+        if (x_[a] != x_[b]) return x_[a] < x_[b];
+        return near && s_.wan_latency_s[w][a] < s_.wan_latency_s[w][b];
+      });
+      fill_in_order(order_, amount[w], room_, fallback, out + w * P);
+    }
+  }
 
  private:
   const ServiceView& s_;
@@ -53,6 +78,8 @@ class LowestSignal final : public SiteRouter {
   double sign_;
   double theta_;
   std::vector<size_t> slot_;
+  std::vector<double> room_, x_;   // flow form, by pool
+  std::vector<uint32_t> order_;
 };
 
 }  // namespace

@@ -24,12 +24,24 @@ class Nearest final : public SiteRouter {
       for (uint32_t k = 1; k < s.pools.size(); ++k)
         if (s.wan_latency_s[w][k] < s.wan_latency_s[w][best]) best = k;
       best_[idx] = best;
+      by_slot_.push_back(best);
     }
+    pools_ = s.pools.size();
   }
   uint32_t choose(const workload::Request& r, double) override { return best_[r.workload]; }
+  // Flow form: each workload's whole flow to its nearest pool.
+  bool has_flow_form() const override { return true; }
+  void split_flows(const double* amount, double, double, double* out) override {
+    for (size_t w = 0; w < by_slot_.size(); ++w) {
+      for (size_t k = 0; k < pools_; ++k) out[w * pools_ + k] = 0;
+      out[w * pools_ + by_slot_[w]] = amount[w];
+    }
+  }
 
  private:
   std::vector<uint32_t> best_;  // by Request::workload
+  std::vector<uint32_t> by_slot_;  // by workload slot
+  size_t pools_ = 1;
 };
 
 }  // namespace

@@ -65,4 +65,26 @@ void require_origins(const PolicyContext& ctx, const char* router) {
   }
 }
 
+void flow_rooms(const ServiceView& s, double theta, double dt, std::vector<double>& room) {
+  room.resize(s.pools.size());
+  for (size_t k = 0; k < s.pools.size(); ++k) {
+    const serving::Pool& p = *s.pools[k].pool;
+    const serving::PoolLoad l = p.load();
+    room[k] = std::max(0.0, theta * double(l.replicas_active ? l.replicas_active : 1) - p.flow_queued()) + p.flow_room(dt);
+  }
+}
+
+void fill_in_order(const std::vector<uint32_t>& order, double amount, std::vector<double>& room, uint32_t fallback,
+                   double* out) {
+  for (size_t k = 0; k < room.size(); ++k) out[k] = 0;
+  for (const uint32_t k : order) {
+    if (!(amount > 0)) break;
+    const double take = std::min(amount, room[k]);
+    out[k] += take;
+    room[k] -= take;
+    amount -= take;
+  }
+  if (amount > 0) out[fallback] += amount;
+}
+
 }  // namespace dcsim::scheduling

@@ -11,6 +11,8 @@ namespace {
 class SinglePool final : public SiteRouter {
  public:
   uint32_t choose(const workload::Request&, double) override { return 0; }
+  bool has_flow_form() const override { return true; }
+  void split_flows(const double*, double, double, double*) override {}  // one pool: the flow front end routes none
 };
 
 }  // namespace

@@ -10,6 +10,10 @@
 // (its batches full). Use it to keep users near their data and latency until a surge, then use
 // the other sites' spare capacity (the two-sites scenario's European evening).
 // Cost: one Pool::load() per pool tried, in latency order (the order is built once).
+//
+// Flow form (fidelity: fluid): each workload's flow (in slot order) fills the pools of order_w in
+// turn up to their room over the step (flow_rooms: what a pool takes before its queue reaches
+// theta max(a_k, 1)); what none has room for goes to the least queued pool, as at request level.
 #include "models/scheduling/site_router.hpp"
 
 namespace dcsim::scheduling {
@@ -27,12 +31,20 @@ class SpillOver final : public SiteRouter {
     }
     return least_queued(s_);
   }
+  bool has_flow_form() const override { return true; }
+  void split_flows(const double* amount, double, double dt, double* out) override {
+    flow_rooms(s_, theta_, dt, room_);
+    const uint32_t fallback = least_queued(s_);
+    for (size_t w = 0; w < s_.workloads.size(); ++w)
+      fill_in_order(order_[w], amount[w], room_, fallback, out + w * s_.pools.size());
+  }
 
  private:
   const ServiceView& s_;
   double theta_;
   std::vector<std::vector<uint32_t>> order_;  // by workload slot
   std::vector<size_t> slot_;                  // by Request::workload
+  std::vector<double> room_;                  // flow form, by pool
 };
 
 }  // namespace
