@@ -287,6 +287,7 @@ void FluidPool::latency_points(double k, double k_min, double lambda, double R) 
     w_sum += nodes_[j];
   }
   const double w_scale = w_sum > 0 ? double(K) * (wait_.mean() - wait_.backlog_s) / w_sum : 0.0;
+  double collect_sum = 0;
   for (size_t j = 0; j < K; ++j) {
     double service = t_mean * curve_.shape[j], collect = 0;
     if (collecting) {
@@ -300,7 +301,11 @@ void FluidPool::latency_points(double k, double k_min, double lambda, double R) 
       collect = v > 1.0 - opener ? d : d * v / (1.0 - opener);
     }
     nodes_[j] = wait_.backlog_s + w_scale * nodes_[j] + service + collect;
+    collect_sum += collect;
   }
+  // What request level would count as waiting on average besides the fluid queue (Little): the
+  // stationary queue lambda E[Wq] and the requests collecting into a batch lambda E[collection].
+  stationary_waiting_ = lambda_ * (std::max(0.0, wait_.mean() - wait_.backlog_s) + collect_sum / double(K));
 }
 
 // cdf_[s - 1] = P(a request's batch has at most s requests): J = 1 + Poisson(mu) truncated at
@@ -360,7 +365,7 @@ uint64_t FluidPool::in_flight() const {
 }
 
 PoolLoad FluidPool::load() const {
-  return {uint64_t(std::llround(q_)), uint64_t(std::llround(x_)), up_, uint32_t(wanted_.size())};
+  return {uint64_t(std::llround(q_ + stationary_waiting_)), uint64_t(std::llround(x_)), up_, uint32_t(wanted_.size())};
 }
 
 PoolTotals FluidPool::totals(double now) const {

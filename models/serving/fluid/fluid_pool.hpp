@@ -28,7 +28,9 @@
 // latency points L_j = backlog + W(u_pi(j)) + service_j + collection_j (a Latin-hypercube pairing
 // of the waiting-time, service-time and batch-collection quantiles; latency_points()) feed the
 // pool's latency_p50_s/latency_p99_s and, weighted by the completions since the previous points,
-// the workloads' run-wide latency and SLO statistics.
+// the workloads' run-wide latency and SLO statistics. load() reports as waiting Q plus what a
+// request-level pool holds waiting on average at the same rate (Little): lambda (E[Wq] +
+// E[collection wait]) of those latency points; autoscalers read it.
 //
 // Commands (pool.hpp): replicas added (at start without warm start, by the capacity controller,
 // after a repair) load their weights as at request level — one SimGrid transfer per server from
@@ -167,6 +169,7 @@ class FluidPool final : public Pool, public EventHandler {
   workload::FlowInlet* inlet_ = nullptr;  // set: arrivals from the service's flow front end
   uint32_t route_ = 0;
   double last_completed_ = 0;             // completions of the last step
+  double stationary_waiting_ = 0;         // load(): lambda (E[Wq] + E[collection]) beside the fluid Q
   bool orphans_retried_ = false;          // a failed server's share of X back to the queue
 };
 
