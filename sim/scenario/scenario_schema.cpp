@@ -221,9 +221,10 @@ Schema make_tier() {
                  P::integer("users")
                      .def("1")
                      .at_least(1)
-                     .at_most(1e7)
+                     .at_most(1e9)
                      .doc("Distinct users the tier's requests come from (each request is attributed to one by a hash "
-                          "of its id); daily_limit holds per user (1: for the tier as a whole)."),
+                          "of its id); daily_limit holds per user (1: for the tier as a whole). Request level keeps "
+                          "4 bytes per user (1e8: 400 MB); the fluid form none."),
                  P::quantity_of("utc_offset", Quantity::time)
                      .def("0 h")
                      .at_least(-14 * 3600.0)

@@ -288,3 +288,19 @@ def test_llm_disaggregated_compares_two_pools_and_sends_kv_caches(tmp_path):
         assert float(cells[1]) == tokens[pool]
         assert float(cells[2]) == pytest.approx(tokens[pool] / 600, abs=0.1)
         assert cells[8] == ("n/a" if pool == "colocated" else f"{xfer:.6g}")
+
+
+def test_ghibli_full_runs_at_fluid_fidelity_at_a_reduced_horizon(tmp_path):
+    """scenarios/ghibli-full.yaml (the image wave at full scale, docs/models/fluid.md) over its
+    first 6 h: every pool fluid, chat at ChatGPT's volume (~17,400 /s on average over the
+    regions' days), the facility and grid of each site in the loop."""
+    out = tmp_path / "ghibli-full.h5"
+    run_dcsim("run", REPO / "scenarios" / "ghibli-full.yaml", "-o", out, "-q", "--set", "horizon=6 h", check=True)
+    with h5py.File(out) as f:
+        assert f.attrs["fidelity"] == "fluid"
+        arrived = f["workloads/chat/arrivals"][:].sum()
+        assert 0.3 * 17400 * 6 * 3600 < arrived < 1.7 * 17400 * 6 * 3600
+        summary = f["summary"].attrs
+        for site in IMAGE_SITES:
+            assert summary[f"{site}_pue"] > 1.0
+            assert summary[f"{site}_energy_facility_j"] > 0
