@@ -157,7 +157,7 @@ TEST_CASE("fluid admission: queue and concurrency caps admit all below them and 
   }
 }
 
-TEST_CASE("fluid admission: a policy without a flow form, or a service of both fidelities, is a located error",
+TEST_CASE("fluid admission: a policy without a flow form is a located error",
           "[fluid][admission]") {
   const auto timeout = load(service("1 /s", "[{model: queue_timeout, timeout: 10 s}]", "10 min"));
   CHECK_THROWS_WITH(run_scenario(timeout, nullptr), Catch::Contains("services[0].admission[0]") &&
