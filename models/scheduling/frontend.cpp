@@ -13,6 +13,7 @@ void Frontend::set_admission(std::unique_ptr<AdmissionPolicy> policy) {
   admission_ = std::move(policy);
   admit_all_ = !admission_ || admission_->admits_all();
   tell_admission_ = admission_ && admission_->wants_outcomes();
+  if (admission_ && admission_->may_hold()) admission_->set_hold_sink(this);
 }
 
 void Frontend::set_router(std::unique_ptr<SiteRouter> router) {
@@ -62,18 +63,32 @@ void Frontend::submit(const workload::Request& r) {
   workload::Request admitted = r;
   admitted.route = 0;  // a retry carries its last attempt's route
   const Verdict v = admission_->decide(admitted, now);
+  if (v == Verdict::hold) return;  // the policy keeps it (release() later)
   if (v == Verdict::reject) {
     observers_[r.workload]->on_rejected(r, now);
     return;
   }
+  this->admitted(admitted, now, v);
+}
+
+void Frontend::release(workload::Request& r, double now, Verdict v) {
+  if (v == Verdict::hold) return;
+  if (v == Verdict::reject) {
+    observers_[r.workload]->on_rejected(r, now);
+    return;
+  }
+  admitted(r, now, v);
+}
+
+void Frontend::admitted(const workload::Request& r, double now, Verdict v) {
   if (v == Verdict::degrade) {
     ++degraded_;
-    if (admitted.route >= view_.pools.size()) {  // to a fallback pool, past the site router
-      send_to(admitted, admitted.route);
+    if (r.route >= view_.pools.size()) {  // to a fallback pool, past the site router
+      send_to(r, r.route);
       return;
     }
   }
-  dispatch(admitted, now);
+  dispatch(r, now);
 }
 
 void Frontend::dispatch(const workload::Request& r, double now) {

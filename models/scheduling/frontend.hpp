@@ -17,6 +17,10 @@
 // in_transit() (the request invariant). Admission and router outcomes are told when the pool
 // reports, before the way back.
 //
+// Held requests (admission `defer`, Verdict::hold): the policy keeps them; when it releases one,
+// the rest of the admission chain decides on it and the front end routes it as at an arrival
+// (release()). held() counts them (the request invariant).
+//
 // Hot path: a service with admission `none` skips admission (no copy of the request, no call),
 // a service of one pool skips routing; then a request costs one virtual call here more than a
 // workload calling its pool directly, and an outcome one more. No allocation. A request served
@@ -37,7 +41,10 @@
 
 namespace dcsim::scheduling {
 
-class Frontend final : public RequestSink, public workload::RequestObserver, public EventHandler {
+class Frontend final : public RequestSink,
+                       public workload::RequestObserver,
+                       public EventHandler,
+                       public HoldSink {
  public:
   explicit Frontend(Engine& engine) : engine_(engine) {}
 
@@ -56,6 +63,16 @@ class Frontend final : public RequestSink, public workload::RequestObserver, pub
   const WanTransport* transport() const { return transport_.get(); }
 
   void submit(const workload::Request& r) override;
+  // A request its admission held, released with the chain's verdict (HoldSink).
+  void release(workload::Request& r, double now, Verdict v) override;
+  // Requests its admission holds now, and has held since the start.
+  uint64_t held() const { return admission_ ? admission_->held() : 0; }
+  uint64_t deferred() const { return admission_ ? admission_->deferred() : 0; }
+  bool may_hold() const { return admission_ && admission_->may_hold(); }
+  // Once the World is complete: the policies check the site signals they read.
+  void on_world_built() {
+    if (admission_) admission_->on_world_built();
+  }
 
   void on_completed(const workload::Request& r, double now) override;
   void on_rejected(const workload::Request& r, double now) override;
@@ -70,6 +87,8 @@ class Frontend final : public RequestSink, public workload::RequestObserver, pub
 
  private:
   void dispatch(const workload::Request& r, double now);
+  // An admitted request (v: admit or degrade) to its pool.
+  void admitted(const workload::Request& r, double now, Verdict v);
   // The pool's outcome of r: tell the policies, then the workload (now or over the WAN).
   void outcome(const workload::Request& r, double now, Outcome o);
   void deliver(const workload::Request& r, double now, Outcome o);

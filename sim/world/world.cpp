@@ -47,6 +47,7 @@ World::World(const scenario::Config& scenario, const std::string& scenario_dir, 
   connect_services(scenario, recorder, seed);
   declare_aggregates(scenario, recorder);
   build_site_components(scenario, scenario_dir, recorder, seed);
+  for (auto& fe : services_) fe->on_world_built();  // site signals are published now
 }
 
 // Every pool through the pool-kind registry (`serving:`), site by site in the scenario's order.
