@@ -90,6 +90,10 @@ class Defer final : public AdmissionPolicy, public EventHandler {
                                      (near.empty() ? quoted_list(names) : "did you mean '" + near + "'?") + ")");
     }
     const std::string& g = service_.group;
+    if (recorder_.has_series(g, "defer_held"))  // the chain would refuse it too, after the series clash
+      throw scenario::InputError(c.where(), c.path(),
+                                 "a second policy that holds requests ('" + policy_name(c) + "') in service '" +
+                                     service_.name + "', expected at most one");
     s_signal_ = recorder_.counter(g, "defer_released_signal", "1",
                                   "Held (deferred) requests released because the signal fell to the threshold, during the step");
     s_deadline_ = recorder_.counter(g, "defer_released_deadline", "1",
