@@ -43,7 +43,9 @@
 //           reservoir never bring replicas back above it while the grid sheds (they would
 //           otherwise re-add the stopped ones), and it returns them when the ceiling is lifted. Each change is an /events row `grid_shed_replicas` (value: replicas out);
 //           summary <site>_grid_shed_replicas_max, _grid_shed_replica_s, _grid_shed_commands.
-//           shed_w is also published as a negative grid_headroom_w for routers.
+//           shed_w is also published as a negative grid_headroom_w for routers, and as
+//           SiteSignals::shedding while shed_w > 0: the services' front ends reroute new requests
+//           to their other sites with room (frontend.hpp).
 //   signals carbon_intensity_g_per_kwh, marginal_intensity_g_per_kwh, price_usd_per_mwh (the hour
 //           holding `now`), their forecasts over the grid's forecast window, grid_headroom_w;
 //           SiteSignals.carbon_g_per_kwh / price_usd_per_mwh hold the last step's values
@@ -164,6 +166,7 @@ class GridComponent final : public site::SiteComponent {
     site_.signals.carbon_g_per_kwh = g.intensity_g_per_j * kJPerKwh;
     site_.signals.price_usd_per_mwh = g.price_usd_per_j * kJPerMwh;
     headroom_w_ = s.actions.shed_w > 0 ? -s.actions.shed_w : g.headroom_w;
+    site_.signals.shedding = s.actions.shed_w > 0;
   }
 
   void finish(double t_end) override { grid_.finish(t_end); }

@@ -3,6 +3,7 @@
 #include "models/scheduling/frontend.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 
 #include "models/serving/pool.hpp"
@@ -100,6 +101,12 @@ void Frontend::dispatch(const workload::Request& r, double now) {
       observers_[r.workload]->on_rejected(r, now);
       return;
     }
+    const site::Site* at = view_.pools[k].site;
+    if (at && at->signals.shedding) {
+      k = avoid_shedding(r, k, now);
+    } else if (!avoided_.empty() && avoided_[k]) {
+      note_recovered(k, now);
+    }
   }
   if (wan_latency(r, k) >= 0) {
     send(r, k, kToPool, transport_->sizes().request_bytes(r));
@@ -112,6 +119,56 @@ void Frontend::dispatch(const workload::Request& r, double now) {
     return;
   }
   view_.pools[k].pool->submit(r);
+}
+
+uint32_t Frontend::avoid_shedding(const workload::Request& r, uint32_t k, double now) {
+  const size_t n = view_.pools.size();
+  const size_t w = view_.workload_slot(r.workload);
+  const auto latency = [&](uint32_t j) {
+    const double l = w == ServiceView::npos ? NAN : view_.wan_latency_s[w][j];
+    return std::isnan(l) ? 0.0 : l;
+  };
+  uint32_t best = kNoPool;
+  for (uint32_t j = 0; j < n; ++j) {
+    const ServicePool& p = view_.pools[j];
+    if (j == k || (p.site && p.site->signals.shedding)) continue;
+    const serving::PoolLoad l = p.pool->load();
+    if (!(double(l.queued) < double(l.replicas_active ? l.replicas_active : 1))) continue;
+    if (best == kNoPool || latency(j) < latency(best)) best = j;
+  }
+  if (best == kNoPool) return k;  // nowhere else has room: the shedding site queues or rejects it
+  if (avoided_.empty()) {
+    avoided_.assign(n, 0);
+    away_n_.assign(n, 0);
+    away_lat_s_.assign(n, 0.0);
+  }
+  if (!avoided_[k]) {
+    avoided_[k] = 1;
+    if (recorder_)
+      recorder_->event("reroute", view_.group, std::nan(""),
+                       "avoiding " + view_.pools[k].name + " while its site's grid sheds load: new requests go to " +
+                           "the service's other sites with room (first to " + view_.pools[best].name + ")");
+  }
+  ++rerouted_;
+  ++away_n_[k];
+  away_lat_s_[k] += latency(best) - latency(k);
+  (void)now;
+  return best;
+}
+
+void Frontend::note_recovered(uint32_t k, double /*now*/) {
+  avoided_[k] = 0;
+  if (recorder_) {
+    const uint64_t m = away_n_[k];
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%.3g", m ? 1e3 * away_lat_s_[k] / double(m) : 0.0);
+    recorder_->event("reroute", view_.group, double(m),
+                     std::to_string(m) + " requests sent away from " + view_.pools[k].name +
+                         " while its site shed load, at a mean added one-way WAN latency of " + ms + " ms; its site "
+                         "takes requests again");
+  }
+  away_n_[k] = 0;
+  away_lat_s_[k] = 0;
 }
 
 void Frontend::send_to(const workload::Request& r, uint32_t k) {

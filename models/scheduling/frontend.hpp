@@ -17,6 +17,14 @@
 // in_transit() (the request invariant). Admission and router outcomes are told when the pool
 // reports, before the way back.
 //
+// Reroute while a site sheds (SiteSignals::shedding, set by its grid): a service of several pools
+// whose router chose a pool at a shedding site sends the request instead to the pool, at a site
+// not shedding, with room (queued < max(active replicas, 1)) and the lowest WAN latency from the
+// request's origin (ties and no origin: listed first); when none has room it stays where the router
+// chose. /events rows (kind `reroute`, subject /services/<s>) when the front end first avoids a
+// site and when it sees the site again (value: requests rerouted away from it meanwhile, detail:
+// their mean added one-way WAN latency). Cost: one flag read per routed request.
+//
 // Held requests (admission `defer`, Verdict::hold): the policy keeps them; when it releases one,
 // the rest of the admission chain decides on it and the front end routes it as at an arrival
 // (release()). held() counts them (the request invariant).
@@ -38,6 +46,7 @@
 #include "models/scheduling/wan_transport.hpp"
 #include "models/workload/request_observer.hpp"
 #include "sim/engine/engine.hpp"
+#include "sim/output/recorder.hpp"
 
 namespace dcsim::scheduling {
 
@@ -58,6 +67,10 @@ class Frontend final : public RequestSink,
   // How payloads cross the WAN; after view() is complete (workloads, pools, latencies). Without
   // one, nothing crosses the WAN (every request reaches its pool at once).
   void set_transport(std::unique_ptr<WanTransport> transport);
+  // Where the reroute rows go (null: none written).
+  void set_recorder(output::Recorder* recorder) { recorder_ = recorder; }
+  // Requests sent away from a shedding site so far.
+  uint64_t rerouted() const { return rerouted_; }
   // Requests on the WAN now, either way.
   uint64_t in_transit() const { return in_transit_; }
   const WanTransport* transport() const { return transport_.get(); }
@@ -98,6 +111,9 @@ class Frontend final : public RequestSink,
   }
   void send(const workload::Request& r, uint32_t k, uint8_t what, double bytes);
   void send_to(const workload::Request& r, uint32_t k);  // route k (a fallback pool), over the WAN if it crosses
+  // Pool k's site sheds: another pool with room at a site that does not, or k.
+  uint32_t avoid_shedding(const workload::Request& r, uint32_t k, double now);
+  void note_recovered(uint32_t k, double now);
 
   struct Transit {
     workload::Request r;
@@ -124,6 +140,12 @@ class Frontend final : public RequestSink,
   uint64_t in_transit_ = 0;
   uint64_t degraded_ = 0;
   std::vector<workload::RequestObserver*> observers_;  // by Request::workload
+  output::Recorder* recorder_ = nullptr;
+  uint64_t rerouted_ = 0;
+  // By pool: avoided now (its site shed when last seen), requests rerouted away since, their added latency.
+  std::vector<uint8_t> avoided_;
+  std::vector<uint64_t> away_n_;
+  std::vector<double> away_lat_s_;
 };
 
 }  // namespace dcsim::scheduling

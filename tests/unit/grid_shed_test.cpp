@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <string>
 #include <vector>
@@ -160,4 +161,53 @@ TEST_CASE("grid shed: the autoscaler stays under the grid's replica ceiling unti
   CHECK(values[0] == 4);
   CHECK(values[1] == 0);
   CHECK(r.summary.at("dc1_grid_shed_commands") == 2);
+}
+
+TEST_CASE("grid shed: a service of two sites reroutes away from the shedding one while the other has room") {
+  // Two sites with one 8-replica fifo pool each (fixed 1 s service, queues of 10); a service over
+  // both routes `nearest` for a workload at dc1 (5 /s: 996 + 1.34 (5 x 700 + 3 x 75) = 5,988 W at
+  // dc1 before the event). dc1's grid has a demand-response event to 5 kW over [2 min, 5 min)
+  // and sheds 4 replicas (as above) from its first plan inside it
+  // (110-120 s) to the plan after it (300-310 s). Meanwhile the front end sends the requests
+  // nearest routes to dc1 to dc2 (8 idle replicas: room), 20 ms farther (10 ms + 10 ms of WAN):
+  // at 5 /s on 8 replicas (62.5 % busy) dc2's queue stays under its 8 active replicas, so every
+  // request goes there and nothing is rejected, where dc1 alone would reject ~1 /s. Two rows:
+  // when dc1 is first avoided, and when nearest picks it again (value: the requests rerouted).
+  const std::string text =
+      "name: reroute\nseed: 11\nstart: 2025-07-15T00:00:00Z\nhorizon: 10 min\nrecord: {step: 1 min}\n"
+      "sites:\n"
+      "  - name: dc1\n    wan: {latency: 10 ms}\n    facility: {step: 10 s}\n"
+      "    grid: {supply: {model: preset, region: camx}, responses: shed, events: [{name: dr, kind: demand_response, "
+      "start: 2 min, duration: 3 min, limit: 5 kW}]}\n"
+      "    pools:\n      - {name: p, servers: 1, queue_capacity: 10, capacity: {warm_start: true}, service: {model: fixed, time: 1 s}}\n"
+      "  - name: dc2\n    wan: {latency: 10 ms}\n"
+      "    pools:\n      - {name: p, servers: 1, queue_capacity: 10, capacity: {warm_start: true}, service: {model: fixed, time: 1 s}}\n"
+      "services:\n  - {name: s, pools: [{pool: dc1/p}, {pool: dc2/p}], routing: {model: nearest}}\n"
+      "workloads:\n  - {name: w, service: s, origin: dc1, arrivals: {model: poisson, rate: 5 /s}}\n";
+  ShedRun r;
+  run(text, r);
+  const auto& t = r.sink.times();
+  const auto at2 = r.sink.column("/sites/dc2/pools/p", "arrivals");
+  const auto at1 = r.sink.column("/sites/dc1/pools/p", "arrivals");
+  double moved = 0;
+  for (size_t k = 0; k < t.size(); ++k) {
+    if (t[k] <= 120) CHECK(at2[k] == 0);           // before the shed: all at the nearest site
+    if (t[k] > 120 && t[k] <= 300) CHECK(at1[k] == 0);  // during it: none there
+    if (t[k] > 360) CHECK(at2[k] == 0);            // after the lift: back
+    moved += at2[k];
+  }
+  CHECK(moved == Approx(5 * 190.0).epsilon(0.15));  // ~5 /s over the ~190 s the shed lasts
+  CHECK(r.summary.at("requests_rejected") == 0);
+  std::vector<double> values;
+  std::vector<std::string> details;
+  for (const auto& e : r.sink.events()) {
+    if (e.kind != "reroute") continue;
+    CHECK(e.subject == "/services/s");
+    values.push_back(e.value);
+    details.push_back(e.detail);
+  }
+  REQUIRE(values.size() == 2);
+  CHECK(std::isnan(values[0]));
+  CHECK(values[1] == moved);
+  CHECK_THAT(details[1], Catch::Contains("mean added one-way WAN latency of 20 ms"));
 }
