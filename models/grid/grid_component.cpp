@@ -38,9 +38,14 @@
 //           the largest φ ∈ [0, 1] with P_max(φ) ≤ T (bisection), kept_k = floor(φ n_k): a
 //           bound, not an estimate (a stopped replica's GPUs draw 0 W, a kept one at most C_k).
 //           When shed_w returns to 0 the replicas come back (Pool::add_replicas: weights load
-//           again). Each change is an /events row `grid_shed_replicas` (value: replicas out);
+//           again). A pool with a capacity controller gets the shed as a replica ceiling instead
+//           (models/site/replica_ceiling.hpp): M_k = kept_k, so its autoscaler, schedule and
+//           reservoir never bring replicas back above it while the grid sheds (they would
+//           otherwise re-add the stopped ones), and it returns them when the ceiling is lifted. Each change is an /events row `grid_shed_replicas` (value: replicas out);
 //           summary <site>_grid_shed_replicas_max, _grid_shed_replica_s, _grid_shed_commands.
-//           shed_w is also published as a negative grid_headroom_w for routers.
+//           shed_w is also published as a negative grid_headroom_w for routers, and as
+//           SiteSignals::shedding while shed_w > 0: the services' front ends reroute new requests
+//           to their other sites with room (frontend.hpp).
 //   signals carbon_intensity_g_per_kwh, marginal_intensity_g_per_kwh, price_usd_per_mwh (the hour
 //           holding `now`), their forecasts over the grid's forecast window, grid_headroom_w;
 //           SiteSignals.carbon_g_per_kwh / price_usd_per_mwh hold the last step's values
@@ -54,6 +59,7 @@
 #include "models/grid/site_grid.hpp"
 #include "models/power/gpu_power_model.hpp"
 #include "models/serving/pool.hpp"
+#include "models/site/replica_ceiling.hpp"
 #include "models/site/site_component.hpp"
 
 namespace dcsim::grid {
@@ -105,6 +111,7 @@ class GridComponent final : public site::SiteComponent {
         grid_(b.site_cfg.child("grid"), GridContext{b.site.name, b.scenario.num("start"), b.scenario.num("horizon"),
                                                     b.scenario_dir, b.seed}) {
     grid_.declare_series(b.recorder, "/sites/" + site_.name);
+    ceilings_ = b.pool_ceilings;
     const auto& pools = b.site_cfg.list("pools");
     for (size_t k = 0; k < pools.size(); ++k) {
       const serving::PoolItPower& it = *b.pool_power.at(k);
@@ -159,6 +166,7 @@ class GridComponent final : public site::SiteComponent {
     site_.signals.carbon_g_per_kwh = g.intensity_g_per_j * kJPerKwh;
     site_.signals.price_usd_per_mwh = g.price_usd_per_j * kJPerMwh;
     headroom_w_ = s.actions.shed_w > 0 ? -s.actions.shed_w : g.headroom_w;
+    site_.signals.shedding = s.actions.shed_w > 0;
   }
 
   void finish(double t_end) override { grid_.finish(t_end); }
@@ -243,10 +251,14 @@ class GridComponent final : public site::SiteComponent {
     for (size_t k = 0; k < pools_.size(); ++k) {
       PoolDemand& p = pools_[k];
       const uint32_t want = n[k] - keep[k];
-      if (want == p.shed) continue;
       serving::Pool& pool = *site_.pools[k];
       const uint32_t before = p.shed;
-      if (want > p.shed) {
+      site::ReplicaCeiling* ceiling = k < ceilings_.size() ? ceilings_[k] : nullptr;
+      if (ceiling) {  // its capacity controller holds the ceiling (and the autoscaler under it)
+        p.shed = ceiling->set_external_ceiling(target_w < kInf ? keep[k] : site::kNoCeiling);
+      } else if (want == p.shed) {
+        continue;
+      } else if (want > p.shed) {
         p.shed += pool.remove_replicas(want - p.shed);
       } else {
         const uint32_t back = pool.add_replicas(p.shed - want);
@@ -271,6 +283,7 @@ class GridComponent final : public site::SiteComponent {
 
   site::Site& site_;
   output::Recorder& recorder_;
+  std::vector<site::ReplicaCeiling*> ceilings_;  // per pool: its capacity controller, or null
   SiteGrid grid_;
   std::vector<PoolDemand> pools_;
   bool capped_ = false;

@@ -18,6 +18,13 @@
 //   concurrency_cap   admitted requests in flight
 //   queue_timeout     a deadline: a request still waiting after `timeout` is given up (timed_out)
 //   degrade           past a queue length or a windowed p99, the request is served degraded
+//   defer             a deferrable workload's request is held while the grid is dirty and released
+//                     when it is clean again, or before its deadline (admission_defer.cpp)
+//
+// Holding (Verdict::hold): the policy keeps a copy of the request and hands it back later through
+// the HoldSink the chain gave it (set_hold_sink): the chain then goes on with the policies after
+// it, and the front end routes what they admit. Held requests are counted by held() (the request
+// invariant: arrived = completed + rejected + dropped + timed_out + in flight + held).
 #pragma once
 
 #include <cstdint>
@@ -30,7 +37,16 @@
 namespace dcsim::scheduling {
 
 // degrade: admitted, and changed to a degraded class (counted in /services/<s>/degraded).
-enum class Verdict : uint8_t { admit, reject, degrade };
+// hold: kept by the policy, to be released later (HoldSink); nothing else happens to it now.
+enum class Verdict : uint8_t { admit, reject, degrade, hold };
+
+// Where a policy that held a request hands it back when it lets it go, with the verdict so far
+// (admit). The chain implements it for each of its policies, the front end for the chain.
+class HoldSink {
+ public:
+  virtual ~HoldSink() = default;
+  virtual void release(workload::Request& r, double now, Verdict v) = 0;
+};
 
 // Flow form (fidelity: fluid; docs/models/fluid.md "Admission and routing on flows"): one
 // workload and tier of the service over a control step [now, now + dt). `amount` is offered
@@ -61,6 +77,16 @@ class AdmissionPolicy {
   // workloads and tiers in its scope (n >= 1) and lowers each amount to what it admits.
   virtual bool has_flow_form() const { return false; }
   virtual void admit_flow(FlowOffer* /*offers*/, size_t /*n*/, double /*now*/, double /*dt*/) {}
+  // Policies that may answer Verdict::hold: where to hand held requests back (before the run),
+  // and how many they hold now.
+  virtual bool may_hold() const { return false; }
+  virtual void set_hold_sink(HoldSink* /*sink*/) {}
+  virtual uint64_t held() const { return 0; }
+  // Requests held since the start (each counted once).
+  virtual uint64_t deferred() const { return 0; }
+  // Once the World is complete (every site component publishes its signals): a policy that reads
+  // site signals by name checks them here (scenario::InputError, located).
+  virtual void on_world_built() {}
 };
 
 // Scales offers[0..n) by admitted / (their sum): a policy with one budget for its whole scope
@@ -86,5 +112,6 @@ void register_admission_daily_quota();
 void register_admission_concurrency_cap();
 void register_admission_queue_timeout();
 void register_admission_degrade();
+void register_admission_defer();
 
 }  // namespace dcsim::scheduling

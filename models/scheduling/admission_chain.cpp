@@ -77,6 +77,20 @@ AdmissionChain::AdmissionChain(const std::vector<scenario::Config>& blocks, cons
     s.policy = admission_registry().create(b, ctx);
     if (s.policy->admits_all()) continue;  // `none` in a list: nothing to do
     s.name = policy_name(b);
+    if (s.policy->may_hold()) {
+      if (hold_stage_ != npos)
+        throw scenario::InputError(b.where(), b.path(),
+                                   "a second policy that holds requests ('" + s.name + "' after '" +
+                                       stages_[hold_stage_].name + "') in service '" + ctx.service.name +
+                                       "', expected at most one");
+      for (const auto& earlier : stages_)
+        if (earlier.model == "degrade")
+          throw scenario::InputError(b.where(), b.path(),
+                                     "'" + s.name + "' holds requests but comes after the degrade policy '" +
+                                         earlier.name + "', expected it before (list it first)");
+      hold_stage_ = stages_.size();
+    }
+    s.model = b.model();
     s.enabled = !b.has("enabled") || b.flag("enabled");
     s.tier_of_workload = scope_of(b, ctx.service);
     if (s.policy->wants_outcomes()) {
@@ -91,6 +105,11 @@ AdmissionChain::AdmissionChain(const std::vector<scenario::Config>& blocks, cons
   }
   admits_all_ = stages_.empty();
   if (admits_all_) return;
+  if (hold_stage_ != npos) {
+    resume_.chain = this;
+    resume_.next = hold_stage_ + 1;
+    stages_[hold_stage_].policy->set_hold_sink(&resume_);
+  }
   const std::string& g = ctx.service.group;
   s_rejected_ = ctx.recorder.counter(g, "admission_rejected", "1",
                                      "Requests rejected by the service's admission policies during the step");
@@ -108,10 +127,15 @@ size_t AdmissionChain::find(const std::string& name) const {
 
 Verdict AdmissionChain::decide(workload::Request& r, double now) {
   r.admission_marks = 0;
-  Verdict v = Verdict::admit;
-  for (Stage& s : stages_) {
+  return run_from(r, now, 0, Verdict::admit);
+}
+
+Verdict AdmissionChain::run_from(workload::Request& r, double now, size_t first, Verdict v) {
+  for (size_t k = first; k < stages_.size(); ++k) {
+    Stage& s = stages_[k];
     if (!s.enabled || !s.in_scope(r)) continue;
     const Verdict got = s.policy->decide(r, now);
+    if (got == Verdict::hold) return Verdict::hold;  // the stage keeps it (and its marks so far)
     if (got == Verdict::reject) {
       on_outcome(r, now, Outcome::rejected);  // those before it that counted r
       r.admission_marks = 0;
@@ -127,6 +151,15 @@ Verdict AdmissionChain::decide(workload::Request& r, double now) {
     s_degraded_.add();
   }
   return v;
+}
+
+void AdmissionChain::Resume::release(workload::Request& r, double now, Verdict v) {
+  const Verdict out = chain->run_from(r, now, next, v);
+  if (out != Verdict::hold && chain->sink_) chain->sink_->release(r, now, out);
+}
+
+void AdmissionChain::on_world_built() {
+  for (auto& s : stages_) s.policy->on_world_built();
 }
 
 void AdmissionChain::on_outcome(const workload::Request& r, double now, Outcome o) {

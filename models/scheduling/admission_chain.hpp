@@ -7,6 +7,11 @@
 //     degrade -> r goes on, degraded
 //   admitted (degraded if any policy degraded it)
 //
+// A policy that holds (Verdict::hold: `defer`) keeps the request; when it releases it, the chain
+// goes on with the policies after it (their verdicts as at an arrival) and hands the result to
+// the front end (set_hold_sink). At most one policy of a service holds, and no `degrade` comes
+// before it (a degraded request would lose its verdict while held): input errors, located.
+//
 // A policy that wants outcomes is told of every request it decided on and admitted; the chain
 // marks those requests (Request::admission_marks, one bit per such policy: at most 8 in a
 // service), so a policy enabled, disabled or scoped later still sees exactly its own.
@@ -48,6 +53,11 @@ class AdmissionChain final : public AdmissionPolicy {
   void admit_flow(FlowOffer* offers, size_t n, double now, double dt) override;
   size_t flow_form_missing() const;
   double rejected_flow() const { return rejected_flow_; }
+  bool may_hold() const override { return hold_stage_ != npos; }
+  void set_hold_sink(HoldSink* sink) override { sink_ = sink; }
+  uint64_t held() const override { return hold_stage_ == npos ? 0 : stages_[hold_stage_].policy->held(); }
+  uint64_t deferred() const override { return hold_stage_ == npos ? 0 : stages_[hold_stage_].policy->deferred(); }
+  void on_world_built() override;
 
   // The policy named `name`, or npos.
   size_t find(const std::string& name) const;
@@ -63,6 +73,7 @@ class AdmissionChain final : public AdmissionPolicy {
   struct Stage {
     std::unique_ptr<AdmissionPolicy> policy;
     std::string name;
+    std::string model;  // its registry name
     bool enabled = true;
     uint8_t mark = 0;  // its bit in Request::admission_marks (0: wants no outcomes)
     // By Request::workload: -2 out of scope, -1 every tier, t: tier t only.
@@ -74,7 +85,19 @@ class AdmissionChain final : public AdmissionPolicy {
     }
   };
 
+  // The policies from stage `first` on, with the verdict so far.
+  Verdict run_from(workload::Request& r, double now, size_t first, Verdict v);
+  // A request the holding stage released: the stages after it, then the front end.
+  struct Resume final : HoldSink {
+    AdmissionChain* chain = nullptr;
+    size_t next = 0;
+    void release(workload::Request& r, double now, Verdict v) override;
+  };
+
   std::vector<Stage> stages_;
+  size_t hold_stage_ = npos;
+  Resume resume_;
+  HoldSink* sink_ = nullptr;
   bool admits_all_ = true;
   uint8_t outcome_bits_ = 0;
   uint64_t rejected_ = 0, degraded_ = 0;

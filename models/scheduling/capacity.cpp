@@ -175,7 +175,24 @@ void PoolCapacity::on_event(uint64_t t) {
 
 uint32_t PoolCapacity::max_now() const {
   const uint32_t m = max_ < 0 ? replicas_ : static_cast<uint32_t>(std::min<int64_t>(max_, replicas_));
-  return std::min(m, ceiling_);
+  return std::min({m, ceiling_, ext_});
+}
+
+// The external ceiling (models/site/replica_ceiling.hpp): the grid's, set and lifted on its steps.
+uint32_t PoolCapacity::set_external_ceiling(uint32_t m) {
+  if (m == ext_) return ext_out_;
+  ext_ = m;
+  if (wanted_ > m) {
+    const uint32_t out = pool_->remove_replicas(wanted_ - m);  // they drain, then stop
+    wanted_ -= out;
+    ext_out_ += out;
+  } else if (ext_out_ > 0 && m > wanted_) {
+    const uint32_t k = std::min(ext_out_, m - wanted_);
+    wanted_ += pool_->add_replicas(k);  // fewer when servers are down: those are not owed back
+    ext_out_ -= k;
+  }
+  update_levels();
+  return ext_out_;
 }
 
 void PoolCapacity::evaluate() {
@@ -187,7 +204,7 @@ void PoolCapacity::evaluate() {
   const auto& r = cfg_.child("reservoir");
   if (std::max(asked, min_) > ceiling_ && reservoir_servers_ > 0 && !reservoir_asked_ && !r.has("at") && !r.has("after"))
     ask_reservoir("autoscaler");
-  const uint32_t lo = std::min(min_, ceiling_);
+  const uint32_t lo = std::min({min_, ceiling_, ext_});  // the grid's ceiling wins over min_replicas
   const uint32_t d = std::clamp(asked, lo, std::max(max_now(), lo));
   // Scale-in stabilisation (Kubernetes' HPA): never below the highest answer of the last cooldown_in.
   recent_.emplace_back(now, d);
@@ -204,7 +221,8 @@ void PoolCapacity::evaluate() {
 }
 
 void PoolCapacity::scale_out(uint32_t n, const std::string& why) {
-  const uint32_t room = ceiling_ > capacity() ? ceiling_ - capacity() : 0;
+  const uint32_t top = std::min(ceiling_, ext_);
+  const uint32_t room = top > capacity() ? top - capacity() : 0;
   n = std::min(n, room);
   if (n == 0) return;
   const double now = engine_.now();
@@ -244,12 +262,15 @@ void PoolCapacity::provisioned(size_t batch) {
   const uint32_t n = batches_[batch];
   batches_[batch] = 0;
   provisioning_ -= n;
-  if (n > 0) wanted_ += pool_->add_replicas(n);  // fewer when servers are down
+  // Under the external ceiling only what fits joins the pool; the rest waits for its lifting.
+  const uint32_t fits = std::min(n, ext_ > wanted_ ? ext_ - wanted_ : 0u);
+  ext_out_ += n - fits;
+  if (fits > 0) wanted_ += pool_->add_replicas(fits);  // fewer when servers are down
   update_levels();
 }
 
 void PoolCapacity::scale_to(uint32_t target, const char* why) {
-  target = std::min(target, ceiling_);
+  target = std::min({target, ceiling_, ext_});
   const uint32_t c = capacity();
   if (target > c) scale_out(target - c, why);
   if (target < c) scale_in(c - target, why);

@@ -4,7 +4,9 @@
 //   initial_replicas   replicas in the pool's capacity at the start (the others stay stopped);
 //                      warm_start: they are up at t = 0 (no weight load) for steady-state studies
 //   autoscaler         every interval: D = policy(load) (autoscaler.hpp), clamped to
-//                      [min_replicas, min(max_replicas, ceiling)], applied with the cool-downs
+//                      [min(min_replicas, M), min(max_replicas, ceiling, M)], applied with the
+//                      cool-downs; M: the external ceiling a site component sets (the grid
+//                      shedding load, models/site/replica_ceiling.hpp; none by default)
 //   schedule           at calendar times (`at`) or offsets (`after`): set the capacity, min, max
 //   reservoir          the pool's last `servers` servers are borrowed (another cluster's GPUs):
 //                      not part of the pool until `delay` after they are asked for (at a time,
@@ -37,6 +39,7 @@
 #include "models/scheduling/autoscaler.hpp"
 #include "models/scheduling/failure_model.hpp"
 #include "models/serving/pool.hpp"
+#include "models/site/replica_ceiling.hpp"
 #include "models/workload/request_observer.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/output/recorder.hpp"
@@ -68,7 +71,7 @@ bool capacity_configured(const scenario::Config& pool);
 // failure models.
 void register_capacity();
 
-class PoolCapacity final : public EventHandler, public workload::RequestObserver {
+class PoolCapacity final : public EventHandler, public workload::RequestObserver, public site::ReplicaCeiling {
  public:
   explicit PoolCapacity(CapacityBuild b);
   // Observers to build the pool with: this controller in front of each when it reads the
@@ -90,6 +93,9 @@ class PoolCapacity final : public EventHandler, public workload::RequestObserver
   const CapacityTotals& totals() const { return totals_; }
   uint32_t capacity() const { return wanted_ + provisioning_; }
   uint32_t ceiling() const { return ceiling_; }
+  // The grid's ceiling (replica_ceiling.hpp): at most M replicas in the pool while it is set.
+  uint32_t set_external_ceiling(uint32_t replicas) override;
+  uint32_t external_ceiling() const override { return ext_; }
 
  private:
   enum Kind : uint64_t { kEval = 1, kSchedule, kReservoirAsk, kReservoirArrive, kProvisioned, kFailure, kRepair, kRetry };
@@ -123,6 +129,8 @@ class PoolCapacity final : public EventHandler, public workload::RequestObserver
 
   // capacity
   uint32_t replicas_ = 0, servers_ = 0, ceiling_ = 0, wanted_ = 0, provisioning_ = 0;
+  uint32_t ext_ = site::kNoCeiling;  // the external ceiling M
+  uint32_t ext_out_ = 0;             // replicas held out for it, owed back when it is lifted
   double provisioning_delay_ = 0;
   std::vector<uint32_t> batches_;  // replicas still provisioning, per scale-out
   // autoscaler

@@ -3,6 +3,7 @@
 #include "models/scheduling/frontend.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 
 #include "models/serving/pool.hpp"
@@ -13,6 +14,7 @@ void Frontend::set_admission(std::unique_ptr<AdmissionPolicy> policy) {
   admission_ = std::move(policy);
   admit_all_ = !admission_ || admission_->admits_all();
   tell_admission_ = admission_ && admission_->wants_outcomes();
+  if (admission_ && admission_->may_hold()) admission_->set_hold_sink(this);
 }
 
 void Frontend::set_router(std::unique_ptr<SiteRouter> router) {
@@ -62,18 +64,32 @@ void Frontend::submit(const workload::Request& r) {
   workload::Request admitted = r;
   admitted.route = 0;  // a retry carries its last attempt's route
   const Verdict v = admission_->decide(admitted, now);
+  if (v == Verdict::hold) return;  // the policy keeps it (release() later)
   if (v == Verdict::reject) {
     observers_[r.workload]->on_rejected(r, now);
     return;
   }
+  this->admitted(admitted, now, v);
+}
+
+void Frontend::release(workload::Request& r, double now, Verdict v) {
+  if (v == Verdict::hold) return;
+  if (v == Verdict::reject) {
+    observers_[r.workload]->on_rejected(r, now);
+    return;
+  }
+  admitted(r, now, v);
+}
+
+void Frontend::admitted(const workload::Request& r, double now, Verdict v) {
   if (v == Verdict::degrade) {
     ++degraded_;
-    if (admitted.route >= view_.pools.size()) {  // to a fallback pool, past the site router
-      send_to(admitted, admitted.route);
+    if (r.route >= view_.pools.size()) {  // to a fallback pool, past the site router
+      send_to(r, r.route);
       return;
     }
   }
-  dispatch(admitted, now);
+  dispatch(r, now);
 }
 
 void Frontend::dispatch(const workload::Request& r, double now) {
@@ -84,6 +100,12 @@ void Frontend::dispatch(const workload::Request& r, double now) {
       if (tell_admission_) admission_->on_outcome(r, now, Outcome::rejected);
       observers_[r.workload]->on_rejected(r, now);
       return;
+    }
+    const site::Site* at = view_.pools[k].site;
+    if (at && at->signals.shedding) {
+      k = avoid_shedding(r, k, now);
+    } else if (!avoided_.empty() && avoided_[k]) {
+      note_recovered(k, now);
     }
   }
   if (wan_latency(r, k) >= 0) {
@@ -97,6 +119,56 @@ void Frontend::dispatch(const workload::Request& r, double now) {
     return;
   }
   view_.pools[k].pool->submit(r);
+}
+
+uint32_t Frontend::avoid_shedding(const workload::Request& r, uint32_t k, double now) {
+  const size_t n = view_.pools.size();
+  const size_t w = view_.workload_slot(r.workload);
+  const auto latency = [&](uint32_t j) {
+    const double l = w == ServiceView::npos ? NAN : view_.wan_latency_s[w][j];
+    return std::isnan(l) ? 0.0 : l;
+  };
+  uint32_t best = kNoPool;
+  for (uint32_t j = 0; j < n; ++j) {
+    const ServicePool& p = view_.pools[j];
+    if (j == k || (p.site && p.site->signals.shedding)) continue;
+    const serving::PoolLoad l = p.pool->load();
+    if (!(double(l.queued) < double(l.replicas_active ? l.replicas_active : 1))) continue;
+    if (best == kNoPool || latency(j) < latency(best)) best = j;
+  }
+  if (best == kNoPool) return k;  // nowhere else has room: the shedding site queues or rejects it
+  if (avoided_.empty()) {
+    avoided_.assign(n, 0);
+    away_n_.assign(n, 0);
+    away_lat_s_.assign(n, 0.0);
+  }
+  if (!avoided_[k]) {
+    avoided_[k] = 1;
+    if (recorder_)
+      recorder_->event("reroute", view_.group, std::nan(""),
+                       "avoiding " + view_.pools[k].name + " while its site's grid sheds load: new requests go to " +
+                           "the service's other sites with room (first to " + view_.pools[best].name + ")");
+  }
+  ++rerouted_;
+  ++away_n_[k];
+  away_lat_s_[k] += latency(best) - latency(k);
+  (void)now;
+  return best;
+}
+
+void Frontend::note_recovered(uint32_t k, double /*now*/) {
+  avoided_[k] = 0;
+  if (recorder_) {
+    const uint64_t m = away_n_[k];
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%.3g", m ? 1e3 * away_lat_s_[k] / double(m) : 0.0);
+    recorder_->event("reroute", view_.group, double(m),
+                     std::to_string(m) + " requests sent away from " + view_.pools[k].name +
+                         " while its site shed load, at a mean added one-way WAN latency of " + ms + " ms; its site "
+                         "takes requests again");
+  }
+  away_n_[k] = 0;
+  away_lat_s_[k] = 0;
 }
 
 void Frontend::send_to(const workload::Request& r, uint32_t k) {

@@ -17,6 +17,18 @@
 // in_transit() (the request invariant). Admission and router outcomes are told when the pool
 // reports, before the way back.
 //
+// Reroute while a site sheds (SiteSignals::shedding, set by its grid): a service of several pools
+// whose router chose a pool at a shedding site sends the request instead to the pool, at a site
+// not shedding, with room (queued < max(active replicas, 1)) and the lowest WAN latency from the
+// request's origin (ties and no origin: listed first); when none has room it stays where the router
+// chose. /events rows (kind `reroute`, subject /services/<s>) when the front end first avoids a
+// site and when it sees the site again (value: requests rerouted away from it meanwhile, detail:
+// their mean added one-way WAN latency). Cost: one flag read per routed request.
+//
+// Held requests (admission `defer`, Verdict::hold): the policy keeps them; when it releases one,
+// the rest of the admission chain decides on it and the front end routes it as at an arrival
+// (release()). held() counts them (the request invariant).
+//
 // Hot path: a service with admission `none` skips admission (no copy of the request, no call),
 // a service of one pool skips routing; then a request costs one virtual call here more than a
 // workload calling its pool directly, and an outcome one more. No allocation. A request served
@@ -34,10 +46,14 @@
 #include "models/scheduling/wan_transport.hpp"
 #include "models/workload/request_observer.hpp"
 #include "sim/engine/engine.hpp"
+#include "sim/output/recorder.hpp"
 
 namespace dcsim::scheduling {
 
-class Frontend final : public RequestSink, public workload::RequestObserver, public EventHandler {
+class Frontend final : public RequestSink,
+                       public workload::RequestObserver,
+                       public EventHandler,
+                       public HoldSink {
  public:
   explicit Frontend(Engine& engine) : engine_(engine) {}
 
@@ -51,11 +67,25 @@ class Frontend final : public RequestSink, public workload::RequestObserver, pub
   // How payloads cross the WAN; after view() is complete (workloads, pools, latencies). Without
   // one, nothing crosses the WAN (every request reaches its pool at once).
   void set_transport(std::unique_ptr<WanTransport> transport);
+  // Where the reroute rows go (null: none written).
+  void set_recorder(output::Recorder* recorder) { recorder_ = recorder; }
+  // Requests sent away from a shedding site so far.
+  uint64_t rerouted() const { return rerouted_; }
   // Requests on the WAN now, either way.
   uint64_t in_transit() const { return in_transit_; }
   const WanTransport* transport() const { return transport_.get(); }
 
   void submit(const workload::Request& r) override;
+  // A request its admission held, released with the chain's verdict (HoldSink).
+  void release(workload::Request& r, double now, Verdict v) override;
+  // Requests its admission holds now, and has held since the start.
+  uint64_t held() const { return admission_ ? admission_->held() : 0; }
+  uint64_t deferred() const { return admission_ ? admission_->deferred() : 0; }
+  bool may_hold() const { return admission_ && admission_->may_hold(); }
+  // Once the World is complete: the policies check the site signals they read.
+  void on_world_built() {
+    if (admission_) admission_->on_world_built();
+  }
 
   void on_completed(const workload::Request& r, double now) override;
   void on_rejected(const workload::Request& r, double now) override;
@@ -73,6 +103,8 @@ class Frontend final : public RequestSink, public workload::RequestObserver, pub
 
  private:
   void dispatch(const workload::Request& r, double now);
+  // An admitted request (v: admit or degrade) to its pool.
+  void admitted(const workload::Request& r, double now, Verdict v);
   // The pool's outcome of r: tell the policies, then the workload (now or over the WAN).
   void outcome(const workload::Request& r, double now, Outcome o);
   void deliver(const workload::Request& r, double now, Outcome o);
@@ -82,6 +114,9 @@ class Frontend final : public RequestSink, public workload::RequestObserver, pub
   }
   void send(const workload::Request& r, uint32_t k, uint8_t what, double bytes);
   void send_to(const workload::Request& r, uint32_t k);  // route k (a fallback pool), over the WAN if it crosses
+  // Pool k's site sheds: another pool with room at a site that does not, or k.
+  uint32_t avoid_shedding(const workload::Request& r, uint32_t k, double now);
+  void note_recovered(uint32_t k, double now);
 
   struct Transit {
     workload::Request r;
@@ -108,6 +143,12 @@ class Frontend final : public RequestSink, public workload::RequestObserver, pub
   uint64_t in_transit_ = 0;
   uint64_t degraded_ = 0;
   std::vector<workload::RequestObserver*> observers_;  // by Request::workload
+  output::Recorder* recorder_ = nullptr;
+  uint64_t rerouted_ = 0;
+  // By pool: avoided now (its site shed when last seen), requests rerouted away since, their added latency.
+  std::vector<uint8_t> avoided_;
+  std::vector<uint64_t> away_n_;
+  std::vector<double> away_lat_s_;
 };
 
 }  // namespace dcsim::scheduling

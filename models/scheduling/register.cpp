@@ -38,6 +38,7 @@ void register_scheduling_models() {
   register_admission_concurrency_cap();
   register_admission_queue_timeout();
   register_admission_degrade();
+  register_admission_defer();
   register_site_single();
   register_site_nearest();
   register_site_least_loaded();

@@ -60,6 +60,9 @@ struct SiteSignals {
   double carbon_g_per_kwh = std::numeric_limits<double>::quiet_NaN();   // grid intensity now
   double price_usd_per_mwh = std::numeric_limits<double>::quiet_NaN();  // energy price now
   double power_headroom_w = std::numeric_limits<double>::infinity();    // facility limit - draw
+  // The grid is shedding load here (its replicas stopped to hold a limit, grid_component.cpp): the
+  // services' front ends send new requests to their other sites with room meanwhile (frontend.hpp).
+  bool shedding = false;
   // A source per SignalKind (not owned), or null: the published value above.
   std::array<const SignalSource*, kSignalKinds> sources{};
 };

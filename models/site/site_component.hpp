@@ -17,6 +17,7 @@
 
 #include "models/catalog/catalog.hpp"
 #include "models/serving/pool_it_power.hpp"
+#include "models/site/replica_ceiling.hpp"
 #include "models/site/site.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/output/recorder.hpp"
@@ -60,6 +61,8 @@ struct SiteBuild {
   const scenario::Config& scenario;  // the root: start, horizon
   std::string scenario_dir;          // relative paths in the site's blocks resolve here
   std::vector<const serving::PoolItPower*> pool_power;  // per pool of the site (Site::pools order)
+  // Per pool: its capacity controller as a replica ceiling (replica_ceiling.hpp), or null (none).
+  std::vector<ReplicaCeiling*> pool_ceilings;
 };
 
 using SiteComponentRegistry = KindRegistry<std::unique_ptr<SiteComponent>, SiteBuild&>;

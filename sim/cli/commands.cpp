@@ -61,6 +61,10 @@ void print_summary(const RunResult& r, const std::string& output) {
   std::printf("  requests: %.0f arrived, %.0f completed, %.0f rejected, %.0f dropped, %.0f in flight\n",
               get("requests_arrived"), get("requests_completed"), get("requests_rejected"), get("requests_dropped"),
               get("requests_in_flight"));
+  for (const auto& s : r.summary)
+    if (s.name == "requests_held")
+      std::printf("  deferred: %.0f requests held by admission, %.0f still held at the end\n", get("requests_deferred"),
+                  s.value);
   std::printf("  latency: mean %.4g s, p50 %.4g s, p99 %.4g s; SLO attainment %.4g\n", get("latency_mean_s"),
               get("latency_p50_s"), get("latency_p99_s"), get("slo_attainment"));
   if (!std::isnan(get("ttft_p50_s"))) {  // LLM requests completed

@@ -1,6 +1,7 @@
 // Invariants checked at the end of every run. A violation is an error (InvariantError), never a
 // warning: the run's output would lie.
-//   requests: arrived = completed + rejected + dropped + timed_out + in flight
+//   requests: arrived = completed + rejected + dropped + timed_out + in flight + held
+//   (held: kept by an admission policy that defers them, models/scheduling/admission_defer.cpp)
 #pragma once
 
 #include <cstdint>
@@ -16,6 +17,7 @@ struct RequestCounts {
   uint64_t dropped = 0;
   uint64_t timed_out = 0;
   uint64_t in_flight = 0;
+  uint64_t held = 0;  // held by admission (defer), not yet released
 };
 
 class InvariantError : public std::runtime_error {

@@ -250,6 +250,20 @@ Schema make_retry() {
                 {}};
 }
 
+// Deferrable work (docs/models/scheduling.md "Deferral"): requests that may wait, up to a deadline
+// after their arrival, for a cleaner grid; an admission `defer` policy of the workload's service
+// holds and releases them. Without such a policy the flag changes nothing.
+Schema make_deferrable() {
+  return Schema{"deferrable",
+                "The workload's requests may be deferred (held by its service's `defer` admission policy while "
+                "the grid is dirty), each at most until its deadline.",
+                {P::quantity_of("deadline", Quantity::time)
+                     .above(0)
+                     .doc("Longest deferral: a request arriving at t is released by t + deadline - lead at the "
+                          "latest (lead: the defer policy's). Required in a deferrable block.")},
+                {}};
+}
+
 Schema make_admission_change() {
   return Schema{
       "admission change",
@@ -299,6 +313,7 @@ const Schema& service_schema() {
 const Schema& workload_schema() {
   static const Schema tier = make_tier();
   static const Schema retry = make_retry();
+  static const Schema deferrable = make_deferrable();
   static const ChildSpec request_class = [] {
     ChildSpec c{"class", ChildKind::model, nullptr, "request_class", "", false, "What the requests ask for."};
     c.default_yaml = "{model: llm}";
@@ -322,7 +337,10 @@ const Schema& workload_schema() {
        request_class,
        ChildSpec{"tiers", ChildKind::list, &tier, "", "", false,
                  "User tiers; none: every request is in one tier named 'all'."},
-       ChildSpec{"retry", ChildKind::block, &retry, "", "", false, "Retries of rejected requests."}}};
+       ChildSpec{"retry", ChildKind::block, &retry, "", "", false, "Retries of rejected requests."},
+       ChildSpec{"deferrable", ChildKind::block, &deferrable, "", "", false,
+                 "Deferrable work: its requests may wait for a cleaner grid up to a deadline (absent: not "
+                 "deferrable)."}}};
   return s;
 }
 
@@ -464,6 +482,13 @@ void check_scenario(const Config& root, Diagnostics& diags) {
                   "tier shares sum to " + std::to_string(sum) + ", expected 1");
     }
     if (tiers.size() > 255) diags.error(w.where(), w.path() + ".tiers", "at most 255 tiers");
+  }
+  for (const auto& w : root.list("workloads")) {  // a deferrable block given without its deadline
+    const auto& d = w.child("deferrable");
+    const bool given = d.where().line != w.where().line || d.where().column != w.where().column;
+    if (given && !d.has("deadline"))
+      diags.error(d.where(), w.path() + ".deferrable.deadline",
+                  "missing 'deadline' (a duration > 0, e.g. '12 h'): how long a request may be deferred");
   }
   const double step = root.child("record").num("step");
   const double horizon = root.num("horizon");

@@ -47,6 +47,7 @@ World::World(const scenario::Config& scenario, const std::string& scenario_dir, 
   connect_services(scenario, recorder, seed);
   declare_aggregates(scenario, recorder);
   build_site_components(scenario, scenario_dir, recorder, seed);
+  for (auto& fe : services_) fe->on_world_built();  // site signals are published now
 }
 
 // Every pool through the pool-kind registry (`serving:`), site by site in the scenario's order.
@@ -72,7 +73,8 @@ void World::build_pools(const scenario::Config& scenario, const std::vector<serv
       if (pending_capacity_) pending_capacity_->attach(*built.pool);
       pool_parts_.push_back(std::move(built.parts));
       pools_.push_back(std::move(built.pool));
-      pool_info_.push_back(PoolInfo{&pool, std::move(built.it), std::move(built.model), std::move(built.model_key)});
+      pool_info_.push_back(
+          PoolInfo{&pool, std::move(built.it), std::move(built.model), std::move(built.model_key), pending_capacity_});
       sites_.back()->pools.push_back(pools_.back().get());
       steps_.back().pools.push_back(pools_.size() - 1);
     }

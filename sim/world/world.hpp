@@ -80,6 +80,7 @@ class World : public EventHandler {
     const scenario::Config* config = nullptr;
     serving::PoolItPower it;
     std::string model, model_key;
+    scheduling::PoolCapacity* capacity = nullptr;  // its capacity controller, or null
   };
   // A site's control step: its components, and the pools' energy at the previous step.
   struct SiteStep {

@@ -95,6 +95,7 @@ void World::connect_services(const scenario::Config& scenario, output::Recorder&
       };
       fe->set_admission(scheduling::make_admission(v.config->list("admission"), v.config->list("admission_changes"), ctx));
       fe->set_router(scheduling::site_router_registry().create(v.config->child("routing"), ctx));
+      fe->set_recorder(&recorder);
       scheduling::WanContext wan{engine_, {}};
       for (const auto& s : sites_) wan.endpoints.push_back(platform_.storage_by_site.at(s->name));
       fe->set_transport(scheduling::wan_transport_registry().create(v.config->child("wan"), wan));

@@ -50,6 +50,7 @@ void World::build_site_components(const scenario::Config& scenario, const std::s
       sites_[s]->caps.attach(pools_[i].get(), static_cast<uint32_t>(pool_info_[i].config->integer("servers")),
                              scenario_cap(*pool_info_[i].config));
       b.pool_power.push_back(&pool_info_[i].it);
+      b.pool_ceilings.push_back(pool_info_[i].capacity);  // its capacity controller, or null
     }
     for (const auto& name : registry.names()) {
       auto component = registry.build(name, b);

@@ -86,6 +86,7 @@ RequestCounts World::request_counts() const {
   }
   for (const auto& p : pools_) c.in_flight += p->in_flight();
   for (const auto& s : services_) c.in_flight += s->in_transit();  // on the WAN, either way
+  for (const auto& s : services_) c.held += s->held();              // held by admission (defer)
   return c;
 }
 
@@ -138,6 +139,18 @@ std::vector<output::SummaryEntry> World::summary(double now) const {
       {"simulated_s", now, "s"},
       {"pools_overloaded", d(overloaded_pools().size()), "1"},
   };
+  // Deferral (admission `defer`): only in runs with a service that may hold requests, so the
+  // summaries of every other run are as they were.
+  bool holds = false;
+  uint64_t deferred = 0;
+  for (const auto& s : services_) {
+    holds = holds || s->may_hold();
+    deferred += s->deferred();
+  }
+  if (holds) {
+    out.push_back({"requests_deferred", d(deferred), "1"});
+    out.push_back({"requests_held", d(c.held), "1"});
+  }
   capacity_summary(out);
   // Totals the arrival processes report (trace rows skipped, ...), per workload.
   for (const auto& w : workloads_) {

@@ -183,7 +183,7 @@ TEST_CASE("run: the invariant holds at the horizon with requests still in flight
   const RequestCounts bad{10, 6, 2, 1, 0, 0};
   CHECK_THROWS_WITH(check_request_invariant(bad),
                     "request invariant violated: arrived (10) != completed (6) + rejected (2) + dropped (1) + "
-                    "timed_out (0) + in flight (0) = 9");
+                    "timed_out (0) + in flight (0) + held (0) = 9");
   output::MemorySink sink;
   const auto r = run_scenario(load({"workloads[0].arrivals.rate=3.9 /s"}), &sink);
   CHECK(r.counts.arrived == r.counts.completed + r.counts.rejected + r.counts.dropped + r.counts.in_flight);
