@@ -1,6 +1,7 @@
 #include "models/register_models.hpp"
 
 #include "models/arrivals/arrival_process.hpp"
+#include "models/catalog/catalog.hpp"
 #include "models/scheduling/capacity.hpp"
 #include "models/scheduling/register.hpp"
 #include "models/serving/pool_kind.hpp"
@@ -29,5 +30,7 @@ void register_builtin_models() {
   }();
   (void)done;
 }
+
+void preload_builtin_data() { (void)catalog::Catalog::builtin(); }
 
 }  // namespace dcsim

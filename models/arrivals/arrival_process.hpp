@@ -53,6 +53,9 @@ class ArrivalProcess {
   // Squared coefficient of variation of the inter-arrival times (Poisson 1; Gamma/Weibull cv^2;
   // deterministic 0), the c_a^2 of the fluid pools' queueing approximation.
   virtual double interarrival_scv() const { return 1.0; }
+  // The user population N(t) behind the arrivals at simulated time t (model: viral), or NaN if
+  // the model has none. A daily quota with `users_from: arrivals` counts its users from it.
+  virtual double users(double /*t*/) const { return std::numeric_limits<double>::quiet_NaN(); }
   // Optional extra series (e.g. active_users), under the workload's group.
   virtual void declare_series(output::Recorder&, const std::string& /*group*/) {}
   // Optional end-of-run totals (e.g. trace rows skipped), added to /summary as <workload>_<name>.

@@ -42,6 +42,7 @@ class ViralArrivals final : public ArrivalProcess {
   double next_arrival(double now, Rng& rng) override;
   double mean_rate() const override { return mean_rate_; }
   double rate(double t) const override { return intensity(t); }
+  double users(double t) const override { return population_.users(t); }
   void declare_series(output::Recorder& recorder, const std::string& group) override;
 
   // lambda(t) (1/s).

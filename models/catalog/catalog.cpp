@@ -145,6 +145,11 @@ Catalog Catalog::load_builtin(const std::string& dir) {
   return cat;
 }
 
+const Catalog& Catalog::builtin() {
+  static const Catalog cat = load_builtin(builtin_dir());
+  return cat;
+}
+
 void Catalog::merge_file(const std::string& path) {
   Diagnostics diags;
   Catalog copy = *this;

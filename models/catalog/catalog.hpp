@@ -30,6 +30,9 @@ class Catalog {
   static std::string builtin_dir();
   // Load gpus.yaml, servers.yaml and models.yaml from dir. Throws scenario::InputError.
   static Catalog load_builtin(const std::string& dir = builtin_dir());
+  // The built-in catalog, read from builtin_dir() once per process (yaml-cpp takes ~10 ms for
+  // the three files: a World copies this instead; a sweep reads it before forking its runs).
+  static const Catalog& builtin();
 
   // Add or override entries from a node shaped like the catalog files; `file` names its origin in
   // error messages. Throws scenario::InputError (with every problem) and then leaves *this unchanged.

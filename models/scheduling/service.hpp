@@ -19,6 +19,9 @@
 namespace dcsim::serving {
 class Pool;
 }
+namespace dcsim::arrivals {
+class ArrivalProcess;
+}
 
 namespace dcsim::scheduling {
 
@@ -33,6 +36,7 @@ struct ServiceWorkload {
   std::string name;
   const site::Site* origin = nullptr;   // where its users' traffic enters the WAN (null: not given)
   const scenario::Config* config = nullptr;  // its block (locations for messages)
+  const arrivals::ArrivalProcess* arrivals = nullptr;  // its arrival model (users(t): daily quotas)
 };
 
 struct ServiceView {

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <thread>
 
+#include "models/register_models.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/experiments/experiment.hpp"
 
@@ -95,6 +96,7 @@ int ExperimentCommands::run(bool plan, int argc, char** argv) const {
       throw scenario::InputError(scenario::Location{"--shard", 0, 0}, "", "shards are for sweeps; a plan runs its points one after another (use -j or mpirun)");
     }
     const auto spec = experiments::parse_sweep_file(file_);
+    if (!spawn_) preload_builtin_data();  // parsed once here, shared by the forked runs
     const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
     const unsigned jobs = jobs_ > 0 ? jobs_ : (ctx_.default_jobs > 0 ? ctx_.default_jobs : cores);
     std::unique_ptr<experiments::Executor> ex = ctx_.make_executor ? ctx_.make_executor(jobs)

@@ -223,8 +223,15 @@ Schema make_tier() {
                      .at_least(1)
                      .at_most(1e9)
                      .doc("Distinct users the tier's requests come from (each request is attributed to one by a hash "
-                          "of its id); daily_limit holds per user (1: for the tier as a whole). Request level keeps "
-                          "4 bytes per user (1e8: 400 MB); the fluid form none."),
+                          "of its id); daily_limit holds per user (1: for the tier as a whole). With users_from: "
+                          "arrivals, the least number of users. Request level keeps 4 bytes per user (1e8: 400 MB); "
+                          "the fluid form none."),
+                 P::choice("users_from", {"fixed", "arrivals"})
+                     .def("fixed")
+                     .doc("fixed: the tier has `users` users. arrivals: share x N(t), the user population of the "
+                          "workload's arrival model (model: viral) at the request's time, at least `users`: "
+                          "a limit imposed while users join counts the users there are (an input error for an "
+                          "arrival model without a population)."),
                  P::quantity_of("utc_offset", Quantity::time)
                      .def("0 h")
                      .at_least(-14 * 3600.0)

@@ -15,7 +15,7 @@ World::World(const scenario::Config& scenario, const std::string& scenario_dir, 
     : engine_(engine),
       topology_(platform::build_topology(scenario)),
       platform_(platform::build_simgrid_platform(topology_)),
-      catalog_(catalog::Catalog::load_builtin()) {
+      catalog_(catalog::Catalog::builtin()) {
   if (const YAML::Node* extra = scenario.child("catalog").raw()) {
     try {
       catalog_.merge(*extra, scenario.where().file);

@@ -43,7 +43,8 @@ std::vector<serving::RequestObserver*> World::create_services(const scenario::Co
     service_of_.push_back(k);
     scheduling::Frontend& fe = *services_[k];
     fe.set_observer(w, workloads_[w].get());
-    fe.view().workloads.push_back(scheduling::ServiceWorkload{w, workloads_[w]->name(), nullptr, &cfgs[w]});
+    fe.view().workloads.push_back(scheduling::ServiceWorkload{w, workloads_[w]->name(), nullptr, &cfgs[w],
+                                                                      &workloads_[w]->arrivals()});
     observers.push_back(&fe);
   }
   return observers;

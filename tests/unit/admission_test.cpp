@@ -3,16 +3,19 @@
 // degradation past a queue length and a windowed p99, and the chain's order and scopes.
 #include <catch2/catch.hpp>
 
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "models/arrivals/arrival_process.hpp"
 #include "models/register_models.hpp"
 #include "models/scheduling/admission_chain.hpp"
 #include "models/scheduling/frontend.hpp"
 #include "models/serving/pool.hpp"
 #include "sim/platform/simgrid_platform.hpp"
 #include "sim/scenario/datetime.hpp"
+#include "sim/scenario/diagnostics.hpp"
 #include "scheduling_test_support.hpp"
 
 using namespace dcsim;
@@ -50,6 +53,8 @@ scenario::Config policy(const std::string& model, const std::map<std::string, do
 struct TierSpec {
   std::string name;
   double daily_limit = 0, users = 1, utc_offset_s = 0;
+  std::string users_from = "fixed";
+  double share = 1;
 };
 
 // A workload block with its tiers (what daily_quota and the scopes read).
@@ -62,6 +67,8 @@ scenario::Config workload_block(const std::vector<TierSpec>& tiers) {
     c.set_value("daily_limit", number(t.daily_limit, scenario::ParamKind::integer));
     c.set_value("users", number(t.users, scenario::ParamKind::integer));
     c.set_value("utc_offset", number(t.utc_offset_s));
+    c.set_value("users_from", text(t.users_from));
+    c.set_value("share", number(t.share));
     list.push_back(c);
   }
   w.set_list("tiers", list);
@@ -176,6 +183,91 @@ TEST_CASE("admission: a daily quota counts per user and a retry is the same user
   // Birthday bound: 200 ids over 1000 users share about 200^2 / 2000 = 20 users.
   CHECK(admitted < 200);
   CHECK(admitted > 150);
+}
+
+namespace {
+
+// A user population N(t) = before for t < 100 s and after from then on (no arrivals drawn).
+class SteppedPopulation final : public arrivals::ArrivalProcess {
+ public:
+  SteppedPopulation(double before, double after) : before_(before), after_(after) {}
+  double next_arrival(double, Rng&) override { return std::numeric_limits<double>::infinity(); }
+  double mean_rate() const override { return std::numeric_limits<double>::quiet_NaN(); }
+  double users(double t) const override { return t < 100 ? before_ : after_; }
+
+ private:
+  double before_, after_;
+};
+
+// A flood of `n` distinct request ids (from `first`) at times spread over [t0, t0 + 10 s).
+int flood(scheduling::AdmissionChain& a, uint64_t first, int n, double t0) {
+  int admitted = 0;
+  for (int k = 0; k < n; ++k) {
+    Request r = req(first + uint64_t(k));
+    admitted += a.decide(r, t0 + 10.0 * k / n) == Verdict::admit;
+  }
+  return admitted;
+}
+
+}  // namespace
+
+TEST_CASE("admission: a daily quota with users_from: arrivals counts the users there are") {
+  // Tier free: share 0.5, 1 request per user per day. U(t) = round(0.5 N(t)) = 1000, then 2000
+  // after the population doubles at t = 100 s (refreshed at the first request past 60 s). A flood
+  // of 30 distinct ids per user reaches every user (coupon collector: P(a user missed) ~ e^-30),
+  // so exactly U requests are admitted: 1000 in the first flood, 1000 more (the users who joined;
+  // the first 1000 have spent their one request) in the second. With users_from: fixed and
+  // users: 1000, the second flood admits none.
+  SteppedPopulation population(2000, 4000);
+  Rig grown({{"free", 1, 1, 0, "arrivals", 0.5}});
+  grown.view.workloads[0].arrivals = &population;
+  auto a = grown.chain({policy("daily_quota")});
+  CHECK(flood(*a, 0, 30000, 0.0) == 1000);
+  CHECK(flood(*a, 100000, 60000, 100.0) == 1000);
+
+  Rig fixed({{"free", 1, 1000, 0, "fixed", 0.5}});
+  fixed.view.workloads[0].arrivals = &population;
+  auto b = fixed.chain({policy("daily_quota")});
+  CHECK(flood(*b, 0, 30000, 0.0) == 1000);
+  CHECK(flood(*b, 100000, 60000, 100.0) == 0);
+}
+
+TEST_CASE("admission: a growing population keeps its users: a retry stays limited") {
+  // 1,000 users (share 0.5 of 2,000), 1 request a day; 300 ids at t < 10 s take their users' one
+  // request (a user may be hit twice: the second is rejected). At t = 100 s the population grows
+  // to 2,002 (U = 1,001) and the 300 ids retry. The jump hash moves a key only to the new user
+  // 1,000, so every retry but at most one (that user's first request) finds its user's day spent.
+  // (A hash mod U would move almost every key to another user, most of them with requests left.)
+  SteppedPopulation population(2000, 2002);
+  Rig rig({{"free", 1, 1, 0, "arrivals", 0.5}});
+  rig.view.workloads[0].arrivals = &population;
+  auto a = rig.chain({policy("daily_quota")});
+  const int first = flood(*a, 0, 300, 0.0);
+  CHECK(first > 200);
+  CHECK(first < 300);
+  int retried = 0;
+  for (int k = 0; k < 300; ++k) {
+    Request r = req(uint64_t(k));
+    r.attempt = 1;
+    retried += a->decide(r, 100.0 + k * 0.01) == Verdict::admit;
+  }
+  CHECK(retried <= 1);
+}
+
+TEST_CASE("admission: users_from: arrivals without a user population is an input error at the key") {
+  class Flat final : public arrivals::ArrivalProcess {
+   public:
+    double next_arrival(double, Rng&) override { return std::numeric_limits<double>::infinity(); }
+    double mean_rate() const override { return 1.0; }
+  } flat;
+  Rig rig({{"free", 3, 1, 0, "arrivals", 0.9}});
+  rig.view.workloads[0].arrivals = &flat;
+  try {
+    rig.chain({policy("daily_quota")});
+    FAIL("no error");
+  } catch (const scenario::InputError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("users_from") && Catch::Contains("model: viral"));
+  }
 }
 
 TEST_CASE("admission: a concurrency cap counts its requests until their outcomes") {
