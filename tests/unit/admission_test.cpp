@@ -216,15 +216,18 @@ TEST_CASE("admission: a daily quota with users_from: arrivals counts the users t
   // after the population doubles at t = 100 s (refreshed at the first request past 60 s). A flood
   // of 30 distinct ids per user reaches every user (coupon collector: P(a user missed) ~ e^-30),
   // so exactly U requests are admitted: 1000 in the first flood, 1000 more (the users who joined;
-  // the first 1000 have spent their one request) in the second. With users_from: fixed and
-  // users: 1000, the second flood admits none.
+  // the first 1000 have spent their one request) in the second.
   SteppedPopulation population(2000, 4000);
   Rig grown({{"free", 1, 1, 0, "arrivals", 0.5}});
   grown.view.workloads[0].arrivals = &population;
   auto a = grown.chain({policy("daily_quota")});
   CHECK(flood(*a, 0, 30000, 0.0) == 1000);
   CHECK(flood(*a, 100000, 60000, 100.0) == 1000);
+}
 
+TEST_CASE("admission: a daily quota with users_from: fixed keeps its users when the population grows") {
+  // The case above with users_from: fixed and users: 1000: the second flood admits none.
+  SteppedPopulation population(2000, 4000);
   Rig fixed({{"free", 1, 1000, 0, "fixed", 0.5}});
   fixed.view.workloads[0].arrivals = &population;
   auto b = fixed.chain({policy("daily_quota")});
