@@ -7,11 +7,12 @@
 #     build) and prints cases/s, the outcome counts and every finding; findings are written to
 #     build/fuzz-findings/caseN.yaml in the crash corpus's format. Exit 1 on any finding.
 #
-#   scripts/fuzz-loader.sh --libfuzzer [seconds (default 600)] [libFuzzer flags...]
-#     libFuzzer on load_text (tests/fuzz/fuzz_loader.cpp): builds build-fuzz with clang-14 (ASan +
-#     UBSan + coverage; installs clang-14 and libclang-rt-14-dev, which holds libFuzzer, when
-#     missing), seeds a corpus with tests/fuzz/corpus, scenarios/*.yaml and tests/fuzz/crashes, and
-#     fuzzes. A finding is written as crash-*/timeout-* in build-fuzz/findings.
+#   scripts/fuzz-loader.sh --libfuzzer [seconds (default 600)] [libFuzzer flags, e.g. -runs=1000000]
+#     libFuzzer on load_text (tests/fuzz/fuzz_loader.cpp): builds its target in the sanitized build
+#     (scripts/configure-sanitized.sh: clang-14, ASan + UBSan + coverage; build-asan, or
+#     $DCSIM_SANITIZED_BUILD), seeds a corpus with tests/fuzz/corpus, scenarios/*.yaml and
+#     tests/fuzz/crashes, and fuzzes. A finding is written as crash-*/timeout-*/oom-* in
+#     BUILD/findings; at exit the target prints how many inputs it ran and their outcomes.
 #
 # A finding goes to tests/fuzz/crashes/ (with a "# crash:" line saying what it did), where the
 # normal suite replays it (tests/unit/hostile_input_test.cpp, tests/python/test_reliability.py).
@@ -32,27 +33,15 @@ fi
 shift
 SECONDS_TO_RUN="${1:-600}"
 shift || true
-MISSING=""
-for p in clang-14 libclang-rt-14-dev; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || MISSING="$MISSING $p"
-done
-if [ -n "$MISSING" ]; then
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  # shellcheck disable=SC2086
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $MISSING >/dev/null
-fi
-# -O1 -gline-tables-only (build type None: CMAKE_CXX_FLAGS alone), libFuzzer's usual flags: the
-# sanitized, instrumented library then builds in about half the time of -O2 -g, and reports keep
-# their file:line.
-cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -gline-tables-only" \
-      -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 -DDCSIM_FUZZ=ON -DDCSIM_TESTS=OFF \
-      -DDCSIM_BENCH=OFF >/dev/null
-cmake --build build-fuzz -j"$(nproc)" --target fuzz_loader
-CORPUS=build-fuzz/corpus
-mkdir -p "$CORPUS" build-fuzz/findings
+BUILD_DIR="${DCSIM_SANITIZED_BUILD:-build-asan}"
+scripts/configure-sanitized.sh "$BUILD_DIR"
+cmake --build "$BUILD_DIR" -j"$(nproc)" --target fuzz_loader
+CORPUS="$BUILD_DIR/corpus"
+mkdir -p "$CORPUS" "$BUILD_DIR/findings"
 cp tests/fuzz/corpus/* scenarios/*.yaml tests/fuzz/crashes/*.yaml "$CORPUS"/
 # The loader never creates the SimGrid engine: no context-stack warnings here. Leaks are not
-# findings (yaml-cpp and the registries keep their globals).
+# findings (yaml-cpp and the registries keep their globals). At exit the target prints its
+# outcome counts (tests/fuzz/fuzz_loader.cpp); libFuzzer prints execs/s (-print_final_stats).
 ASAN_OPTIONS="detect_leaks=0:${ASAN_OPTIONS:-}" \
-  build-fuzz/tests/fuzz/fuzz_loader -max_total_time="$SECONDS_TO_RUN" -timeout=10 -rss_limit_mb=4096 \
-  -max_len=65536 -print_final_stats=1 -artifact_prefix=build-fuzz/findings/ "$@" "$CORPUS"
+  "$BUILD_DIR/tests/fuzz/fuzz_loader" -max_total_time="$SECONDS_TO_RUN" -timeout=10 -rss_limit_mb=4096 \
+  -max_len=65536 -print_final_stats=1 -artifact_prefix="$BUILD_DIR/findings/" "$@" "$CORPUS"

@@ -2,6 +2,7 @@
 # Install what dcsim needs on Debian 12 (only the packages that are missing) and build it.
 # Usage: scripts/setup.sh [build-dir]     (default: build; set DCSIM_WERROR=ON to fail on warnings)
 #        scripts/setup.sh --deps-only       (install the packages, build nothing)
+#        DCSIM_CLANG=1 scripts/setup.sh ...  (clang-14 and its runtimes as well)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,8 @@ PACKAGES=(
   python3-yaml python3-pytest chromium
   openmpi-bin libopenmpi-dev
 )
+# The sanitized build and the libFuzzer target (scripts/configure-sanitized.sh) are made with clang.
+if [ "${DCSIM_CLANG:-0}" = 1 ]; then PACKAGES+=(clang-14 libclang-rt-14-dev); fi
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

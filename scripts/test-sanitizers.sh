@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Build with AddressSanitizer + UndefinedBehaviorSanitizer (-O2 -g, the project's RelWithDebInfo
-# flags) and pass the tests under it: the README's second test command (docs/reliability.md says
-# why each option is set, what it costs and what --ci leaves out).
+# Build with AddressSanitizer + UndefinedBehaviorSanitizer (clang-14, -O1; the build of
+# scripts/configure-sanitized.sh, which scripts/fuzz-loader.sh --libfuzzer shares) and pass the
+# tests under it: the README's second test command, which .ci/run runs with --ci after
+# scripts/test.sh (docs/reliability.md says why each option is set, what it costs and what --ci
+# leaves out).
 #
 # Usage: scripts/test-sanitizers.sh [--ci] [build-dir (default: build-asan)]
 #   (no option)  the whole suite: every ctest entry, as scripts/test.sh runs it.
@@ -17,10 +19,8 @@ SUBSET=full
 if [ "${1:-}" = "--ci" ]; then SUBSET=ci; shift; fi
 BUILD_DIR="${1:-build-asan}"
 JOBS="$(nproc)"
-scripts/setup.sh --deps-only
 start=$SECONDS
-cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-      -DDCSIM_SANITIZE=ON -DDCSIM_BENCH=OFF -DDCSIM_WERROR="${DCSIM_WERROR:-OFF}" >/dev/null
+scripts/configure-sanitized.sh "$BUILD_DIR"
 cmake --build "$BUILD_DIR" -j"$JOBS"
 echo "test-sanitizers: build took $((SECONDS - start)) s" >&2
 LOGS="$PWD/$BUILD_DIR/sanitizer-logs"

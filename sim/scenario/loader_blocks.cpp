@@ -146,7 +146,7 @@ Config Validator::model(const YAML::Node& node, const ChildSpec& spec, const std
   const ModelInfo* info = index.find(spec.category, name);
   if (!info) {
     const YAML::Node where = (given && node.IsMap()) ? node["model"] : node;
-    const std::string near = nearest(name, known);
+    const std::string near = kept() ? nearest(name, known) : std::string();
     std::string msg = "unknown " + spec.category + " model " + quote_value(name);
     msg += near.empty() ? "; known models: " + quoted_list(known) : "; did you mean '" + near + "'?";
     if (given) {

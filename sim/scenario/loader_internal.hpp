@@ -24,6 +24,9 @@ class Validator {
     return Location{file_, n.Mark().line + 1, n.Mark().column + 1};
   }
   void error(const YAML::Node& n, const std::string& path, const std::string& msg) { diags_.error(at(n), path, msg); }
+  // Whether the next problem reported is kept (the first kMaxIssues are; later ones are only
+  // counted), so that a message's costly part, its "did you mean", is built only when kept.
+  bool kept() const;
 
   Config block(const YAML::Node& node, const Schema& schema, const std::string& path, const Location& parent_loc);
   Config model(const YAML::Node& node, const ChildSpec& spec, const std::string& path, const Location& parent_loc);

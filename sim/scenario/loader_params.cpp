@@ -59,6 +59,11 @@ std::string beyond_limit(const std::string& text, const ParamSpec& spec) {
 
 }  // namespace
 
+// Diagnostics keeps the first kMaxIssues problems and only counts the others: their "did you
+// mean" (an edit distance against every candidate: 16 % of the batch fuzzer's CPU, on the
+// 20,000-key cases) would be thrown away.
+bool Validator::kept() const { return diags_.count() < kMaxIssues; }
+
 void Validator::check_keys(const YAML::Node& node, const std::vector<std::string>& allowed, const std::string& path,
                            const std::string& what) {
   std::set<std::string> seen;
@@ -79,6 +84,10 @@ void Validator::check_keys(const YAML::Node& node, const std::vector<std::string
     for (const auto& a : allowed) known = known || a == key;
     if (!known) {
       std::string msg = "unknown key " + quote_value(key) + " in " + what;
+      if (!kept()) {  // counted, not kept: no suggestion to compute
+        error(k, path, msg);
+        continue;
+      }
       const std::string near = nearest(key, allowed);
       msg += near.empty() ? "; valid keys: " + quoted_list(allowed, ", ") : "; did you mean '" + near + "'?";
       error(k, path, msg);
@@ -175,7 +184,7 @@ Value Validator::value(const YAML::Node& node, const ParamSpec& spec, const std:
       bool ok = false;
       for (const auto& c : spec.choices) ok = ok || c == text;
       if (!ok) {
-        const std::string near = nearest(text, spec.choices);
+        const std::string near = kept() ? nearest(text, spec.choices) : std::string();
         error(node, path, bad + (near.empty() ? "" : "; did you mean '" + near + "'?"));
       }
       break;

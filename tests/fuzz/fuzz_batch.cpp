@@ -67,7 +67,11 @@ struct Shared {
 
 struct Options {
   uint64_t cases = 1000, first = 0, seed = 1, progress = 0, mem_mb = 4096;
+#if defined(__SANITIZE_ADDRESS__) || defined(DCSIM_SANITIZE)
+  double timeout = 60;  // CPU seconds a case may take: ASan makes the hostile-size cases 3-6 times slower
+#else
   double timeout = 10;  // CPU seconds a case may take
+#endif
   double seconds = 0;  // stop after this long (0: when the cases are done)
   bool build = true;
   std::string save, repo = DCSIM_SOURCE_DIR;

@@ -1,11 +1,16 @@
 // libFuzzer target on the scenario loader: any bytes are a scenario text, and lines starting with
-// "#set: " are --set overrides applied to it. Loading must succeed or throw InputError whose every
-// issue is located (file:line or --set); anything else (another exception, a crash, a sanitizer
-// report, a hang) is a finding. Build and run: scripts/fuzz-loader.sh (docs/reliability.md).
+// "#set: " are --set overrides applied to it. Loading must succeed (`ok`) or throw an InputError
+// (`input_error`: exit 2 in the CLI) whose every issue is located (file:line or --set) and whose
+// report stays under 64 kB; anything else is a finding, and stops the run: an unlocated or
+// oversized report or an empty InputError (abort), any other exception (libFuzzer's "deadly
+// signal" on the uncaught exception), a crash, a sanitizer report, a hang (-timeout) or an
+// out-of-memory (-rss_limit_mb). At exit the target prints how many inputs it ran and the count
+// of each class, so that a run's outcomes can be reported. Build and run: scripts/fuzz-loader.sh
+// (docs/reliability.md).
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -14,8 +19,26 @@
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/scenario_schema.hpp"
 
+namespace {
+
+constexpr std::size_t kVerboseBytes = 65536;  // the batch fuzzer's `verbose` limit (fuzz_batch.cpp)
+unsigned long long g_ok = 0;
+unsigned long long g_input_error = 0;
+
+void print_outcomes() {
+  std::fprintf(stderr, "fuzz_loader: %llu inputs: ok %llu, input_error %llu (every one located)\n",
+               g_ok + g_input_error, g_ok, g_input_error);
+}
+
+[[noreturn]] void finding(const char* what, const std::string& detail) {
+  std::fprintf(stderr, "fuzz_loader: finding: %s: %s\n", what, detail.c_str());
+  std::abort();
+}
+
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const bool registered = (dcsim::register_builtin_models(), true);
+  static const bool registered = (dcsim::register_builtin_models(), std::atexit(print_outcomes), true);
   (void)registered;
   const std::string text(reinterpret_cast<const char*>(data), size);
   std::vector<std::string> sets;
@@ -30,12 +53,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     dcsim::scenario::load_text(text, "fuzz.yaml", dcsim::scenario::scenario_schema(), sets,
                                dcsim::scenario::check_scenario);
   } catch (const dcsim::scenario::InputError& e) {
+    if (e.issues().empty()) finding("an InputError without an issue", e.what());
     for (const auto& issue : e.issues()) {
-      if (issue.where.line <= 0 && issue.where.file != "--set") {
-        std::fprintf(stderr, "unlocated issue: %s\n", issue.str().c_str());
-        std::abort();
-      }
+      if (issue.where.line <= 0 && issue.where.file != "--set") finding("unlocated issue", issue.str());
     }
+    const std::string report = e.what();
+    if (report.size() > kVerboseBytes) finding("a report over 64 kB", std::to_string(report.size()) + " bytes");
+    ++g_input_error;
+    return 0;
   }
+  ++g_ok;
   return 0;
 }

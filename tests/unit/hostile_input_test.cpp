@@ -179,6 +179,27 @@ TEST_CASE("hostile input: a report of 100000 unknown keys keeps 50 messages and 
   CHECK(total == 100000);
 }
 
+// The suggestions are computed only for the problems kept (loader_params.cpp, Validator::kept):
+// all 50 kept ones still carry theirs, up to the last, and the 10 beyond are counted.
+TEST_CASE("hostile input: the 50 kept unknown-key messages keep their did-you-mean, the rest are counted") {
+  dcsim::register_builtin_models();
+  std::string text = kBase;
+  // "horizon" + two letters: edit distance 2 from 'horizon', within nearest()'s limit of 3.
+  for (int i = 0; i < 60; ++i) text += "horizon" + std::string(1, char('a' + i / 26)) + char('a' + i % 26) + ": 1\n";
+  try {
+    dcsim::scenario::load_text(text, "t.yaml", dcsim::scenario::scenario_schema(), {}, dcsim::scenario::check_scenario);
+    FAIL("expected an InputError");
+  } catch (const InputError& e) {
+    CHECK(e.count() == 60);
+    REQUIRE(e.issues().size() == dcsim::scenario::kMaxIssues);
+    for (const auto& issue : e.issues()) {
+      INFO(issue.str());
+      CHECK(issue.message.find("; did you mean 'horizon'?") != std::string::npos);
+    }
+    CHECK(std::string(e.what()).find("... and 10 more problems") != std::string::npos);
+  }
+}
+
 TEST_CASE("hostile input: a one-megabyte key or value is cut in its message") {
   dcsim::register_builtin_models();
   const std::string huge(1 << 20, 'k');
