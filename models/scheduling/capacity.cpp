@@ -13,7 +13,6 @@ namespace dcsim::scheduling {
 
 namespace {
 constexpr uint64_t kIndexMask = (uint64_t(1) << 48) - 1;
-const double kNaN = std::numeric_limits<double>::quiet_NaN();
 }  // namespace
 
 bool capacity_configured(const scenario::Config& pool) {
