@@ -6,6 +6,7 @@
 #include <limits>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/arrivals/arrival_process.hpp"
@@ -209,6 +210,17 @@ int flood(scheduling::AdmissionChain& a, uint64_t first, int n, double t0) {
   return admitted;
 }
 
+// A daily quota on one tier, N(t) = 2,000 then 4,000 users from t = 100 s: the admitted counts of
+// a flood of 30,000 distinct ids over [0, 10 s) and of 60,000 more over [100 s, 110 s).
+std::pair<int, int> floods_around_growth(const TierSpec& tier) {
+  SteppedPopulation population(2000, 4000);
+  Rig rig({tier});
+  rig.view.workloads[0].arrivals = &population;
+  auto a = rig.chain({policy("daily_quota")});
+  const int before = flood(*a, 0, 30000, 0.0);
+  return {before, flood(*a, 100000, 60000, 100.0)};
+}
+
 }  // namespace
 
 TEST_CASE("admission: a daily quota with users_from: arrivals counts the users there are") {
@@ -217,22 +229,16 @@ TEST_CASE("admission: a daily quota with users_from: arrivals counts the users t
   // of 30 distinct ids per user reaches every user (coupon collector: P(a user missed) ~ e^-30),
   // so exactly U requests are admitted: 1000 in the first flood, 1000 more (the users who joined;
   // the first 1000 have spent their one request) in the second.
-  SteppedPopulation population(2000, 4000);
-  Rig grown({{"free", 1, 1, 0, "arrivals", 0.5}});
-  grown.view.workloads[0].arrivals = &population;
-  auto a = grown.chain({policy("daily_quota")});
-  CHECK(flood(*a, 0, 30000, 0.0) == 1000);
-  CHECK(flood(*a, 100000, 60000, 100.0) == 1000);
+  const auto [before, after] = floods_around_growth({"free", 1, 1, 0, "arrivals", 0.5});
+  CHECK(before == 1000);
+  CHECK(after == 1000);
 }
 
 TEST_CASE("admission: a daily quota with users_from: fixed keeps its users when the population grows") {
   // The case above with users_from: fixed and users: 1000: the second flood admits none.
-  SteppedPopulation population(2000, 4000);
-  Rig fixed({{"free", 1, 1000, 0, "fixed", 0.5}});
-  fixed.view.workloads[0].arrivals = &population;
-  auto b = fixed.chain({policy("daily_quota")});
-  CHECK(flood(*b, 0, 30000, 0.0) == 1000);
-  CHECK(flood(*b, 100000, 60000, 100.0) == 0);
+  const auto [before, after] = floods_around_growth({"free", 1, 1000, 0, "fixed", 0.5});
+  CHECK(before == 1000);
+  CHECK(after == 0);
 }
 
 TEST_CASE("admission: a growing population keeps its users: a retry stays limited") {
